@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * iommufd ABI facts the project relies on.
+ *
+ * We build against the distribution's <linux/iommufd.h>, which may be as old
+ * as 6.6.  Whatever that header lacks is defined here from the ABI (layouts and
+ * command numbers never change once released); whenever the header does have
+ * a definition, static asserts check ours against it, so a drift breaks the
+ * build instead of an ioctl.
+ *
+ * Feature tests use the ioctl macros: they are #defines, while the command
+ * enum and struct names cannot be tested by the preprocessor.
+ */
+#ifndef IFD_ABI_H
+#define IFD_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#include <linux/iommufd.h>
+
+#ifndef IOMMU_DESTROY
+#error "<linux/iommufd.h> without IOMMU_DESTROY: a kernel uAPI header from 6.6 or later is needed (see 'make deps')"
+#endif
+#ifndef IOMMU_HWPT_ALLOC
+#error "<linux/iommufd.h> older than 6.6: a kernel uAPI header from 6.6 or later is needed (see 'make deps')"
+#endif
+
+#define IFD_TYPE		0x3b	/* ';', shared with VFIO */
+#define IFD_CMD_BASE		0x80
+#define IFD_CMD(nr)		_IO(IFD_TYPE, (nr))
+
+/* Command slots, as in the kernel's table (7.2).  0x95..0x9f are holes. */
+enum ifd_nr {
+	IFD_NR_DESTROY			= 0x80,
+	IFD_NR_IOAS_ALLOC		= 0x81,
+	IFD_NR_IOAS_ALLOW_IOVAS		= 0x82,
+	IFD_NR_IOAS_COPY		= 0x83,
+	IFD_NR_IOAS_IOVA_RANGES		= 0x84,
+	IFD_NR_IOAS_MAP			= 0x85,
+	IFD_NR_IOAS_UNMAP		= 0x86,
+	IFD_NR_OPTION			= 0x87,
+	IFD_NR_VFIO_IOAS		= 0x88,
+	IFD_NR_HWPT_ALLOC		= 0x89,
+	IFD_NR_GET_HW_INFO		= 0x8a,
+	IFD_NR_HWPT_SET_DIRTY_TRACKING	= 0x8b,
+	IFD_NR_HWPT_GET_DIRTY_BITMAP	= 0x8c,
+	IFD_NR_HWPT_INVALIDATE		= 0x8d,
+	IFD_NR_FAULT_QUEUE_ALLOC	= 0x8e,
+	IFD_NR_IOAS_MAP_FILE		= 0x8f,
+	IFD_NR_VIOMMU_ALLOC		= 0x90,
+	IFD_NR_VDEVICE_ALLOC		= 0x91,
+	IFD_NR_IOAS_CHANGE_PROCESS	= 0x92,
+	IFD_NR_VEVENTQ_ALLOC		= 0x93,
+	IFD_NR_HW_QUEUE_ALLOC		= 0x94,
+	IFD_NR_LAST			= 0x94,
+	/* selftest-only, present with CONFIG_IOMMUFD_TEST (0x80 + 32) */
+	IFD_NR_TEST_CMD			= 0xa0,
+};
+
+/* ---- 6.13: IOMMU_IOAS_MAP_FILE, IOMMU_IOAS_CHANGE_PROCESS ---------------- */
+#ifndef IOMMU_IOAS_MAP_FILE
+struct iommu_ioas_map_file {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__s32 fd;
+	__aligned_u64 start;
+	__aligned_u64 length;
+	__aligned_u64 iova;
+};
+#define IOMMU_IOAS_MAP_FILE IFD_CMD(IFD_NR_IOAS_MAP_FILE)
+#define IFD_HDR_HAS_MAP_FILE 0
+#else
+#define IFD_HDR_HAS_MAP_FILE 1
+#endif
+
+#ifndef IOMMU_IOAS_CHANGE_PROCESS
+struct iommu_ioas_change_process {
+	__u32 size;
+	__u32 __reserved;
+};
+#define IOMMU_IOAS_CHANGE_PROCESS IFD_CMD(IFD_NR_IOAS_CHANGE_PROCESS)
+#endif
+
+/* ---- checks: every command number and layout we use --------------------- */
+#define IFD_ASSERT_OFF(s, f, o) \
+	_Static_assert(offsetof(struct s, f) == (o), #s "." #f " moved")
+#define IFD_ASSERT_SIZE(s, n) \
+	_Static_assert(sizeof(struct s) == (n), "sizeof(struct " #s ") changed")
+
+_Static_assert(IOMMU_DESTROY == 0x3b80, "IOMMU_DESTROY");
+_Static_assert(IOMMU_IOAS_ALLOC == 0x3b81, "IOMMU_IOAS_ALLOC");
+_Static_assert(IOMMU_IOAS_ALLOW_IOVAS == 0x3b82, "IOMMU_IOAS_ALLOW_IOVAS");
+_Static_assert(IOMMU_IOAS_COPY == 0x3b83, "IOMMU_IOAS_COPY");
+_Static_assert(IOMMU_IOAS_IOVA_RANGES == 0x3b84, "IOMMU_IOAS_IOVA_RANGES");
+_Static_assert(IOMMU_IOAS_MAP == 0x3b85, "IOMMU_IOAS_MAP");
+_Static_assert(IOMMU_IOAS_UNMAP == 0x3b86, "IOMMU_IOAS_UNMAP");
+_Static_assert(IOMMU_OPTION == 0x3b87, "IOMMU_OPTION");
+_Static_assert(IOMMU_VFIO_IOAS == 0x3b88, "IOMMU_VFIO_IOAS");
+_Static_assert(IOMMU_HWPT_ALLOC == 0x3b89, "IOMMU_HWPT_ALLOC");
+_Static_assert(IOMMU_GET_HW_INFO == 0x3b8a, "IOMMU_GET_HW_INFO");
+_Static_assert(IOMMU_IOAS_MAP_FILE == 0x3b8f, "IOMMU_IOAS_MAP_FILE");
+_Static_assert(IOMMU_IOAS_CHANGE_PROCESS == 0x3b92, "IOMMU_IOAS_CHANGE_PROCESS");
+_Static_assert(IFD_CMD(IFD_NR_TEST_CMD) == 0x3ba0, "IOMMU_TEST_CMD");
+
+IFD_ASSERT_SIZE(iommu_destroy, 8);
+IFD_ASSERT_OFF(iommu_destroy, id, 4);
+IFD_ASSERT_SIZE(iommu_ioas_alloc, 12);
+IFD_ASSERT_OFF(iommu_ioas_alloc, out_ioas_id, 8);
+IFD_ASSERT_SIZE(iommu_iova_range, 16);
+IFD_ASSERT_OFF(iommu_iova_range, last, 8);
+IFD_ASSERT_SIZE(iommu_ioas_iova_ranges, 32);
+IFD_ASSERT_OFF(iommu_ioas_iova_ranges, num_iovas, 8);
+IFD_ASSERT_OFF(iommu_ioas_iova_ranges, allowed_iovas, 16);
+IFD_ASSERT_OFF(iommu_ioas_iova_ranges, out_iova_alignment, 24);
+IFD_ASSERT_SIZE(iommu_ioas_allow_iovas, 24);
+IFD_ASSERT_OFF(iommu_ioas_allow_iovas, num_iovas, 8);
+IFD_ASSERT_OFF(iommu_ioas_allow_iovas, allowed_iovas, 16);
+IFD_ASSERT_SIZE(iommu_ioas_map, 40);
+IFD_ASSERT_OFF(iommu_ioas_map, flags, 4);
+IFD_ASSERT_OFF(iommu_ioas_map, ioas_id, 8);
+IFD_ASSERT_OFF(iommu_ioas_map, __reserved, 12);
+IFD_ASSERT_OFF(iommu_ioas_map, user_va, 16);
+IFD_ASSERT_OFF(iommu_ioas_map, length, 24);
+IFD_ASSERT_OFF(iommu_ioas_map, iova, 32);
+IFD_ASSERT_SIZE(iommu_ioas_map_file, 40);
+IFD_ASSERT_OFF(iommu_ioas_map_file, fd, 12);
+IFD_ASSERT_OFF(iommu_ioas_map_file, start, 16);
+IFD_ASSERT_OFF(iommu_ioas_map_file, length, 24);
+IFD_ASSERT_OFF(iommu_ioas_map_file, iova, 32);
+IFD_ASSERT_SIZE(iommu_ioas_copy, 40);
+IFD_ASSERT_OFF(iommu_ioas_copy, dst_ioas_id, 8);
+IFD_ASSERT_OFF(iommu_ioas_copy, src_ioas_id, 12);
+IFD_ASSERT_OFF(iommu_ioas_copy, length, 16);
+IFD_ASSERT_OFF(iommu_ioas_copy, dst_iova, 24);
+IFD_ASSERT_OFF(iommu_ioas_copy, src_iova, 32);
+IFD_ASSERT_SIZE(iommu_ioas_unmap, 24);
+IFD_ASSERT_OFF(iommu_ioas_unmap, iova, 8);
+IFD_ASSERT_OFF(iommu_ioas_unmap, length, 16);
+IFD_ASSERT_SIZE(iommu_option, 24);
+IFD_ASSERT_OFF(iommu_option, op, 8);
+IFD_ASSERT_OFF(iommu_option, object_id, 12);
+IFD_ASSERT_OFF(iommu_option, val64, 16);
+IFD_ASSERT_SIZE(iommu_vfio_ioas, 12);
+IFD_ASSERT_OFF(iommu_vfio_ioas, op, 8);
+IFD_ASSERT_SIZE(iommu_ioas_change_process, 8);
+
+_Static_assert(IOMMU_IOAS_MAP_FIXED_IOVA == 1, "map flags");
+_Static_assert(IOMMU_IOAS_MAP_WRITEABLE == 2, "map flags");
+_Static_assert(IOMMU_IOAS_MAP_READABLE == 4, "map flags");
+_Static_assert(IOMMU_OPTION_RLIMIT_MODE == 0 && IOMMU_OPTION_HUGE_PAGES == 1, "options");
+_Static_assert(IOMMU_OPTION_OP_SET == 0 && IOMMU_OPTION_OP_GET == 1, "option ops");
+_Static_assert(IOMMU_VFIO_IOAS_GET == 0 && IOMMU_VFIO_IOAS_SET == 1 &&
+	       IOMMU_VFIO_IOAS_CLEAR == 2, "vfio_ioas ops");
+
+/*
+ * Every command: X(ID, nr, "name", "first release", min size, 7.2 size).
+ * min is offsetofend of the last field the kernel knew when the command was
+ * introduced: the smallest size it accepts.
+ */
+#define IFD_COMMANDS(X) \
+	X(DESTROY,		  0x80, "IOMMU_DESTROY",		 "6.2",  8,  8) \
+	X(IOAS_ALLOC,		  0x81, "IOMMU_IOAS_ALLOC",		 "6.2", 12, 12) \
+	X(IOAS_ALLOW_IOVAS,	  0x82, "IOMMU_IOAS_ALLOW_IOVAS",	 "6.2", 24, 24) \
+	X(IOAS_COPY,		  0x83, "IOMMU_IOAS_COPY",		 "6.2", 40, 40) \
+	X(IOAS_IOVA_RANGES,	  0x84, "IOMMU_IOAS_IOVA_RANGES",	 "6.2", 32, 32) \
+	X(IOAS_MAP,		  0x85, "IOMMU_IOAS_MAP",		 "6.2", 40, 40) \
+	X(IOAS_UNMAP,		  0x86, "IOMMU_IOAS_UNMAP",		 "6.2", 24, 24) \
+	X(OPTION,		  0x87, "IOMMU_OPTION",			 "6.2", 24, 24) \
+	X(VFIO_IOAS,		  0x88, "IOMMU_VFIO_IOAS",		 "6.2", 12, 12) \
+	X(HWPT_ALLOC,		  0x89, "IOMMU_HWPT_ALLOC",		 "6.6", 24, 48) \
+	X(GET_HW_INFO,		  0x8a, "IOMMU_GET_HW_INFO",		 "6.6", 32, 40) \
+	X(HWPT_SET_DIRTY_TRACKING, 0x8b, "IOMMU_HWPT_SET_DIRTY_TRACKING", "6.7", 16, 16) \
+	X(HWPT_GET_DIRTY_BITMAP,  0x8c, "IOMMU_HWPT_GET_DIRTY_BITMAP",	 "6.7", 48, 48) \
+	X(HWPT_INVALIDATE,	  0x8d, "IOMMU_HWPT_INVALIDATE",	 "6.8", 32, 32) \
+	X(FAULT_QUEUE_ALLOC,	  0x8e, "IOMMU_FAULT_QUEUE_ALLOC",	 "6.11", 16, 16) \
+	X(IOAS_MAP_FILE,	  0x8f, "IOMMU_IOAS_MAP_FILE",		 "6.13", 40, 40) \
+	X(VIOMMU_ALLOC,		  0x90, "IOMMU_VIOMMU_ALLOC",		 "6.13", 24, 40) \
+	X(VDEVICE_ALLOC,	  0x91, "IOMMU_VDEVICE_ALLOC",		 "6.13", 24, 24) \
+	X(IOAS_CHANGE_PROCESS,	  0x92, "IOMMU_IOAS_CHANGE_PROCESS",	 "6.13",  8,  8) \
+	X(VEVENTQ_ALLOC,	  0x93, "IOMMU_VEVENTQ_ALLOC",		 "6.15", 28, 32) \
+	X(HW_QUEUE_ALLOC,	  0x94, "IOMMU_HW_QUEUE_ALLOC",		 "6.17", 40, 40) \
+	X(TEST_CMD,		  0xa0, "IOMMU_TEST_CMD",		 "6.2",  68, 72)
+
+/* The smallest size the kernel accepts for command slot 'nr'; 0 if unknown. */
+static inline uint32_t ifd_min_size(unsigned int nr)
+{
+	switch (nr) {
+#define IFD_X_MIN(id, n, name, since, min, size) case n: return min;
+	IFD_COMMANDS(IFD_X_MIN)
+#undef IFD_X_MIN
+	default: return 0;
+	}
+}
+
+/* The full struct size of command slot 'nr' in the 7.2 uAPI; 0 if unknown. */
+static inline uint32_t ifd_struct_size(unsigned int nr)
+{
+	switch (nr) {
+#define IFD_X_SIZE(id, n, name, since, min, size) case n: return size;
+	IFD_COMMANDS(IFD_X_SIZE)
+#undef IFD_X_SIZE
+	default: return 0;
+	}
+}
+
+/* The header's structs must have the sizes the table says, where it has them. */
+_Static_assert(sizeof(struct iommu_hwpt_alloc) >= 24, "iommu_hwpt_alloc");
+_Static_assert(sizeof(struct iommu_hw_info) >= 32, "iommu_hw_info");
+
+#endif /* IFD_ABI_H */

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libiommufd: one context API over the kernel's /dev/iommu and an embedded
+ * simulator that takes the same ioctl numbers and structs.
+ *
+ * Conventions: every function that can fail returns 0 (or a non-negative
+ * value) on success and -errno on failure.  The library never prints, never
+ * exits and keeps no global state; everything lives in a struct ifd_ctx.
+ * After a failed call, ifd_ctx_last_error() says which ioctl failed, why,
+ * and gives a hint.
+ */
+#ifndef LIBIOMMUFD_H
+#define LIBIOMMUFD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ifd_ctx;
+
+/* What failed and why.  Filled by failing calls: ifd_ctx_last_error() for a
+ * context, or the caller's struct for the constructors. */
+struct ifd_error {
+	unsigned long cmd;		/* 0 when the failure was not an ioctl */
+	const char *ioctl;		/* "IOMMU_IOAS_MAP", or an operation name */
+	int err;			/* positive errno */
+	const char *hint;		/* what this errno means for this ioctl, or NULL */
+	char detail[256];		/* backend-specific detail, may be empty */
+};
+
+enum ifd_backend {
+	IFD_BACKEND_AUTO = 0,	/* /dev/iommu; the simulator only if it does not exist */
+	IFD_BACKEND_KERNEL,
+	IFD_BACKEND_SIM,
+};
+
+/* flags for ifd_open_opts.flags */
+#define IFD_OPEN_SIM_CREATE	(1u << 0)	/* create the state if it is missing */
+#define IFD_OPEN_SIM_PRIVATE	(1u << 1)	/* a context of our own, closed when we are gone */
+
+struct ifd_open_opts {
+	uint32_t size;			/* sizeof(struct ifd_open_opts) */
+	enum ifd_backend backend;
+	uint32_t flags;
+	const char *dev_path;		/* NULL: /dev/iommu */
+	const char *sim_path;		/* NULL: $IOMMUFD_SIM, else the default state */
+	const char *sim_profile;	/* profile for IFD_OPEN_SIM_CREATE; NULL: "default" */
+	struct ifd_error *error;	/* if not NULL, receives why the open failed */
+};
+
+/* Open a context.  opts may be NULL (auto backend, default paths). */
+int ifd_ctx_open(struct ifd_ctx **out, const struct ifd_open_opts *opts);
+
+/*
+ * Adopt an fd the caller already holds: an open /dev/iommu (kernel) or an
+ * open simulator state file (simulator).  With IFD_FD_OWNED the context
+ * closes it; otherwise it is left open.
+ */
+#define IFD_FD_OWNED		(1u << 0)
+int ifd_ctx_from_fd(struct ifd_ctx **out, int fd, uint32_t flags, struct ifd_error *error);
+
+/* Duplicate fd number 'fd' of process 'pid' (pidfd_getfd) and adopt it. */
+int ifd_ctx_from_pid_fd(struct ifd_ctx **out, int pid, int fd, struct ifd_error *error);
+
+void ifd_ctx_close(struct ifd_ctx *ctx);
+
+enum ifd_backend ifd_ctx_backend(const struct ifd_ctx *ctx);
+const char *ifd_ctx_backend_name(const struct ifd_ctx *ctx);	/* "kernel" or "simulator" */
+const char *ifd_ctx_path(const struct ifd_ctx *ctx);		/* device node or state file */
+int ifd_ctx_fd(const struct ifd_ctx *ctx);
+
+/* ---- the ioctl entry point ------------------------------------------------ */
+
+/*
+ * Issue an iommufd command, with the kernel's command numbers and structs,
+ * on whichever backend the context has.  Returns the ioctl's non-negative
+ * result or -errno.
+ */
+int ifd_ioctl(struct ifd_ctx *ctx, unsigned long cmd, void *arg);
+
+/*
+ * Trace hook: called after every ioctl the context issues, with the command,
+ * its argument as it came back, and the result (>= 0 or -errno).
+ */
+typedef void (*ifd_trace_fn)(void *user, unsigned long cmd, const void *arg, int ret);
+void ifd_ctx_set_trace(struct ifd_ctx *ctx, ifd_trace_fn fn, void *user);
+
+/* Decode an ioctl argument into "IOMMU_IOAS_MAP {size=40 flags=0x7 ...} = 0". */
+int ifd_decode_ioctl(unsigned long cmd, const void *arg, int ret, char *buf, size_t len);
+
+/* "IOMMU_IOAS_MAP", or NULL for a command we do not know. */
+const char *ifd_ioctl_name(unsigned long cmd);
+
+/* "EINVAL" for 22; NULL for an unknown errno. */
+const char *ifd_errno_name(int err);
+
+/* ---- errors ---------------------------------------------------------------- */
+
+const struct ifd_error *ifd_ctx_last_error(const struct ifd_ctx *ctx);
+
+/* The documented meaning of errno 'err' for command 'cmd', or NULL. */
+const char *ifd_hint(unsigned long cmd, int err);
+
+/* ---- typed wrappers ------------------------------------------------------- */
+
+struct ifd_range {
+	uint64_t start;
+	uint64_t last;			/* inclusive */
+};
+
+int ifd_destroy(struct ifd_ctx *ctx, uint32_t id);
+int ifd_ioas_alloc(struct ifd_ctx *ctx, uint32_t *out_ioas_id);
+
+/* Two-pass EMSGSIZE protocol; *ranges is malloc()ed, free() it. */
+int ifd_ioas_iova_ranges(struct ifd_ctx *ctx, uint32_t ioas_id, struct ifd_range **ranges,
+			 uint32_t *nr, uint64_t *out_alignment);
+int ifd_ioas_allow_iovas(struct ifd_ctx *ctx, uint32_t ioas_id, const struct ifd_range *ranges,
+			 uint32_t nr);
+
+/* flags: IOMMU_IOAS_MAP_FIXED_IOVA | WRITEABLE | READABLE.  *iova in (fixed) and out. */
+int ifd_ioas_map(struct ifd_ctx *ctx, uint32_t ioas_id, uint32_t flags, uint64_t user_va,
+		 uint64_t length, uint64_t *iova);
+int ifd_ioas_map_file(struct ifd_ctx *ctx, uint32_t ioas_id, uint32_t flags, int fd,
+		      uint64_t start, uint64_t length, uint64_t *iova);
+int ifd_ioas_copy(struct ifd_ctx *ctx, uint32_t dst_ioas_id, uint32_t src_ioas_id, uint32_t flags,
+		  uint64_t src_iova, uint64_t length, uint64_t *dst_iova);
+/* *unmapped: bytes the kernel reports unmapped (whole areas). */
+int ifd_ioas_unmap(struct ifd_ctx *ctx, uint32_t ioas_id, uint64_t iova, uint64_t length,
+		   uint64_t *unmapped);
+/* op: IOMMU_OPTION_OP_SET (reads *val) or IOMMU_OPTION_OP_GET (writes *val). */
+int ifd_option(struct ifd_ctx *ctx, uint32_t option_id, uint16_t op, uint32_t object_id,
+	       uint64_t *val);
+/* op: IOMMU_VFIO_IOAS_GET (writes *ioas_id), SET (reads it), CLEAR. */
+int ifd_vfio_ioas(struct ifd_ctx *ctx, uint16_t op, uint32_t *ioas_id);
+
+/* ---- feature probing ------------------------------------------------------ */
+
+/*
+ * Does the backend implement command 'cmd'?  Sends a 4-byte struct: the
+ * kernel checks the command slot before the size, so ENOTTY means absent and
+ * EINVAL means present.  Nothing is executed.  Returns 1, 0 or -errno.
+ */
+int ifd_probe_ioctl(struct ifd_ctx *ctx, unsigned long cmd);
+
+/* Every iommufd command this library knows, in number order. */
+struct ifd_cmd_info {
+	unsigned long cmd;
+	const char *name;		/* "IOMMU_IOAS_MAP" */
+	const char *since;		/* first kernel release with it, "6.2" */
+	uint32_t min_size;
+	uint32_t size;			/* 7.2 struct size */
+};
+const struct ifd_cmd_info *ifd_cmd_table(size_t *nr);
+
+/* ---- the simulator --------------------------------------------------------- */
+
+/* The default state path: $IOMMUFD_SIM, $XDG_RUNTIME_DIR/iommufd-sim/default.state
+ * or /tmp/iommufd-sim-$UID/default.state.  Creates the directory (0700) if
+ * 'create_dir'.  Returns 0 or -errno. */
+int ifd_sim_default_path(char *buf, size_t len, int create_dir);
+
+/* Create a state file (EEXIST if it exists, unless 'replace'). */
+int ifd_sim_create(const char *path, const char *profile, int replace, struct ifd_error *error);
+
+/* Names of the profiles ifd_sim_create() knows, NULL-terminated. */
+const char *const *ifd_sim_profiles(void);
+
+struct ifd_sim_info {
+	char path[4096];
+	char profile[32];
+	uint32_t format_version;
+	uint64_t file_size;
+	uint64_t used_bytes;
+	uint64_t page_size;		/* the emulated PAGE_SIZE */
+	uint64_t hpage_size;		/* the emulated THP size (max auto-IOVA alignment) */
+	uint32_t nr_contexts;		/* open contexts, the shared one included */
+	uint32_t nr_objects;		/* objects in all contexts */
+	uint64_t nr_areas;		/* mapped areas in all IOAS */
+	uint64_t mapped_bytes;
+	uint64_t sim_mem_bytes;		/* simulator-owned memory */
+	uint64_t generation;		/* bumped by every mutating operation */
+	char kernel_version[32];	/* the kernel release whose behaviour it emulates */
+};
+/* ctx must be a simulator context. */
+int ifd_sim_info(struct ifd_ctx *ctx, struct ifd_sim_info *info);
+
+/* Consistency check; on failure (-EUCLEAN) 'report' says what is wrong. */
+int ifd_sim_check(struct ifd_ctx *ctx, char *report, size_t len);
+
+/* Drop every object of every context, keep the file and its profile. */
+int ifd_sim_reset(struct ifd_ctx *ctx);
+
+/*
+ * Simulator-owned memory: 'length' bytes kept in the state, addressed by a
+ * pseudo user VA (*va) that MAP accepts and the simulator recognises as its
+ * own, so mappings of it stay valid in every process.
+ */
+int ifd_sim_mem_alloc(struct ifd_ctx *ctx, uint64_t length, uint64_t *va);
+int ifd_sim_mem_free(struct ifd_ctx *ctx, uint64_t va);
+
+/* Introspection the kernel cannot offer (it has no object listing): the
+ * simulator knows its objects and areas.  Arrays are malloc()ed; free() them. */
+struct ifd_sim_object {
+	uint32_t id;
+	char type[16];			/* "ioas", "hwpt_paging", "device", ... */
+	uint32_t users;			/* references, the table's own included */
+};
+int ifd_sim_objects(struct ifd_ctx *ctx, struct ifd_sim_object **objs, size_t *nr);
+
+enum ifd_sim_source {
+	IFD_SIM_SRC_USER = 0,		/* a process's memory: pid + start time + VA */
+	IFD_SIM_SRC_FILE,		/* a memfd / tmpfs / hugetlbfs file: dev + inode + offset */
+	IFD_SIM_SRC_SIM_MEM,		/* simulator-owned memory kept in the state */
+};
+struct ifd_sim_area {
+	uint64_t iova;
+	uint64_t last;			/* inclusive */
+	uint32_t flags;			/* IOMMU_IOAS_MAP_* (READABLE/WRITEABLE) */
+	enum ifd_sim_source source;
+	int32_t pid;			/* USER: the mapping process */
+	uint64_t pid_start_time;	/* USER: its start time (clock ticks since boot) */
+	uint64_t user_va;		/* USER, SIM_MEM: address of the first byte */
+	uint64_t dev, ino, offset;	/* FILE: the file and the byte offset of the first byte */
+};
+int ifd_sim_areas(struct ifd_ctx *ctx, uint32_t ioas_id, struct ifd_sim_area **areas, size_t *nr);
+/* The ALLOW_IOVAS list of an IOAS. */
+int ifd_sim_allowed(struct ifd_ctx *ctx, uint32_t ioas_id, struct ifd_range **ranges, uint32_t *nr);
+
+/* ---- versions ------------------------------------------------------------- */
+const char *ifd_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LIBIOMMUFD_H */

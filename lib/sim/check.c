@@ -1,0 +1,687 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * sim_check(): the whole state against its invariants, read-only.
+ *
+ *  - the header (magic, version, checksum, profile, sizes);
+ *  - the arena: a linear walk of the carved region accounts for every byte
+ *    (records by tag and class, extents, alignment padding) and the header's
+ *    per-class counts, free lists and padding must match it;
+ *  - every tree: links, parent links, order, AVL balance, cached height,
+ *    largest 'last' and count;
+ *  - every record reachable exactly once from the roots (so live counts match);
+ *  - contexts (kind, owner), objects (IDs, types, users), areas (no overlap,
+ *    inside their source), reserved/allowed ranges, sources' and extents'
+ *    reference counts, the header's totals.
+ *
+ * Only checked accessors touch the file, so any corruption is a report, not
+ * a crash.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+#include "ifd-abi.h"
+
+#define MAX_DEPTH 128
+
+struct checker {
+	struct sim *sim;
+	char *report;
+	size_t len, used;
+	unsigned int problems;
+	uint64_t live[SIM_NR_CLASSES];	/* records reached from the roots */
+	/* Offsets of pages records referenced by areas, and of extents by pages. */
+	uint64_t *page_refs;
+	size_t nr_page_refs, cap_page_refs;
+	uint64_t *ext_refs;
+	size_t nr_ext_refs, cap_ext_refs;
+};
+
+static void problem(struct checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct checker *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	c->problems++;
+	if (!c->report || c->used + 1 >= c->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(c->report + c->used, c->len - c->used, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	c->used += (size_t)n;
+	if (c->used + 1 < c->len) {
+		c->report[c->used++] = '\n';
+		c->report[c->used] = 0;
+	} else {
+		c->used = c->len;
+	}
+}
+
+static int push(uint64_t **v, size_t *n, size_t *cap, uint64_t x)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		uint64_t *nv = realloc(*v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
+static void *rec(struct checker *c, uint64_t off, uint32_t tag)
+{
+	return sim_rec_ok(c->sim, off, tag) ? c->sim->base + off : NULL;
+}
+
+static void count_live(struct checker *c, uint32_t tag)
+{
+	unsigned int cls = sim_tag_class(tag);
+
+	if (cls < SIM_NR_CLASSES)
+		c->live[cls]++;
+}
+
+/* ---- trees ----------------------------------------------------------------------------------- */
+
+struct tree_walk {
+	uint32_t tag;
+	const char *what;
+	void (*visit)(struct checker *c, uint64_t off, void *arg);
+	void *arg;
+	uint64_t nodes;
+	bool bad;
+};
+
+/* Checks the subtree at 'off' (whose parent must be 'parent'); returns its height. */
+static int32_t walk(struct checker *c, struct tree_walk *w, uint64_t off, uint64_t parent,
+		    int depth, uint64_t *max_last, uint64_t *count, uint64_t lo_start, uint64_t lo_off,
+		    uint64_t hi_start, uint64_t hi_off, bool has_lo, bool has_hi)
+{
+	struct sim_tnode *n;
+	struct sim_trec *r;
+	uint64_t lmax = 0, rmax = 0, lcount = 0, rcount = 0;
+	int32_t lh, rh;
+
+	if (!off) {
+		*count = 0;
+		return 0;
+	}
+	if (w->bad)
+		return 0;
+	if (depth > MAX_DEPTH) {
+		problem(c, "%s tree deeper than %d levels (a cycle?)", w->what, MAX_DEPTH);
+		w->bad = true;
+		return 0;
+	}
+	r = rec(c, off, w->tag);
+	if (!r) {
+		problem(c, "%s tree: 0x%llx is not a %s", w->what, (unsigned long long)off,
+			sim_tag_name(w->tag));
+		w->bad = true;
+		return 0;
+	}
+	n = &r->n;
+	if (n->parent != parent) {
+		problem(c, "%s tree: node 0x%llx has parent 0x%llx, expected 0x%llx", w->what,
+			(unsigned long long)off, (unsigned long long)n->parent,
+			(unsigned long long)parent);
+		w->bad = true;
+		return 0;
+	}
+	if ((has_lo && (n->start < lo_start || (n->start == lo_start && off < lo_off))) ||
+	    (has_hi && (n->start > hi_start || (n->start == hi_start && off > hi_off))))
+		problem(c, "%s tree: node [0x%llx, 0x%llx] is out of order", w->what,
+			(unsigned long long)n->start, (unsigned long long)n->last);
+	if (n->last < n->start)
+		problem(c, "%s tree: node [0x%llx, 0x%llx] ends before it starts", w->what,
+			(unsigned long long)n->start, (unsigned long long)n->last);
+	w->nodes++;
+	lh = walk(c, w, n->left, off, depth + 1, &lmax, &lcount, lo_start, lo_off, n->start, off,
+		  has_lo, true);
+	rh = walk(c, w, n->right, off, depth + 1, &rmax, &rcount, n->start, off, hi_start, hi_off,
+		  true, has_hi);
+	if (w->bad)
+		return 0;
+	if (lh - rh > 1 || rh - lh > 1)
+		problem(c, "%s tree: node 0x%llx is out of balance (%d vs %d)", w->what,
+			(unsigned long long)off, lh, rh);
+	if (n->height != SIM_MAX(lh, rh) + 1)
+		problem(c, "%s tree: node 0x%llx caches height %d, it is %d", w->what,
+			(unsigned long long)off, n->height, SIM_MAX(lh, rh) + 1);
+	*max_last = n->last;
+	if (n->left && lmax > *max_last)
+		*max_last = lmax;
+	if (n->right && rmax > *max_last)
+		*max_last = rmax;
+	if (n->max_last != *max_last)
+		problem(c, "%s tree: node 0x%llx caches max last 0x%llx, it is 0x%llx", w->what,
+			(unsigned long long)off, (unsigned long long)n->max_last,
+			(unsigned long long)*max_last);
+	*count = 1 + lcount + rcount;
+	if (n->count != *count)
+		problem(c, "%s tree: node 0x%llx caches count %llu, it is %llu", w->what,
+			(unsigned long long)off, (unsigned long long)n->count,
+			(unsigned long long)*count);
+	count_live(c, w->tag);
+	return SIM_MAX(lh, rh) + 1;
+}
+
+/* In-order visit after the structure checked out. */
+static void visit_in_order(struct checker *c, struct tree_walk *w, uint64_t root)
+{
+	uint64_t off = itree_first(c->sim, root, w->tag);
+
+	for (uint64_t i = 0; off && i <= w->nodes && !c->sim->corrupt; i++) {
+		w->visit(c, off, w->arg);
+		off = itree_next(c->sim, off, w->tag);
+	}
+}
+
+static bool check_tree(struct checker *c, uint64_t root, uint32_t tag, const char *what,
+		       void (*visit)(struct checker *, uint64_t, void *), void *arg, uint64_t *nodes)
+{
+	struct tree_walk w = { .tag = tag, .what = what, .visit = visit, .arg = arg };
+	uint64_t max_last, count;
+
+	walk(c, &w, root, 0, 0, &max_last, &count, 0, 0, 0, 0, false, false);
+	if (nodes)
+		*nodes = w.nodes;
+	if (w.bad)
+		return false;
+	if (visit)
+		visit_in_order(c, &w, root);
+	return true;
+}
+
+/* ---- IOAS contents --------------------------------------------------------------------------- */
+
+struct ioas_walk {
+	uint32_t id;
+	bool have_prev;
+	uint64_t prev_last;
+	uint64_t nr_areas, mapped;
+};
+
+static void visit_area(struct checker *c, uint64_t off, void *arg)
+{
+	struct ioas_walk *iw = arg;
+	struct sim_area *a = rec(c, off, SIM_TAG_AREA);
+	uint64_t page = sim_hdr(c->sim)->page_size, len, last_byte;
+	struct sim_pages *p;
+
+	if (!a)
+		return;
+	len = a->n.last - a->n.start + 1;
+	if (iw->have_prev && a->n.start <= iw->prev_last)
+		problem(c, "ioas %u: area [0x%llx, 0x%llx] overlaps the one before", iw->id,
+			(unsigned long long)a->n.start, (unsigned long long)a->n.last);
+	iw->have_prev = true;
+	iw->prev_last = a->n.last;
+	iw->nr_areas++;
+	iw->mapped += len;
+	if (a->prot & ~(uint32_t)(IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE))
+		problem(c, "ioas %u: area at 0x%llx has flags 0x%x", iw->id,
+			(unsigned long long)a->n.start, a->prot);
+	p = rec(c, a->pages, SIM_TAG_PAGES);
+	if (!p) {
+		problem(c, "ioas %u: area at 0x%llx has no source (0x%llx)", iw->id,
+			(unsigned long long)a->n.start, (unsigned long long)a->pages);
+		return;
+	}
+	if (__builtin_add_overflow(a->start_byte, len - 1, &last_byte) ||
+	    last_byte / page >= p->npages)
+		problem(c, "ioas %u: area at 0x%llx runs past its source's %llu pages", iw->id,
+			(unsigned long long)a->n.start, (unsigned long long)p->npages);
+	if ((a->prot & IOMMU_IOAS_MAP_WRITEABLE) && !p->writable)
+		problem(c, "ioas %u: area at 0x%llx is writeable, its source is not", iw->id,
+			(unsigned long long)a->n.start);
+	push(&c->page_refs, &c->nr_page_refs, &c->cap_page_refs, a->pages);
+}
+
+struct range_walk {
+	uint32_t id;
+	const char *what;
+	bool disjoint, have_prev;
+	uint64_t prev_last;
+};
+
+static void visit_range(struct checker *c, uint64_t off, void *arg)
+{
+	struct range_walk *rw = arg;
+	struct sim_tnode *n = sim_node(c->sim, off, rw->disjoint ? SIM_TAG_ALLOW : SIM_TAG_RESV);
+
+	if (rw->disjoint) {
+		if (n->start >= n->last)
+			problem(c, "ioas %u: allowed range [0x%llx, 0x%llx] has start >= last", rw->id,
+				(unsigned long long)n->start, (unsigned long long)n->last);
+		if (rw->have_prev && n->start <= rw->prev_last)
+			problem(c, "ioas %u: allowed ranges overlap at 0x%llx", rw->id,
+				(unsigned long long)n->start);
+	}
+	rw->have_prev = true;
+	rw->prev_last = n->last;
+}
+
+static void check_ioas(struct checker *c, struct sim_obj *obj)
+{
+	struct sim_ioas *ioas = &obj->ioas;
+	struct ioas_walk iw = { .id = (uint32_t)obj->n.start };
+	struct range_walk allow = { .id = iw.id, .what = "allowed", .disjoint = true };
+	struct range_walk resv = { .id = iw.id, .what = "reserved" };
+	uint64_t page = sim_hdr(c->sim)->page_size;
+	uint64_t want_align = ioas->disable_large_pages ? page : 1;
+
+	if (check_tree(c, ioas->area_root, SIM_TAG_AREA, "area", visit_area, &iw, NULL)) {
+		if (iw.nr_areas != ioas->nr_areas)
+			problem(c, "ioas %u: counts %llu areas, has %llu", iw.id,
+				(unsigned long long)ioas->nr_areas, (unsigned long long)iw.nr_areas);
+		if (iw.mapped != ioas->mapped_bytes)
+			problem(c, "ioas %u: counts %llu mapped bytes, has %llu", iw.id,
+				(unsigned long long)ioas->mapped_bytes, (unsigned long long)iw.mapped);
+	}
+	check_tree(c, ioas->allow_root, SIM_TAG_ALLOW, "allowed", visit_range, &allow, NULL);
+	check_tree(c, ioas->resv_root, SIM_TAG_RESV, "reserved", visit_range, &resv, NULL);
+	if (ioas->disable_large_pages > 1 || ioas->nr_domains)
+		problem(c, "ioas %u: bad flags (huge pages %u, domains %u)", iw.id,
+			ioas->disable_large_pages, ioas->nr_domains);
+	if (ioas->iova_alignment != want_align)
+		problem(c, "ioas %u: alignment 0x%llx, expected 0x%llx", iw.id,
+			(unsigned long long)ioas->iova_alignment, (unsigned long long)want_align);
+}
+
+/* ---- contexts and objects -------------------------------------------------------------------- */
+
+struct ctx_walk {
+	uint64_t ctx_off;
+	uint64_t objects;
+	uint64_t ioas_ids_seen;
+};
+
+static void visit_obj(struct checker *c, uint64_t off, void *arg)
+{
+	struct ctx_walk *cw = arg;
+	struct sim_obj *obj = rec(c, off, SIM_TAG_OBJ);
+
+	if (!obj)
+		return;
+	cw->objects++;
+	if (obj->n.start != obj->n.last || obj->n.start == 0 || obj->n.start > 0x7fffffffu)
+		problem(c, "object at 0x%llx has a bad ID [%llu, %llu]", (unsigned long long)off,
+			(unsigned long long)obj->n.start, (unsigned long long)obj->n.last);
+	if (obj->ctx != cw->ctx_off)
+		problem(c, "object %llu names context record 0x%llx, it lives in 0x%llx",
+			(unsigned long long)obj->n.start, (unsigned long long)obj->ctx,
+			(unsigned long long)cw->ctx_off);
+	/* Nothing refers to an IOAS until domains and accesses exist. */
+	if (obj->users != 1)
+		problem(c, "object %llu has %u users, 1 expected (no object refers to it)",
+			(unsigned long long)obj->n.start, obj->users);
+	if (obj->type != SIM_OBJ_IOAS) {
+		problem(c, "object %llu has type %u, which this version cannot create",
+			(unsigned long long)obj->n.start, obj->type);
+		return;
+	}
+	check_ioas(c, obj);
+}
+
+static void visit_ctx(struct checker *c, uint64_t off, void *arg)
+{
+	struct sim_hdr *h = sim_hdr(c->sim);
+	struct sim_ctx *ctx = rec(c, off, SIM_TAG_CTX);
+	struct ctx_walk cw = { .ctx_off = off };
+	uint64_t *shared_seen = arg;
+
+	if (!ctx)
+		return;
+	if (ctx->n.start != ctx->n.last || !ctx->n.start || ctx->n.start >= h->next_ctx_id)
+		problem(c, "context at 0x%llx has a bad number %llu", (unsigned long long)off,
+			(unsigned long long)ctx->n.start);
+	if (ctx->flags == SIM_CTX_SHARED) {
+		(*shared_seen)++;
+		if (off != h->shared_ctx)
+			problem(c, "context %llu is marked shared but is not the shared context",
+				(unsigned long long)ctx->n.start);
+		if (ctx->owner_pid || ctx->owner_start)
+			problem(c, "the shared context has an owner");
+	} else if (ctx->flags == SIM_CTX_PRIVATE) {
+		if (ctx->owner_pid <= 0 || !ctx->owner_start)
+			problem(c, "private context %llu has no owner (pid %d, start %llu)",
+				(unsigned long long)ctx->n.start, ctx->owner_pid,
+				(unsigned long long)ctx->owner_start);
+	} else {
+		problem(c, "context %llu has flags 0x%x", (unsigned long long)ctx->n.start,
+			ctx->flags);
+	}
+	if (ctx->account_mode != SIM_ACCOUNT_USER && ctx->account_mode != SIM_ACCOUNT_MM)
+		problem(c, "context %llu has accounting mode %u", (unsigned long long)ctx->n.start,
+			ctx->account_mode);
+	if (!check_tree(c, ctx->obj_root, SIM_TAG_OBJ, "object", visit_obj, &cw, NULL))
+		return;
+	if (cw.objects != ctx->nr_objects)
+		problem(c, "context %llu counts %llu objects, has %llu",
+			(unsigned long long)ctx->n.start, (unsigned long long)ctx->nr_objects,
+			(unsigned long long)cw.objects);
+	if (ctx->vfio_ioas) {
+		uint64_t o = itree_find(c->sim, ctx->obj_root, SIM_TAG_OBJ, ctx->vfio_ioas);
+		struct sim_obj *obj = rec(c, o, SIM_TAG_OBJ);
+
+		if (!obj || obj->type != SIM_OBJ_IOAS)
+			problem(c, "context %llu: compat IOAS %u is not an IOAS",
+				(unsigned long long)ctx->n.start, ctx->vfio_ioas);
+	}
+}
+
+/* ---- sources and memory ------------------------------------------------------------------------ */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void check_pages(struct checker *c)
+{
+	size_t i = 0;
+
+	if (c->nr_page_refs)
+		qsort(c->page_refs, c->nr_page_refs, sizeof(uint64_t), cmp_u64);
+	while (i < c->nr_page_refs) {
+		uint64_t off = c->page_refs[i], n = 0;
+		struct sim_pages *p = rec(c, off, SIM_TAG_PAGES);
+
+		while (i < c->nr_page_refs && c->page_refs[i] == off) {
+			n++;
+			i++;
+		}
+		if (!p)
+			continue;
+		count_live(c, SIM_TAG_PAGES);
+		if (p->refs != n)
+			problem(c, "source 0x%llx counts %llu areas, %llu point at it",
+				(unsigned long long)off, (unsigned long long)p->refs,
+				(unsigned long long)n);
+		if (p->type > SIM_SRC_SIM_MEM || p->writable > 1 || !p->npages ||
+		    p->base % sim_hdr(c->sim)->page_size)
+			problem(c, "source 0x%llx is malformed", (unsigned long long)off);
+		if (p->type == SIM_SRC_SIM_MEM) {
+			if (!rec(c, p->ext, SIM_TAG_EXT))
+				problem(c, "source 0x%llx names no memory extent", (unsigned long long)off);
+			else
+				push(&c->ext_refs, &c->nr_ext_refs, &c->cap_ext_refs, p->ext);
+		}
+	}
+	if (c->nr_ext_refs)
+		qsort(c->ext_refs, c->nr_ext_refs, sizeof(uint64_t), cmp_u64);
+}
+
+struct ext_walk {
+	bool live;
+	uint64_t n, bytes;
+	uint64_t *data;			/* [data, end) pairs of every extent, for the arena walk */
+	size_t nr_data, cap_data;
+	bool have_prev;
+	uint64_t prev_last;
+};
+
+static void visit_ext(struct checker *c, uint64_t off, void *arg)
+{
+	struct ext_walk *ew = arg;
+	struct sim_ext *e = rec(c, off, ew->live ? SIM_TAG_EXT : SIM_TAG_EXTF);
+	uint64_t page = sim_hdr(c->sim)->page_size, refs = 0, end;
+
+	if (!e)
+		return;
+	ew->n++;
+	ew->bytes += e->length;
+	if (!e->length || e->length % page || e->data % page ||
+	    __builtin_add_overflow(e->data, e->length, &end) || e->data < SIM_HDR_SIZE ||
+	    end > sim_hdr(c->sim)->bump) {
+		problem(c, "memory extent 0x%llx: bad place [0x%llx, +0x%llx)", (unsigned long long)off,
+			(unsigned long long)e->data, (unsigned long long)e->length);
+		return;
+	}
+	if (ew->live) {
+		if (e->n.start != SIM_MEM_VA_BASE + e->data || e->n.last != e->n.start + e->length - 1)
+			problem(c, "memory extent 0x%llx: VA does not match its place",
+				(unsigned long long)off);
+		for (size_t i = 0; i < c->nr_ext_refs; i++)
+			refs += c->ext_refs[i] == off;
+		if (refs != e->refs)
+			problem(c, "memory extent at VA 0x%llx counts %llu sources, %llu point at it",
+				(unsigned long long)e->n.start, (unsigned long long)e->refs,
+				(unsigned long long)refs);
+	} else {
+		if (e->n.start != e->data || e->n.last != e->data + e->length - 1)
+			problem(c, "free extent 0x%llx: key does not match its place",
+				(unsigned long long)off);
+		if (ew->have_prev && e->data <= ew->prev_last + 1)
+			problem(c, "free extents at 0x%llx are not merged or overlap",
+				(unsigned long long)e->data);
+		ew->have_prev = true;
+		ew->prev_last = e->data + e->length - 1;
+	}
+	push(&ew->data, &ew->nr_data, &ew->cap_data, e->data);
+	push(&ew->data, &ew->nr_data, &ew->cap_data, end);
+}
+
+/* Walk [SIM_HDR_SIZE, bump): every byte a record, an extent, or padding before one. */
+static void check_arena(struct checker *c, uint64_t *ext, size_t nr_ext)
+{
+	struct sim_hdr *h = sim_hdr(c->sim);
+	uint64_t pos = SIM_HDR_SIZE, tags[SIM_NR_CLASSES] = { 0 }, frees[SIM_NR_CLASSES] = { 0 };
+	uint64_t pad = 0;
+	size_t e = 0;
+
+	/* ext holds [data, end) pairs; sort them by data. */
+	if (nr_ext)
+		qsort(ext, nr_ext / 2, 2 * sizeof(uint64_t), cmp_u64);
+	while (pos < h->bump) {
+		struct sim_rec *r;
+		unsigned int cls;
+
+		if (e < nr_ext && ext[e] < pos) {
+			problem(c, "memory extent at 0x%llx overlaps records",
+				(unsigned long long)ext[e]);
+			return;
+		}
+		if (e < nr_ext && ext[e] == pos) {
+			pos = ext[e + 1];
+			e += 2;
+			continue;
+		}
+		if (pos + sizeof(struct sim_rec) > h->bump) {
+			problem(c, "arena: %llu stray bytes before the end",
+				(unsigned long long)(h->bump - pos));
+			return;
+		}
+		r = (struct sim_rec *)(c->sim->base + pos);
+		if (r->tag == 0 && e < nr_ext) {
+			/* alignment padding before the next extent */
+			pad += ext[e] - pos;
+			pos = ext[e];
+			continue;
+		}
+		cls = r->tag == SIM_TAG_FREE ? r->cls : sim_tag_class(r->tag);
+		if (cls >= SIM_NR_CLASSES || r->cls != cls ||
+		    pos + sim_class_size(cls) > h->bump) {
+			problem(c, "arena: unknown or cut record (tag 0x%08x class %u) at 0x%llx",
+				r->tag, r->cls, (unsigned long long)pos);
+			return;
+		}
+		if (r->tag == SIM_TAG_FREE)
+			frees[cls]++;
+		else
+			tags[cls]++;
+		pos += sim_class_size(cls);
+	}
+	if (pos != h->bump)
+		problem(c, "arena: the last extent runs past the end of the records");
+	if (e != nr_ext)
+		problem(c, "arena: memory extents lie past the end of the records");
+	if (pad != h->pad_bytes)
+		problem(c, "arena: %llu padding bytes, the header counts %llu", (unsigned long long)pad,
+			(unsigned long long)h->pad_bytes);
+	for (unsigned int cls = 0; cls < SIM_NR_CLASSES; cls++) {
+		if (tags[cls] != h->nr_live[cls] || frees[cls] != h->nr_free[cls])
+			problem(c, "arena class %u: %llu live and %llu free records, the header counts "
+				"%llu and %llu", cls, (unsigned long long)tags[cls],
+				(unsigned long long)frees[cls], (unsigned long long)h->nr_live[cls],
+				(unsigned long long)h->nr_free[cls]);
+		if (c->live[cls] != h->nr_live[cls])
+			problem(c, "arena class %u: %llu records reachable, the header counts %llu live",
+				cls, (unsigned long long)c->live[cls],
+				(unsigned long long)h->nr_live[cls]);
+	}
+}
+
+static void check_free_lists(struct checker *c)
+{
+	struct sim_hdr *h = sim_hdr(c->sim);
+
+	for (unsigned int cls = 0; cls < SIM_NR_CLASSES; cls++) {
+		uint64_t off = h->free_head[cls], n = 0;
+
+		while (off) {
+			struct sim_free *f = rec(c, off, SIM_TAG_FREE);
+
+			if (!f || f->r.cls != cls || off + sim_class_size(cls) > h->bump) {
+				problem(c, "free list %u: 0x%llx is not a free record of its class", cls,
+					(unsigned long long)off);
+				break;
+			}
+			if (++n > h->nr_free[cls]) {
+				problem(c, "free list %u is longer than its count %llu (a cycle?)", cls,
+					(unsigned long long)h->nr_free[cls]);
+				break;
+			}
+			off = f->next;
+		}
+		if (!off && n != h->nr_free[cls])
+			problem(c, "free list %u has %llu records, the header counts %llu", cls,
+				(unsigned long long)n, (unsigned long long)h->nr_free[cls]);
+	}
+}
+
+/* ---- the whole ---------------------------------------------------------------------------------- */
+
+struct totals {
+	uint64_t objects, areas, mapped;
+};
+
+static void total_obj(struct checker *c, uint64_t off, void *arg)
+{
+	struct totals *t = arg;
+	struct sim_obj *obj = rec(c, off, SIM_TAG_OBJ);
+
+	if (!obj)
+		return;
+	t->objects++;
+	if (obj->type == SIM_OBJ_IOAS) {
+		t->areas += obj->ioas.nr_areas;
+		t->mapped += obj->ioas.mapped_bytes;
+	}
+}
+
+static void total_ctx(struct checker *c, uint64_t off, void *arg)
+{
+	struct sim_ctx *ctx = rec(c, off, SIM_TAG_CTX);
+	uint64_t limit = itree_max_nodes(c->sim);
+
+	if (!ctx)
+		return;
+	for (uint64_t o = itree_first(c->sim, ctx->obj_root, SIM_TAG_OBJ), i = 0;
+	     o && i <= limit && !c->sim->corrupt; o = itree_next(c->sim, o, SIM_TAG_OBJ), i++)
+		total_obj(c, o, arg);
+}
+
+int sim_check_locked(struct sim *sim, char *report, size_t len)
+{
+	struct checker c = { .sim = sim, .report = report, .len = len };
+	struct ext_walk live = { .live = true }, freed = { .live = false };
+	struct sim_hdr *h = sim_hdr(sim);
+	char detail[256] = "";
+	uint64_t shared_seen = 0, nctx = 0;
+	struct totals t = { 0 };
+	char *save_detail = sim->detail;
+	size_t save_dlen = sim->dlen;
+	bool ok;
+
+	if (report && len)
+		report[0] = 0;
+	sim->detail = detail;
+	sim->dlen = sizeof(detail);
+	if (sim_validate_header(sim, sim->mapped)) {
+		problem(&c, "%s", detail);
+		goto out;
+	}
+	check_free_lists(&c);
+	if (!rec(&c, h->shared_ctx, SIM_TAG_CTX))
+		problem(&c, "the shared context 0x%llx is not a context",
+			(unsigned long long)h->shared_ctx);
+	ok = check_tree(&c, h->ctx_root, SIM_TAG_CTX, "context", visit_ctx, &shared_seen, &nctx);
+	if (ok) {
+		if (shared_seen != 1)
+			problem(&c, "%llu shared contexts, expected 1", (unsigned long long)shared_seen);
+		if (nctx != h->nr_contexts)
+			problem(&c, "%llu contexts, the header counts %llu", (unsigned long long)nctx,
+				(unsigned long long)h->nr_contexts);
+		for (uint64_t o = itree_first(sim, h->ctx_root, SIM_TAG_CTX), i = 0;
+		     o && i <= nctx && !sim->corrupt; o = itree_next(sim, o, SIM_TAG_CTX), i++)
+			total_ctx(&c, o, &t);
+		if (t.objects != h->nr_objects || t.areas != h->nr_areas || t.mapped != h->mapped_bytes)
+			problem(&c, "totals: %llu objects, %llu areas, %llu bytes mapped; the header "
+				"counts %llu, %llu, %llu", (unsigned long long)t.objects,
+				(unsigned long long)t.areas, (unsigned long long)t.mapped,
+				(unsigned long long)h->nr_objects, (unsigned long long)h->nr_areas,
+				(unsigned long long)h->mapped_bytes);
+	}
+	check_pages(&c);
+	check_tree(&c, h->mem_root, SIM_TAG_EXT, "memory", visit_ext, &live, NULL);
+	check_tree(&c, h->mem_free_root, SIM_TAG_EXTF, "free memory", visit_ext, &freed, NULL);
+	if (live.n != h->nr_mem || live.bytes != h->mem_bytes || freed.n != h->nr_mem_free ||
+	    freed.bytes != h->mem_free_bytes)
+		problem(&c, "sim memory: %llu extents of %llu bytes live, %llu of %llu free; the "
+			"header counts %llu/%llu and %llu/%llu", (unsigned long long)live.n,
+			(unsigned long long)live.bytes, (unsigned long long)freed.n,
+			(unsigned long long)freed.bytes, (unsigned long long)h->nr_mem,
+			(unsigned long long)h->mem_bytes, (unsigned long long)h->nr_mem_free,
+			(unsigned long long)h->mem_free_bytes);
+	for (size_t i = 0; i < freed.nr_data; i++)
+		push(&live.data, &live.nr_data, &live.cap_data, freed.data[i]);
+	if (ok && !c.problems)
+		check_arena(&c, live.data, live.nr_data);
+	if (sim->corrupt)
+		problem(&c, "%s", detail);
+	free(live.data);
+	free(freed.data);
+out:
+	free(c.page_refs);
+	free(c.ext_refs);
+	sim->detail = save_detail;
+	sim->dlen = save_dlen;
+	sim->corrupt = false;
+	return c.problems ? -EUCLEAN : 0;
+}
+
+int sim_check(struct sim *sim, char *report, size_t len)
+{
+	int ret = sim_lock(sim, report, len);
+
+	if (ret)
+		return ret;
+	ret = sim_check_locked(sim, report, len);
+	sim_unlock(sim);
+	return ret;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The command handlers behind sim_ioctl(), and what they share. */
+#ifndef IFD_SIM_CMDS_H
+#define IFD_SIM_CMDS_H
+
+#include "internal.h"
+
+/* One ioctl in flight (the kernel's struct iommufd_ucmd). */
+struct sim_ucmd {
+	struct sim *sim;
+	uint64_t ubuf;			/* the caller's struct */
+	uint32_t user_size;		/* its size field */
+	uint32_t ksize;			/* the 7.2 struct size */
+	void *cmd;			/* our copy, zero-filled past user_size */
+};
+
+/* Copy min(user size, struct size) bytes of the whole struct back. */
+int sim_respond(struct sim_ucmd *uc);
+
+int sim_cmd_ioas_alloc(struct sim_ucmd *uc);
+int sim_cmd_iova_ranges(struct sim_ucmd *uc);
+int sim_cmd_allow_iovas(struct sim_ucmd *uc);
+int sim_cmd_ioas_map(struct sim_ucmd *uc);
+int sim_cmd_ioas_map_file(struct sim_ucmd *uc);
+int sim_cmd_ioas_copy(struct sim_ucmd *uc);
+int sim_cmd_ioas_unmap(struct sim_ucmd *uc);
+int sim_cmd_change_process(struct sim_ucmd *uc);
+
+#endif

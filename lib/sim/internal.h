@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The simulator's internals, shared by the files of lib/sim. */
+#ifndef IFD_SIM_INTERNAL_H
+#define IFD_SIM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "layout.h"
+#include "sim.h"
+
+#define SIM_ULONG_MAX	UINT64_MAX	/* the emulated kernel is 64-bit */
+
+/* A process's handle on a state: the mapping and the context it works in. */
+struct sim {
+	int fd;				/* our own open file description (flock is per OFD) */
+	pthread_mutex_t mutex;		/* threads sharing the handle; flock cannot tell them apart */
+	uint8_t *base;			/* the mapping; its address never changes */
+	uint64_t window;		/* address space reserved for the mapping */
+	uint64_t mapped;		/* bytes of the file mapped at 'base' */
+	uint64_t ctx_off;		/* our context record ... */
+	uint64_t ctx_id;		/* ... and its number, to notice it was closed */
+	bool private_ctx;
+	pid_t pid;			/* the process using the handle (see own_ofd) */
+	uint64_t start_time;		/* its start time */
+	bool foreign_userns;		/* it is not in the initial user namespace */
+	char path[4096];
+
+	/* Per operation. */
+	char *detail;
+	size_t dlen;
+	bool corrupt;			/* a check failed: the operation ends with -EUCLEAN */
+	bool dirty;			/* something changed: bump the generation */
+	union {
+		struct sim_trec t;
+		uint8_t bytes[256];
+	} dummy;			/* what a bad offset reads as, so callers need no NULL checks */
+};
+
+static inline struct sim_hdr *sim_hdr(struct sim *sim)
+{
+	return (struct sim_hdr *)sim->base;
+}
+
+/* ---- errors ------------------------------------------------------------------ */
+int sim_fail(struct sim *sim, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int sim_corrupt(struct sim *sim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sim_set_detail(char *detail, size_t dlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- store.c: the file, the mapping, the lock and the arena ------------------- */
+uint64_t sim_class_size(unsigned int cls);
+unsigned int sim_tag_class(uint32_t tag);
+const char *sim_tag_name(uint32_t tag);
+
+/* The record at 'off' with tag 'tag', or the zeroed dummy (and the operation
+ * marked corrupt) if 'off' is out of bounds, misaligned or of another kind. */
+void *sim_rec(struct sim *sim, uint64_t off, uint32_t tag);
+/* Same without marking: is 'off' a record of kind 'tag'? */
+bool sim_rec_ok(struct sim *sim, uint64_t off, uint32_t tag);
+static inline struct sim_tnode *sim_node(struct sim *sim, uint64_t off, uint32_t tag)
+{
+	return &((struct sim_trec *)sim_rec(sim, off, tag))->n;
+}
+
+/* Make sure 'nrecs' records and 'bytes' of extents can be carved without
+ * growing the file mid-operation (growing maps at the same address, so
+ * pointers stay valid, but a failed growth must come before any change). */
+int sim_reserve(struct sim *sim, uint64_t nrecs, uint64_t bytes);
+/* A zeroed record of kind 'tag' (its header set), or 0 with the op failed. */
+uint64_t sim_alloc(struct sim *sim, uint32_t tag);
+void sim_free(struct sim *sim, uint64_t off);
+/* Page-aligned bytes for sim memory; returns the file offset or 0. */
+uint64_t sim_extent_carve(struct sim *sim, uint64_t length, uint64_t align);
+
+/* The lock around every operation: the process-local mutex, then flock;
+ * the mapping follows the file and the header is checked. */
+int sim_lock(struct sim *sim, char *detail, size_t dlen);
+void sim_unlock(struct sim *sim);
+/* sim_lock, then close contexts whose owner is gone and check ours is open. */
+int sim_enter(struct sim *sim, char *detail, size_t dlen);
+int sim_leave(struct sim *sim, int ret);
+int sim_validate_header(struct sim *sim, uint64_t file_size);
+uint64_t sim_static_sum(const struct sim_hdr *h);
+
+/* Start time of a process (clock ticks since boot), 0 if it does not exist. */
+uint64_t sim_proc_start_time(pid_t pid);
+
+/* ---- itree.c: the interval tree ---------------------------------------------- */
+void itree_insert(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off);
+void itree_erase(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off);
+uint64_t itree_first(struct sim *sim, uint64_t root, uint32_t tag);
+uint64_t itree_next(struct sim *sim, uint64_t off, uint32_t tag);
+uint64_t itree_last(struct sim *sim, uint64_t root, uint32_t tag);
+/* The overlapping node with the lowest start, then the next ones. */
+uint64_t itree_first_overlap(struct sim *sim, uint64_t root, uint32_t tag, uint64_t start,
+			     uint64_t last);
+uint64_t itree_next_overlap(struct sim *sim, uint64_t off, uint32_t tag, uint64_t start,
+			    uint64_t last);
+/* The node whose start is 'key' (for trees of points such as IDs). */
+uint64_t itree_find(struct sim *sim, uint64_t root, uint32_t tag, uint64_t key);
+/* The lowest key >= 1 that no node has (keys are distinct points >= 1). */
+uint64_t itree_lowest_free(struct sim *sim, uint64_t root, uint32_t tag);
+uint64_t itree_count(struct sim *sim, uint64_t root, uint32_t tag);
+/* Bounded loop guard: how many nodes could the file possibly hold. */
+uint64_t itree_max_nodes(struct sim *sim);
+
+/* ---- uaccess.c: the caller's memory, fault-tolerant ----------------------------- */
+int sim_uread(struct sim *sim, void *dst, uint64_t uaddr, size_t len);
+int sim_uwrite(struct sim *sim, uint64_t uaddr, const void *src, size_t len);
+/* 1 if [uaddr, uaddr+len) is all zero, 0 if not, -EFAULT on a fault. */
+int sim_uzero(struct sim *sim, uint64_t uaddr, uint64_t len);
+
+/* ---- objects.c: contexts and objects ------------------------------------------ */
+const char *sim_obj_type_name(uint32_t type);
+/* Look up 'id' of 'type' (SIM_OBJ_NONE: any) in our context; -ENOENT with a
+ * detail that tells a missing ID from one of another type. */
+int sim_get_obj(struct sim *sim, uint32_t id, uint32_t type, uint64_t *off);
+int sim_obj_new(struct sim *sim, uint32_t type, uint64_t *off);
+void sim_obj_abort(struct sim *sim, uint64_t off);
+int sim_obj_destroy(struct sim *sim, uint32_t id);
+int sim_ctx_release(struct sim *sim, uint64_t ctx_off);
+void sim_ctx_empty(struct sim *sim, uint64_t ctx_off);
+int sim_sweep_dead_owners(struct sim *sim);
+uint64_t sim_ctx_new(struct sim *sim, uint32_t flags, pid_t pid, uint64_t start);
+static inline struct sim_ctx *sim_my_ctx(struct sim *sim)
+{
+	return sim_rec(sim, sim->ctx_off, SIM_TAG_CTX);
+}
+
+/* ---- ioas.c: the io_pagetable -------------------------------------------------- */
+struct sim_piece {
+	uint64_t pages;			/* pages record */
+	uint64_t start_byte;
+	uint64_t length;
+};
+void sim_ioas_init(struct sim *sim, uint64_t obj_off);
+void sim_ioas_destroy(struct sim *sim, uint64_t obj_off);
+int sim_map_pieces(struct sim *sim, uint64_t obj_off, const struct sim_piece *pieces, size_t n,
+		   uint64_t length, uint64_t *iova, uint32_t prot, bool alloc_iova);
+int sim_unmap_range(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t last,
+		    uint64_t *unmapped);
+int sim_disable_large_pages(struct sim *sim, uint64_t obj_off);
+void sim_enable_large_pages(struct sim *sim, uint64_t obj_off);
+int sim_cut_iova(struct sim *sim, uint64_t obj_off, const uint64_t *iovas, size_t n);
+uint64_t sim_pages_new_user(struct sim *sim, uint64_t uptr, uint64_t length, bool writable);
+void sim_pages_put(struct sim *sim, uint64_t pages_off);
+uint64_t sim_pages_source_addr(struct sim *sim, uint64_t pages_off, uint64_t start_byte);
+void sim_area_remove(struct sim *sim, uint64_t obj_off, uint64_t area_off);
+int sim_check_alignment(struct sim *sim, uint64_t obj_off, uint64_t align);
+
+/* ---- ioctl.c / vfio.c --------------------------------------------------------- */
+int sim_vfio_ioctl(struct sim *sim, unsigned long cmd, unsigned long arg);
+int sim_capable(struct sim *sim, int cap);
+
+/* ---- check.c -------------------------------------------------------------------- */
+int sim_check_locked(struct sim *sim, char *report, size_t len);
+
+#define SIM_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define SIM_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#endif

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The ioctl entry: the kernel's command table, its extensible-struct rules
+ * (in the kernel's order: table slot, size read, slot match, minimum size,
+ * trailing bytes, copy-in), and the commands that are not about an IOAS.
+ *
+ * The emulated kernel is built without CONFIG_IOMMUFD_TEST, as distribution
+ * kernels are: its table ends at IOMMU_HW_QUEUE_ALLOC (0x94), so every number
+ * past it, IOMMU_TEST_CMD included, goes to the VFIO compatibility handler
+ * and is answered ENOTTY without the argument being read.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "cmds.h"
+#include "ifd-abi.h"
+
+/* Layouts of the commands newer than the oldest header we build against
+ * (6.6), as in the 7.2 uAPI. */
+struct sim_hwpt_alloc {
+	uint32_t size, flags, dev_id, pt_id, out_hwpt_id, reserved, data_type, data_len;
+	uint64_t data_uptr;
+	uint32_t fault_id, reserved2;
+};
+struct sim_hw_info {
+	uint32_t size, flags, dev_id, data_len;
+	uint64_t data_uptr;
+	uint32_t data_type;
+	uint8_t out_max_pasid_log2;
+	uint8_t reserved[3];
+	uint64_t out_capabilities;
+};
+struct sim_hwpt_set_dirty_tracking {
+	uint32_t size, flags, hwpt_id, reserved;
+};
+struct sim_hwpt_get_dirty_bitmap {
+	uint32_t size, hwpt_id, flags, reserved;
+	uint64_t iova, length, page_size, data;
+};
+struct sim_hwpt_invalidate {
+	uint32_t size, hwpt_id;
+	uint64_t data_uptr;
+	uint32_t data_type, entry_len, entry_num, reserved;
+};
+struct sim_fault_alloc {
+	uint32_t size, flags, out_fault_id, out_fault_fd;
+};
+struct sim_viommu_alloc {
+	uint32_t size, flags, type, dev_id, hwpt_id, out_viommu_id, data_len, reserved;
+	uint64_t data_uptr;
+};
+struct sim_vdevice_alloc {
+	uint32_t size, viommu_id, dev_id, out_vdevice_id;
+	uint64_t virt_id;
+};
+struct sim_veventq_alloc {
+	uint32_t size, flags, viommu_id, type, veventq_depth, out_veventq_id, out_veventq_fd,
+		reserved;
+};
+struct sim_hw_queue_alloc {
+	uint32_t size, flags, viommu_id, type, index, out_hw_queue_id;
+	uint64_t nesting_parent_iova, length;
+};
+
+_Static_assert(sizeof(struct sim_hwpt_alloc) == 48, "hwpt_alloc");
+_Static_assert(sizeof(struct sim_hw_info) == 40, "hw_info");
+_Static_assert(sizeof(struct sim_hwpt_set_dirty_tracking) == 16, "set_dirty_tracking");
+_Static_assert(sizeof(struct sim_hwpt_get_dirty_bitmap) == 48, "get_dirty_bitmap");
+_Static_assert(sizeof(struct sim_hwpt_invalidate) == 32, "hwpt_invalidate");
+_Static_assert(sizeof(struct sim_fault_alloc) == 16, "fault_alloc");
+_Static_assert(sizeof(struct sim_viommu_alloc) == 40, "viommu_alloc");
+_Static_assert(sizeof(struct sim_vdevice_alloc) == 24, "vdevice_alloc");
+_Static_assert(sizeof(struct sim_veventq_alloc) == 32, "veventq_alloc");
+_Static_assert(sizeof(struct sim_hw_queue_alloc) == 40, "hw_queue_alloc");
+
+#define HWPT_DIRTY_TRACKING_ENABLE	1u
+#define HWPT_GET_DIRTY_BITMAP_NO_CLEAR	1u
+#define HW_INFO_FLAG_INPUT_TYPE		1u
+#define HWPT_INVALIDATE_ENTRY_NUM_MAX	(1u << 19)
+#define VEVENTQ_MAX_DEPTH		(1u << 19)
+
+/* The kernel's capable(): the capability in the initial user namespace, so
+ * the full set a process has inside a user namespace of its own counts for
+ * nothing (sim->foreign_userns, see store.c). */
+int sim_capable(struct sim *sim, int cap)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (sim->foreign_userns)
+		return 0;
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return geteuid() == 0;
+	return !!(data[cap / 32].effective & (1u << (cap % 32)));
+}
+
+int sim_respond(struct sim_ucmd *uc)
+{
+	if (sim_uwrite(uc->sim, uc->ubuf, uc->cmd, SIM_MIN(uc->user_size, uc->ksize)))
+		return sim_fail(uc->sim, EFAULT, "cannot write the result back to 0x%llx",
+				(unsigned long long)uc->ubuf);
+	return 0;
+}
+
+/* ---- commands about objects in general ---------------------------------------------------- */
+
+static int cmd_destroy(struct sim_ucmd *uc)
+{
+	struct iommu_destroy *cmd = uc->cmd;
+
+	return sim_obj_destroy(uc->sim, cmd->id);
+}
+
+static int option_rlimit_mode(struct sim_ucmd *uc, struct iommu_option *cmd)
+{
+	struct sim *sim = uc->sim;
+	struct sim_ctx *ctx = sim_my_ctx(sim);
+
+	if (cmd->object_id)
+		return sim_fail(sim, EOPNOTSUPP, "RLIMIT_MODE is global: object_id must be 0");
+	if (cmd->op == IOMMU_OPTION_OP_GET) {
+		cmd->val64 = ctx->account_mode == SIM_ACCOUNT_MM;
+		return 0;
+	}
+	if (cmd->op != IOMMU_OPTION_OP_SET)
+		return sim_fail(sim, EOPNOTSUPP, "unknown option op %u", cmd->op);
+	if (!sim_capable(sim, CAP_SYS_RESOURCE))
+		return sim_fail(sim, EPERM, "setting RLIMIT_MODE needs CAP_SYS_RESOURCE");
+	if (ctx->nr_objects || ctx->obj_root)
+		return sim_fail(sim, EBUSY, "RLIMIT_MODE can only change while the context has no "
+				"objects (it has %llu)", (unsigned long long)ctx->nr_objects);
+	if (cmd->val64 > 1)
+		return sim_fail(sim, EINVAL, "RLIMIT_MODE is 0 (user) or 1 (mm), not %llu",
+				(unsigned long long)cmd->val64);
+	ctx->account_mode = cmd->val64 ? SIM_ACCOUNT_MM : SIM_ACCOUNT_USER;
+	sim->dirty = true;
+	return 0;
+}
+
+static int option_huge_pages(struct sim_ucmd *uc, struct iommu_option *cmd)
+{
+	struct sim *sim = uc->sim;
+	uint64_t off;
+	int ret;
+
+	ret = sim_get_obj(sim, cmd->object_id, SIM_OBJ_IOAS, &off);
+	if (ret)
+		return ret;
+	if (cmd->op == IOMMU_OPTION_OP_GET) {
+		cmd->val64 = !((struct sim_obj *)sim_rec(sim, off, SIM_TAG_OBJ))->ioas.disable_large_pages;
+		return 0;
+	}
+	if (cmd->op != IOMMU_OPTION_OP_SET)
+		return sim_fail(sim, EOPNOTSUPP, "unknown option op %u", cmd->op);
+	if (cmd->val64 == 0)
+		return sim_disable_large_pages(sim, off);
+	if (cmd->val64 == 1) {
+		sim_enable_large_pages(sim, off);
+		return 0;
+	}
+	return sim_fail(sim, EINVAL, "HUGE_PAGES is 0 or 1, not %llu", (unsigned long long)cmd->val64);
+}
+
+static int cmd_option(struct sim_ucmd *uc)
+{
+	struct iommu_option *cmd = uc->cmd;
+	int ret;
+
+	if (cmd->__reserved)
+		return sim_fail(uc->sim, EOPNOTSUPP, "__reserved is not zero");
+	switch (cmd->option_id) {
+	case IOMMU_OPTION_RLIMIT_MODE:
+		ret = option_rlimit_mode(uc, cmd);
+		break;
+	case IOMMU_OPTION_HUGE_PAGES:
+		ret = option_huge_pages(uc, cmd);
+		break;
+	default:
+		return sim_fail(uc->sim, EOPNOTSUPP, "unknown option %u", cmd->option_id);
+	}
+	if (ret)
+		return ret;
+	/* Only val64 goes back. */
+	if (sim_uwrite(uc->sim, uc->ubuf + offsetof(struct iommu_option, val64), &cmd->val64,
+		       sizeof(cmd->val64)))
+		return sim_fail(uc->sim, EFAULT, "cannot write val64 back");
+	return 0;
+}
+
+static int cmd_vfio_ioas(struct sim_ucmd *uc)
+{
+	struct iommu_vfio_ioas *cmd = uc->cmd;
+	struct sim *sim = uc->sim;
+	struct sim_ctx *ctx;
+	uint64_t off;
+	int ret;
+
+	if (cmd->__reserved)
+		return sim_fail(sim, EOPNOTSUPP, "__reserved is not zero");
+	switch (cmd->op) {
+	case IOMMU_VFIO_IOAS_GET:
+		ctx = sim_my_ctx(sim);
+		if (!ctx->vfio_ioas)
+			return sim_fail(sim, ENODEV, "no IOAS is set for the VFIO compatibility ioctls");
+		cmd->ioas_id = ctx->vfio_ioas;
+		return sim_respond(uc);
+	case IOMMU_VFIO_IOAS_SET:
+		ret = sim_get_obj(sim, cmd->ioas_id, SIM_OBJ_IOAS, &off);
+		if (ret)
+			return ret;
+		sim_my_ctx(sim)->vfio_ioas = cmd->ioas_id;
+		sim->dirty = true;
+		return 0;
+	case IOMMU_VFIO_IOAS_CLEAR:
+		sim_my_ctx(sim)->vfio_ioas = 0;
+		sim->dirty = true;
+		return 0;
+	default:
+		return sim_fail(sim, EOPNOTSUPP, "unknown op %u", cmd->op);
+	}
+}
+
+/* ---- commands that need devices (there are none yet) ------------------------------------- */
+
+static int cmd_hwpt_alloc(struct sim_ucmd *uc)
+{
+	struct sim_hwpt_alloc *cmd = uc->cmd;
+	uint64_t off;
+
+	if (cmd->reserved)
+		return sim_fail(uc->sim, EOPNOTSUPP, "__reserved is not zero");
+	if ((cmd->data_type == 0 && cmd->data_len) || (cmd->data_type != 0 && !cmd->data_len))
+		return sim_fail(uc->sim, EINVAL, "data_type %u does not go with data_len %u",
+				cmd->data_type, cmd->data_len);
+	return sim_get_obj(uc->sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
+}
+
+static int cmd_get_hw_info(struct sim_ucmd *uc)
+{
+	struct sim_hw_info *cmd = uc->cmd;
+	uint64_t off;
+
+	if (cmd->flags & ~HW_INFO_FLAG_INPUT_TYPE)
+		return sim_fail(uc->sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
+	if (cmd->reserved[0] || cmd->reserved[1] || cmd->reserved[2])
+		return sim_fail(uc->sim, EOPNOTSUPP, "__reserved is not zero");
+	return sim_get_obj(uc->sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
+}
+
+static int cmd_set_dirty_tracking(struct sim_ucmd *uc)
+{
+	struct sim_hwpt_set_dirty_tracking *cmd = uc->cmd;
+	uint64_t off;
+
+	if (cmd->flags & ~HWPT_DIRTY_TRACKING_ENABLE)
+		return sim_fail(uc->sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
+	return sim_get_obj(uc->sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
+}
+
+static int cmd_get_dirty_bitmap(struct sim_ucmd *uc)
+{
+	struct sim_hwpt_get_dirty_bitmap *cmd = uc->cmd;
+	uint64_t off;
+
+	if ((cmd->flags & ~HWPT_GET_DIRTY_BITMAP_NO_CLEAR) || cmd->reserved)
+		return sim_fail(uc->sim, EOPNOTSUPP, "unknown flags 0x%x or __reserved not zero",
+				cmd->flags);
+	return sim_get_obj(uc->sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
+}
+
+static int hwpt_invalidate(struct sim_ucmd *uc, struct sim_hwpt_invalidate *cmd)
+{
+	struct sim *sim = uc->sim;
+	struct sim_obj *obj;
+	uint64_t off;
+	int ret;
+
+	if (cmd->reserved)
+		return sim_fail(sim, EOPNOTSUPP, "__reserved is not zero");
+	if (cmd->entry_num && (!cmd->data_uptr || !cmd->entry_len ||
+			       cmd->entry_len > sim_hdr(sim)->page_size ||
+			       cmd->entry_num > HWPT_INVALIDATE_ENTRY_NUM_MAX))
+		return sim_fail(sim, EINVAL, "entries need data_uptr, 0 < entry_len <= PAGE_SIZE and "
+				"entry_num <= %u", HWPT_INVALIDATE_ENTRY_NUM_MAX);
+	ret = sim_get_obj(sim, cmd->hwpt_id, SIM_OBJ_NONE, &off);
+	if (ret)
+		return ret;
+	obj = sim_rec(sim, off, SIM_TAG_OBJ);
+	return sim_fail(sim, EINVAL, "id %u is a %s, not a nested HWPT or a vIOMMU", cmd->hwpt_id,
+			sim_obj_type_name(obj->type));
+}
+
+static int cmd_hwpt_invalidate(struct sim_ucmd *uc)
+{
+	struct sim_hwpt_invalidate *cmd = uc->cmd;
+	int ret = hwpt_invalidate(uc, cmd);
+
+	/* The one command that answers on failure too: entries done, none here. */
+	cmd->entry_num = 0;
+	if (sim_respond(uc))
+		return -EFAULT;
+	return ret;
+}
+
+static int cmd_fault_queue_alloc(struct sim_ucmd *uc)
+{
+	struct sim_fault_alloc *cmd = uc->cmd;
+
+	if (cmd->flags)
+		return sim_fail(uc->sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
+	/* The kernel would make a FAULT object and an anonymous fd for it; an
+	 * fd of ours cannot behave like it, so say so rather than pretend. */
+	return sim_fail(uc->sim, ENOSYS, "the simulator does not emulate fault queues (their fd) "
+			"yet");
+}
+
+static int cmd_viommu_alloc(struct sim_ucmd *uc)
+{
+	struct sim_viommu_alloc *cmd = uc->cmd;
+	uint64_t off;
+
+	if (cmd->flags || cmd->type == 0)
+		return sim_fail(uc->sim, EOPNOTSUPP, "flags must be 0 and type not DEFAULT");
+	return sim_get_obj(uc->sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
+}
+
+static int cmd_vdevice_alloc(struct sim_ucmd *uc)
+{
+	struct sim_vdevice_alloc *cmd = uc->cmd;
+	uint64_t off;
+
+	/* virt_id > ULONG_MAX cannot happen on a 64-bit kernel. */
+	return sim_get_obj(uc->sim, cmd->viommu_id, SIM_OBJ_VIOMMU, &off);
+}
+
+static int cmd_veventq_alloc(struct sim_ucmd *uc)
+{
+	struct sim_veventq_alloc *cmd = uc->cmd;
+	uint64_t off;
+
+	if (cmd->flags || cmd->reserved || cmd->type == 0)
+		return sim_fail(uc->sim, EOPNOTSUPP, "flags and __reserved must be 0, type not DEFAULT");
+	if (!cmd->veventq_depth || cmd->veventq_depth > VEVENTQ_MAX_DEPTH)
+		return sim_fail(uc->sim, EINVAL, "veventq_depth must be 1..%u", VEVENTQ_MAX_DEPTH);
+	return sim_get_obj(uc->sim, cmd->viommu_id, SIM_OBJ_VIOMMU, &off);
+}
+
+static int cmd_hw_queue_alloc(struct sim_ucmd *uc)
+{
+	struct sim_hw_queue_alloc *cmd = uc->cmd;
+	uint64_t off, last;
+
+	if (cmd->flags || cmd->type == 0)
+		return sim_fail(uc->sim, EOPNOTSUPP, "flags must be 0 and type not DEFAULT");
+	if (!cmd->length)
+		return sim_fail(uc->sim, EINVAL, "length is 0");
+	if (__builtin_add_overflow(cmd->nesting_parent_iova, cmd->length - 1, &last))
+		return sim_fail(uc->sim, EOVERFLOW, "nesting_parent_iova + length overflows");
+	return sim_get_obj(uc->sim, cmd->viommu_id, SIM_OBJ_VIOMMU, &off);
+}
+
+/* ---- the table and the entry ------------------------------------------------------------- */
+
+typedef int (*sim_cmd_fn)(struct sim_ucmd *uc);
+
+static sim_cmd_fn cmd_fn(unsigned int nr)
+{
+	switch (nr) {
+	case IFD_NR_DESTROY:			return cmd_destroy;
+	case IFD_NR_IOAS_ALLOC:			return sim_cmd_ioas_alloc;
+	case IFD_NR_IOAS_ALLOW_IOVAS:		return sim_cmd_allow_iovas;
+	case IFD_NR_IOAS_COPY:			return sim_cmd_ioas_copy;
+	case IFD_NR_IOAS_IOVA_RANGES:		return sim_cmd_iova_ranges;
+	case IFD_NR_IOAS_MAP:			return sim_cmd_ioas_map;
+	case IFD_NR_IOAS_UNMAP:			return sim_cmd_ioas_unmap;
+	case IFD_NR_OPTION:			return cmd_option;
+	case IFD_NR_VFIO_IOAS:			return cmd_vfio_ioas;
+	case IFD_NR_HWPT_ALLOC:			return cmd_hwpt_alloc;
+	case IFD_NR_GET_HW_INFO:		return cmd_get_hw_info;
+	case IFD_NR_HWPT_SET_DIRTY_TRACKING:	return cmd_set_dirty_tracking;
+	case IFD_NR_HWPT_GET_DIRTY_BITMAP:	return cmd_get_dirty_bitmap;
+	case IFD_NR_HWPT_INVALIDATE:		return cmd_hwpt_invalidate;
+	case IFD_NR_FAULT_QUEUE_ALLOC:		return cmd_fault_queue_alloc;
+	case IFD_NR_IOAS_MAP_FILE:		return sim_cmd_ioas_map_file;
+	case IFD_NR_VIOMMU_ALLOC:		return cmd_viommu_alloc;
+	case IFD_NR_VDEVICE_ALLOC:		return cmd_vdevice_alloc;
+	case IFD_NR_IOAS_CHANGE_PROCESS:	return sim_cmd_change_process;
+	case IFD_NR_VEVENTQ_ALLOC:		return cmd_veventq_alloc;
+	case IFD_NR_HW_QUEUE_ALLOC:		return cmd_hw_queue_alloc;
+	default:				return NULL;
+	}
+}
+
+static int dispatch(struct sim *sim, unsigned int cmd, uint64_t ubuf)
+{
+	unsigned int nr = _IOC_NR(cmd);
+	uint64_t buf[16];	/* the largest command struct, 8-byte aligned */
+	struct sim_ucmd uc = { .sim = sim, .ubuf = ubuf, .cmd = buf };
+	uint32_t min;
+	int z;
+
+	if (nr < IFD_CMD_BASE || nr > IFD_NR_LAST)
+		return sim_vfio_ioctl(sim, cmd, (unsigned long)ubuf);
+	if (sim_uread(sim, &uc.user_size, ubuf, sizeof(uc.user_size)))
+		return sim_fail(sim, EFAULT, "cannot read the struct size at 0x%llx",
+				(unsigned long long)ubuf);
+	if (cmd != IFD_CMD(nr))
+		return sim_fail(sim, ENOTTY, "0x%x is not an iommufd command (slot 0x%x holds 0x%x)",
+				cmd, nr, (unsigned)IFD_CMD(nr));
+	min = ifd_min_size(nr);
+	uc.ksize = ifd_struct_size(nr);
+	if (uc.user_size < min)
+		return sim_fail(sim, EINVAL, "size %u is below the %u bytes this command needs",
+				uc.user_size, min);
+	if (uc.user_size > uc.ksize) {
+		z = sim_uzero(sim, ubuf + uc.ksize, uc.user_size - uc.ksize);
+		if (z < 0)
+			return sim_fail(sim, EFAULT, "cannot read the struct's %u bytes",
+					uc.user_size);
+		if (!z)
+			return sim_fail(sim, E2BIG, "bytes past the %u this kernel knows are not zero",
+					uc.ksize);
+	}
+	memset(buf, 0, sizeof(buf));
+	if (sim_uread(sim, buf, ubuf, SIM_MIN(uc.user_size, uc.ksize)))
+		return sim_fail(sim, EFAULT, "cannot read the struct at 0x%llx",
+				(unsigned long long)ubuf);
+	return cmd_fn(nr)(&uc);
+}
+
+int sim_ioctl(struct sim *sim, unsigned long cmd, void *arg, char *detail, size_t dlen)
+{
+	int ret = sim_enter(sim, detail, dlen);
+
+	if (ret)
+		return ret;
+	/* ioctl(2) takes the command as an unsigned int. */
+	ret = dispatch(sim, (unsigned int)cmd, (uint64_t)(uintptr_t)arg);
+	return sim_leave(sim, ret);
+}

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The simulator's state file, byte for byte.
+ *
+ * The file is mapped MAP_SHARED by every process that uses it, so nothing in
+ * it is a pointer: every link is a 64-bit offset from the start of the file
+ * (0 = none).  Everything read from the file is distrusted: offsets are bounds-
+ * and tag-checked before use (store.c), and a file that fails a check is
+ * reported as corrupt, never "repaired".
+ *
+ *   [0, SIM_HDR_SIZE)        struct sim_hdr
+ *   [SIM_HDR_SIZE, bump)     records (fixed size classes, 32-byte aligned)
+ *                            and sim-memory extents (page aligned), in the
+ *                            order they were carved from the bump pointer
+ *   [bump, file_size)        not yet used; grown with posix_fallocate
+ */
+#ifndef IFD_SIM_LAYOUT_H
+#define IFD_SIM_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIM_MAGIC		"IFDSIMST"
+#define SIM_FORMAT_VERSION	1u
+#define SIM_HDR_SIZE		4096u
+#define SIM_REC_ALIGN		32u
+#define SIM_KERNEL_VERSION	"7.2.13"
+
+/*
+ * Sim memory is addressed by pseudo user VAs in the x86-64 kernel half, which
+ * no user process can have: VA = SIM_MEM_VA_BASE + file offset of the data.
+ */
+#define SIM_MEM_VA_BASE		0xffffc00000000000ull
+#define SIM_MEM_VA_END		0xffffe00000000000ull	/* exclusive */
+
+/* Record tags: the first word of every record says what it is. */
+enum sim_tag {
+	SIM_TAG_FREE	= 0x45455246,	/* "FREE": on a size-class free list */
+	SIM_TAG_CTX	= 0x5854434b,	/* a context */
+	SIM_TAG_OBJ	= 0x4a424f4b,	/* an object (IOAS, ...) */
+	SIM_TAG_AREA	= 0x41455241,	/* a mapped area of an IOAS */
+	SIM_TAG_RESV	= 0x56534552,	/* a reserved range of an IOAS */
+	SIM_TAG_ALLOW	= 0x574f4c41,	/* an ALLOW_IOVAS range of an IOAS */
+	SIM_TAG_PAGES	= 0x53474150,	/* the source of one or more areas */
+	SIM_TAG_EXT	= 0x4d454d53,	/* a live sim-memory extent */
+	SIM_TAG_EXTF	= 0x46545845,	/* a free sim-memory extent */
+};
+
+/* Size classes of the record arena. */
+enum sim_class { SIM_CLS_96, SIM_CLS_128, SIM_CLS_192, SIM_NR_CLASSES };
+#define SIM_CLASS_SIZES { 96, 128, 192 }
+
+struct sim_rec {
+	uint32_t tag;
+	uint16_t cls;
+	uint16_t rflags;
+};
+
+/*
+ * A node of an interval tree (AVL, parent links), keyed by (start, record
+ * offset) and augmented with the subtree's largest 'last' (overlap queries in
+ * O(log n) even when ranges overlap each other) and its node count (lowest
+ * free ID in O(log n)).  More augmentation is appended here.
+ */
+struct sim_tnode {
+	uint64_t parent, left, right;
+	uint64_t start, last;		/* inclusive */
+	uint64_t max_last;
+	uint64_t count;
+	int32_t height;			/* leaf = 1 */
+	uint32_t pad;
+};
+
+/* Every record that lives in a tree starts like this. */
+struct sim_trec {
+	struct sim_rec r;
+	struct sim_tnode n;
+};
+
+struct sim_free {
+	struct sim_rec r;
+	uint64_t next;
+};
+
+/* Kernel object types (the kernel's enum iommufd_object_type is not uAPI). */
+enum sim_obj_type {
+	SIM_OBJ_NONE = 0,
+	SIM_OBJ_IOAS,
+	SIM_OBJ_HWPT_PAGING,
+	SIM_OBJ_HWPT_NESTED,
+	SIM_OBJ_DEVICE,
+	SIM_OBJ_ACCESS,
+	SIM_OBJ_FAULT,
+	SIM_OBJ_VIOMMU,
+	SIM_OBJ_VDEVICE,
+	SIM_OBJ_VEVENTQ,
+	SIM_OBJ_HW_QUEUE,
+	SIM_OBJ_SELFTEST,
+	SIM_OBJ_NR_TYPES,
+};
+
+struct sim_ioas {
+	uint64_t area_root;
+	uint64_t resv_root;
+	uint64_t allow_root;
+	uint64_t iova_alignment;
+	uint64_t nr_areas;
+	uint64_t mapped_bytes;
+	uint32_t disable_large_pages;
+	uint32_t nr_domains;		/* always 0 until domains exist */
+};
+
+/* An object, keyed by its ID in its context's object tree. */
+struct sim_obj {
+	struct sim_rec r;
+	struct sim_tnode n;		/* start = last = ID */
+	uint32_t type;			/* enum sim_obj_type */
+	uint32_t users;			/* the table's reference + other objects' */
+	uint64_t ctx;			/* the owning context record */
+	union {
+		struct sim_ioas ioas;
+		uint8_t room[104];
+	};
+};
+
+#define SIM_CTX_SHARED	(1u << 0)
+#define SIM_CTX_PRIVATE	(1u << 1)
+
+enum sim_account_mode { SIM_ACCOUNT_NONE = 0, SIM_ACCOUNT_USER = 1, SIM_ACCOUNT_MM = 2 };
+
+/* A context (what an open /dev/iommu is in the kernel), keyed by its number. */
+struct sim_ctx {
+	struct sim_rec r;
+	struct sim_tnode n;		/* start = last = context number */
+	uint64_t obj_root;
+	uint64_t nr_objects;
+	uint32_t flags;			/* SIM_CTX_* */
+	int32_t owner_pid;		/* PRIVATE: the process whose "fd" it is */
+	uint64_t owner_start;		/* its start time, /proc/PID/stat field 22 */
+	uint32_t account_mode;		/* enum sim_account_mode (RLIMIT_MODE) */
+	uint32_t vfio_ioas;		/* IOMMU_VFIO_IOAS: ID of the compat IOAS, 0 = none */
+	uint32_t no_iommu_mode;
+	uint32_t pad;
+};
+
+enum sim_src_type { SIM_SRC_USER = 0, SIM_SRC_FILE = 1, SIM_SRC_SIM_MEM = 2 };
+
+/*
+ * The source of areas (the kernel's iopt_pages): shared, with a reference per
+ * area, by every area COPY made from it.  Byte b of the source is at
+ * base + b; base is PAGE_SIZE aligned.
+ */
+struct sim_pages {
+	struct sim_rec r;
+	uint64_t refs;			/* areas pointing here */
+	uint32_t type;			/* enum sim_src_type */
+	uint32_t writable;
+	int32_t pid;			/* the process that mapped it */
+	uint32_t account_mode;
+	uint64_t pid_start;
+	uint64_t base;			/* USER/SIM_MEM: VA; FILE: file offset */
+	uint64_t npages;
+	uint64_t dev, ino;		/* FILE */
+	uint64_t ext;			/* SIM_MEM: the extent record */
+};
+
+struct sim_area {
+	struct sim_rec r;
+	struct sim_tnode n;		/* [iova, last] */
+	uint64_t pages;
+	uint64_t start_byte;		/* byte of the pages the area's first byte is */
+	uint32_t prot;			/* IOMMU_IOAS_MAP_READABLE | WRITEABLE */
+	uint32_t pad;
+};
+
+struct sim_resv {
+	struct sim_rec r;
+	struct sim_tnode n;
+	uint64_t owner;			/* object that reserved it, 0 = none */
+};
+
+struct sim_allow {
+	struct sim_rec r;
+	struct sim_tnode n;
+};
+
+/* A sim-memory extent: live ones keyed by pseudo VA, free ones by file offset. */
+struct sim_ext {
+	struct sim_rec r;
+	struct sim_tnode n;
+	uint64_t data;			/* file offset of the bytes */
+	uint64_t length;
+	uint64_t refs;			/* pages records pointing here */
+};
+
+/* Feature bits of a state (header 'features'); none defined yet. */
+#define SIM_FEAT_KNOWN		0ull
+
+struct sim_hdr {
+	/* Fixed at creation and covered by static_sum. */
+	char magic[8];
+	uint32_t format_version;
+	uint32_t header_size;
+	char profile[32];
+	uint64_t page_size;		/* the emulated PAGE_SIZE */
+	uint64_t hpage_size;		/* the emulated HPAGE_SIZE (THP) */
+	char kernel_version[32];
+	uint64_t features;		/* room for profiles with the selftest mock, devices */
+	uint64_t static_sum;		/* FNV-1a of every byte above */
+
+	/* Changed by operations; checked by consistency, not by a sum. */
+	uint64_t file_size;
+	uint64_t generation;
+	uint64_t bump;			/* end of the carved part of the file */
+	uint64_t pad_bytes;		/* carved but unused (alignment of extents) */
+	uint64_t free_head[SIM_NR_CLASSES];
+	uint64_t nr_free[SIM_NR_CLASSES];
+	uint64_t nr_live[SIM_NR_CLASSES];
+	uint64_t mem_root;		/* live sim-memory extents */
+	uint64_t mem_free_root;		/* free sim-memory extents */
+	uint64_t nr_mem, mem_bytes;
+	uint64_t nr_mem_free, mem_free_bytes;
+	uint64_t ctx_root;
+	uint64_t shared_ctx;
+	uint64_t next_ctx_id;
+	uint64_t nr_contexts;
+	uint64_t nr_objects;
+	uint64_t nr_areas;
+	uint64_t mapped_bytes;
+
+	/* Room for what comes later: a process-shared robust lock, the sequence
+	 * count of lock-free readers, the roll-back/forward journal of an
+	 * interrupted operation, platform devices. */
+	uint8_t lock[64];
+	uint64_t seq;
+	uint8_t journal[1024];
+	uint8_t platform[1024];
+};
+
+_Static_assert(sizeof(struct sim_hdr) <= SIM_HDR_SIZE, "header too big");
+_Static_assert(sizeof(struct sim_area) <= 96, "area class");
+_Static_assert(sizeof(struct sim_resv) <= 96, "resv class");
+_Static_assert(sizeof(struct sim_allow) <= 96, "allow class");
+_Static_assert(sizeof(struct sim_pages) <= 96, "pages class");
+_Static_assert(sizeof(struct sim_ext) <= 96, "ext class");
+_Static_assert(sizeof(struct sim_ctx) <= 128, "ctx class");
+_Static_assert(sizeof(struct sim_obj) <= 192, "obj class");
+_Static_assert(offsetof(struct sim_obj, n) == offsetof(struct sim_trec, n), "tnode placement");
+_Static_assert(offsetof(struct sim_ctx, n) == offsetof(struct sim_trec, n), "tnode placement");
+_Static_assert(offsetof(struct sim_area, n) == offsetof(struct sim_trec, n), "tnode placement");
+_Static_assert(offsetof(struct sim_resv, n) == offsetof(struct sim_trec, n), "tnode placement");
+_Static_assert(offsetof(struct sim_allow, n) == offsetof(struct sim_trec, n), "tnode placement");
+_Static_assert(offsetof(struct sim_ext, n) == offsetof(struct sim_trec, n), "tnode placement");
+
+#endif

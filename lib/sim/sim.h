@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The embedded simulator: a userspace iommufd with the kernel's semantics,
+ * its state in a file.  The context layer (lib/ctx.c) reaches it only through
+ * these functions; the ioctl entry takes the kernel's command numbers and
+ * structs.  'detail'/'dlen' receive an optional human explanation of a
+ * failure that goes beyond the errno (e.g. "id 3 is a hwpt_paging, not an
+ * ioas"); they may be NULL/0.
+ */
+#ifndef IFD_SIM_H
+#define IFD_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../libiommufd.h"
+
+struct sim;
+
+/* Open the state in the already open file 'fd' (not closed by the simulator).
+ * flags: IFD_OPEN_SIM_PRIVATE. */
+int sim_open_fd(int fd, uint32_t flags, struct sim **out, char *detail, size_t dlen);
+void sim_close(struct sim *sim);
+
+/* Create (or with 'replace', recreate) a state file.  Checks the directory's
+ * ownership and mode like sim_check_path(). */
+int sim_create(const char *path, const char *profile, int replace, char *detail, size_t dlen);
+
+/* Refuse a state, or its directory, owned by another user or writable by
+ * group/others (-EPERM with a detail). */
+int sim_check_path(const char *path, char *detail, size_t dlen);
+
+const char *const *sim_profiles(void);
+
+/* The ioctl entry: same numbers and structs as the kernel.  Returns >= 0 or -errno. */
+int sim_ioctl(struct sim *sim, unsigned long cmd, void *arg, char *detail, size_t dlen);
+
+int sim_info(struct sim *sim, struct ifd_sim_info *info);
+int sim_check(struct sim *sim, char *report, size_t len);
+int sim_reset(struct sim *sim);
+int sim_mem_alloc(struct sim *sim, uint64_t length, uint64_t *va);
+int sim_mem_free(struct sim *sim, uint64_t va);
+int sim_objects(struct sim *sim, struct ifd_sim_object **objs, size_t *nr);
+int sim_areas(struct sim *sim, uint32_t ioas_id, struct ifd_sim_area **areas, size_t *nr);
+int sim_allowed(struct sim *sim, uint32_t ioas_id, struct ifd_range **ranges, uint32_t *nr);
+
+/* Reserve [start, last] in an IOAS with no owner, as the kernel's
+ * iopt_reserve_iova does for IOMMU_TEST_OP_ADD_RESERVED: -EADDRINUSE if a
+ * mapped area or an allowed range is there, -ENOENT for no such IOAS. */
+int sim_add_reserved(struct sim *sim, uint32_t ioas_id, uint64_t start, uint64_t last,
+		     char *detail, size_t dlen);
+
+#endif

@@ -1,0 +1,909 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The state file: creation, the mapping, the per-operation lock, header
+ * validation and the record arena.
+ *
+ * The file is mapped MAP_SHARED into a large PROT_NONE window reserved once
+ * per handle; growing it maps the longer file at the same address, so
+ * pointers taken during an operation stay valid when the file grows.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define SIM_INITIAL_SIZE	(1ull << 20)
+#define SIM_GROW_GRANULE	(1ull << 20)
+#define SIM_WINDOW_MAX		(64ull << 30)
+#define SIM_WINDOW_MIN		(1ull << 30)
+
+struct sim_profile {
+	const char *name;
+	uint64_t page_size;
+	uint64_t hpage_size;
+};
+
+/* PAGE_SIZE and the THP size (HPAGE_PMD_SIZE) of each emulated platform. */
+static const struct sim_profile sim_profile_table[] = {
+	{ "default", 4096, 2ull << 20 },		/* x86-64 */
+	{ "arm64-16k", 16384, 32ull << 20 },
+	{ "arm64-64k", 65536, 512ull << 20 },
+};
+#define SIM_NR_PROFILES (sizeof(sim_profile_table) / sizeof(sim_profile_table[0]))
+
+static const char *const sim_profile_names[] = { "default", "arm64-16k", "arm64-64k", NULL };
+
+const char *const *sim_profiles(void)
+{
+	return sim_profile_names;
+}
+
+static const struct sim_profile *profile_find(const char *name)
+{
+	for (size_t i = 0; i < SIM_NR_PROFILES; i++)
+		if (!strcmp(sim_profile_table[i].name, name))
+			return &sim_profile_table[i];
+	return NULL;
+}
+
+/* ---- errors ---------------------------------------------------------------------- */
+
+void sim_set_detail(char *detail, size_t dlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!detail || !dlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(detail, dlen, fmt, ap);
+	va_end(ap);
+}
+
+int sim_fail(struct sim *sim, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* A corruption report is the more useful one: keep it. */
+	if (sim->detail && sim->dlen && !sim->corrupt && fmt) {
+		va_start(ap, fmt);
+		vsnprintf(sim->detail, sim->dlen, fmt, ap);
+		va_end(ap);
+	}
+	return -err;
+}
+
+int sim_corrupt(struct sim *sim, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!sim->corrupt && sim->detail && sim->dlen) {
+		int n = snprintf(sim->detail, sim->dlen, "corrupt state: ");
+
+		if (n > 0 && (size_t)n < sim->dlen) {
+			va_start(ap, fmt);
+			vsnprintf(sim->detail + n, sim->dlen - n, fmt, ap);
+			va_end(ap);
+		}
+	}
+	sim->corrupt = true;
+	return -EUCLEAN;
+}
+
+/* ---- records ------------------------------------------------------------------------ */
+
+static const uint64_t class_sizes[SIM_NR_CLASSES] = SIM_CLASS_SIZES;
+
+uint64_t sim_class_size(unsigned int cls)
+{
+	return cls < SIM_NR_CLASSES ? class_sizes[cls] : 0;
+}
+
+unsigned int sim_tag_class(uint32_t tag)
+{
+	switch (tag) {
+	case SIM_TAG_AREA:
+	case SIM_TAG_RESV:
+	case SIM_TAG_ALLOW:
+	case SIM_TAG_PAGES:
+	case SIM_TAG_EXT:
+	case SIM_TAG_EXTF:
+		return SIM_CLS_96;
+	case SIM_TAG_CTX:
+		return SIM_CLS_128;
+	case SIM_TAG_OBJ:
+		return SIM_CLS_192;
+	default:
+		return SIM_NR_CLASSES;
+	}
+}
+
+const char *sim_tag_name(uint32_t tag)
+{
+	switch (tag) {
+	case SIM_TAG_FREE: return "free record";
+	case SIM_TAG_CTX: return "context";
+	case SIM_TAG_OBJ: return "object";
+	case SIM_TAG_AREA: return "area";
+	case SIM_TAG_RESV: return "reserved range";
+	case SIM_TAG_ALLOW: return "allowed range";
+	case SIM_TAG_PAGES: return "pages";
+	case SIM_TAG_EXT: return "memory extent";
+	case SIM_TAG_EXTF: return "free memory extent";
+	default: return "unknown record";
+	}
+}
+
+/* Is [off, off+size) inside the carved part of the file and the mapping? */
+static bool range_ok(struct sim *sim, uint64_t off, uint64_t size)
+{
+	uint64_t bump = sim_hdr(sim)->bump;
+
+	return off >= SIM_HDR_SIZE && bump <= sim->mapped && size <= bump && off <= bump - size;
+}
+
+bool sim_rec_ok(struct sim *sim, uint64_t off, uint32_t tag)
+{
+	uint64_t size;
+
+	if (off % SIM_REC_ALIGN)
+		return false;
+	if (tag == SIM_TAG_FREE)
+		size = sizeof(struct sim_free);
+	else
+		size = sim_class_size(sim_tag_class(tag));
+	if (!size || !range_ok(sim, off, size))
+		return false;
+	return ((struct sim_rec *)(sim->base + off))->tag == tag;
+}
+
+void *sim_rec(struct sim *sim, uint64_t off, uint32_t tag)
+{
+	if (sim_rec_ok(sim, off, tag))
+		return sim->base + off;
+	if (!off)
+		sim_corrupt(sim, "a missing %s is referenced", sim_tag_name(tag));
+	else if (off % SIM_REC_ALIGN || !range_ok(sim, off, sizeof(struct sim_rec)))
+		sim_corrupt(sim, "offset 0x%llx of a %s is outside the records",
+			    (unsigned long long)off, sim_tag_name(tag));
+	else
+		sim_corrupt(sim, "offset 0x%llx should hold a %s but holds a %s",
+			    (unsigned long long)off, sim_tag_name(tag),
+			    sim_tag_name(((struct sim_rec *)(sim->base + off))->tag));
+	memset(&sim->dummy, 0, sizeof(sim->dummy));
+	return &sim->dummy;
+}
+
+/* ---- growth ------------------------------------------------------------------------------ */
+
+static int reserve_window(struct sim *sim, uint64_t need)
+{
+	uint64_t w = SIM_WINDOW_MAX;
+	void *p;
+
+	while (w < need && w < (1ull << 46))
+		w *= 2;
+	for (;;) {
+		p = mmap(NULL, w, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p != MAP_FAILED)
+			break;
+		/* Tools such as valgrind limit the address space: take less. */
+		if (w / 2 < SIM_WINDOW_MIN || w / 2 < need)
+			return -ENOMEM;
+		w /= 2;
+	}
+	sim->base = p;
+	sim->window = w;
+	sim->mapped = 0;
+	return 0;
+}
+
+/* Map the first 'size' bytes of the file at sim->base, moving the window
+ * only when the file outgrew it (callers hold no pointers then). */
+static int map_file(struct sim *sim, uint64_t size, bool may_move)
+{
+	void *p;
+	int ret;
+
+	if (size > sim->window) {
+		if (!may_move)
+			return -ENOMEM;
+		munmap(sim->base, sim->window);
+		sim->base = NULL;
+		ret = reserve_window(sim, size * 2);
+		if (ret)
+			return ret;
+	}
+	if (size < sim->mapped)
+		/* the file shrank: give back the tail so it reads as "not mapped" */
+		mmap(sim->base + size, sim->mapped - size, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+	if (size) {
+		p = mmap(sim->base, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, sim->fd, 0);
+		if (p == MAP_FAILED)
+			return -errno;
+	}
+	sim->mapped = size;
+	return 0;
+}
+
+static int grow(struct sim *sim, uint64_t need_end)
+{
+	struct sim_hdr *h = sim_hdr(sim);
+	uint64_t cur = h->file_size, size;
+	int ret;
+
+	if (need_end <= cur)
+		return 0;
+	size = cur < (256ull << 20) ? cur * 2 : cur + (256ull << 20);
+	if (size < need_end)
+		size = need_end;
+	size = (size + SIM_GROW_GRANULE - 1) / SIM_GROW_GRANULE * SIM_GROW_GRANULE;
+	if (size > sim->window)
+		return sim_fail(sim, ENOMEM, "the state would grow to %llu bytes, past the %llu-byte "
+				"window this process mapped; reopen the state",
+				(unsigned long long)size, (unsigned long long)sim->window);
+	/* Allocate the blocks now: writing into a hole of a full disk would SIGBUS. */
+	ret = posix_fallocate(sim->fd, 0, (off_t)size);
+	if (ret)
+		return sim_fail(sim, ret, "cannot grow the state to %llu bytes: %s",
+				(unsigned long long)size, strerror(ret));
+	ret = map_file(sim, size, false);
+	if (ret)
+		return sim_fail(sim, -ret, "cannot map the grown state: %s", strerror(-ret));
+	sim_hdr(sim)->file_size = size;
+	sim->dirty = true;
+	return 0;
+}
+
+int sim_reserve(struct sim *sim, uint64_t nrecs, uint64_t bytes)
+{
+	struct sim_hdr *h = sim_hdr(sim);
+	uint64_t need, end;
+
+	/* Every record counted at the largest class, extents at worst alignment. */
+	if (nrecs > (UINT64_MAX / 2) / 192 || bytes > UINT64_MAX / 4)
+		return sim_fail(sim, ENOMEM, "reservation too large");
+	need = nrecs * 192 + (bytes ? bytes + h->hpage_size + h->page_size : 0);
+	if (__builtin_add_overflow(h->bump, need, &end))
+		return sim_fail(sim, ENOMEM, "reservation too large");
+	return grow(sim, end);
+}
+
+uint64_t sim_alloc(struct sim *sim, uint32_t tag)
+{
+	struct sim_hdr *h = sim_hdr(sim);
+	unsigned int cls = sim_tag_class(tag);
+	uint64_t size = sim_class_size(cls), off;
+	struct sim_rec *r;
+
+	if (!size)
+		return 0;
+	off = h->free_head[cls];
+	if (off) {
+		struct sim_free *f = sim_rec(sim, off, SIM_TAG_FREE);
+
+		if (sim->corrupt)
+			return 0;
+		if (f->r.cls != cls || !h->nr_free[cls] || !range_ok(sim, off, size)) {
+			sim_corrupt(sim, "free list of class %u holds a record of class %u", cls,
+				    f->r.cls);
+			return 0;
+		}
+		h->free_head[cls] = f->next;
+		h->nr_free[cls]--;
+	} else {
+		if (h->bump % SIM_REC_ALIGN) {
+			sim_corrupt(sim, "bump offset 0x%llx misaligned", (unsigned long long)h->bump);
+			return 0;
+		}
+		if (grow(sim, h->bump + size))
+			return 0;
+		h = sim_hdr(sim);
+		off = h->bump;
+		h->bump += size;
+	}
+	h->nr_live[cls]++;
+	r = (struct sim_rec *)(sim->base + off);
+	memset(r, 0, size);
+	r->tag = tag;
+	r->cls = (uint16_t)cls;
+	sim->dirty = true;
+	return off;
+}
+
+void sim_free(struct sim *sim, uint64_t off)
+{
+	struct sim_hdr *h = sim_hdr(sim);
+	struct sim_rec *r;
+	struct sim_free *f;
+	unsigned int cls;
+
+	if (off % SIM_REC_ALIGN || !range_ok(sim, off, sizeof(struct sim_rec))) {
+		sim_corrupt(sim, "freeing offset 0x%llx outside the records",
+			    (unsigned long long)off);
+		return;
+	}
+	r = (struct sim_rec *)(sim->base + off);
+	cls = sim_tag_class(r->tag);
+	if (cls >= SIM_NR_CLASSES || !range_ok(sim, off, sim_class_size(cls)) || !h->nr_live[cls]) {
+		sim_corrupt(sim, "freeing a %s at 0x%llx", sim_tag_name(r->tag),
+			    (unsigned long long)off);
+		return;
+	}
+	memset(r, 0, sim_class_size(cls));
+	f = (struct sim_free *)r;
+	f->r.tag = SIM_TAG_FREE;
+	f->r.cls = (uint16_t)cls;
+	f->next = h->free_head[cls];
+	h->free_head[cls] = off;
+	h->nr_free[cls]++;
+	h->nr_live[cls]--;
+	sim->dirty = true;
+}
+
+uint64_t sim_extent_carve(struct sim *sim, uint64_t length, uint64_t align)
+{
+	struct sim_hdr *h = sim_hdr(sim);
+	uint64_t start, end;
+
+	start = (h->bump + align - 1) / align * align;
+	if (start < h->bump || __builtin_add_overflow(start, length, &end)) {
+		sim_fail(sim, ENOMEM, "sim memory of %llu bytes does not fit",
+			 (unsigned long long)length);
+		return 0;
+	}
+	if (grow(sim, end))
+		return 0;
+	h = sim_hdr(sim);
+	h->pad_bytes += start - h->bump;
+	h->bump = end;
+	sim->dirty = true;
+	return start;
+}
+
+/* ---- the header -------------------------------------------------------------------------- */
+
+uint64_t sim_static_sum(const struct sim_hdr *h)
+{
+	const uint8_t *p = (const uint8_t *)h;
+	uint64_t sum = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < offsetof(struct sim_hdr, static_sum); i++) {
+		sum ^= p[i];
+		sum *= 0x100000001b3ull;
+	}
+	return sum;
+}
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static bool str_ok(const char *s, size_t len)
+{
+	return memchr(s, 0, len) != NULL && s[0];
+}
+
+/* The checks that need nothing but the header: every entry runs them. */
+static int check_header(const struct sim_hdr *h, uint64_t file_size, char *detail, size_t dlen)
+{
+	if (file_size < 8 || memcmp(h->magic, SIM_MAGIC, 8)) {
+		sim_set_detail(detail, dlen, "not an iommufd-tools simulator state (bad magic)");
+		return -EPROTO;
+	}
+	if (file_size < SIM_HDR_SIZE) {
+		sim_set_detail(detail, dlen, "truncated: %llu bytes, shorter than the %u-byte header",
+			       (unsigned long long)file_size, SIM_HDR_SIZE);
+		return -EUCLEAN;
+	}
+	if (h->format_version != SIM_FORMAT_VERSION) {
+		sim_set_detail(detail, dlen, "state format version %u; this library reads version %u",
+			       h->format_version, SIM_FORMAT_VERSION);
+		return -EPROTO;
+	}
+	if (h->header_size != SIM_HDR_SIZE) {
+		sim_set_detail(detail, dlen, "corrupt state: header size %u, expected %u",
+			       h->header_size, SIM_HDR_SIZE);
+		return -EUCLEAN;
+	}
+	if (h->file_size != file_size) {
+		sim_set_detail(detail, dlen,
+			       "corrupt state: the header says %llu bytes, the file has %llu (truncated?)",
+			       (unsigned long long)h->file_size, (unsigned long long)file_size);
+		return -EUCLEAN;
+	}
+	if (h->bump < SIM_HDR_SIZE || h->bump > h->file_size || h->bump % SIM_REC_ALIGN) {
+		sim_set_detail(detail, dlen, "corrupt state: end of records 0x%llx is not within the file",
+			       (unsigned long long)h->bump);
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
+/* Everything about the header, including the parts fixed at creation. */
+static int check_header_full(const struct sim_hdr *h, uint64_t file_size, char *detail, size_t dlen)
+{
+	int ret = check_header(h, file_size, detail, dlen);
+
+	if (ret)
+		return ret;
+	if (h->static_sum != sim_static_sum(h)) {
+		sim_set_detail(detail, dlen, "corrupt state: header checksum mismatch");
+		return -EUCLEAN;
+	}
+	if (h->features & ~SIM_FEAT_KNOWN) {
+		sim_set_detail(detail, dlen, "state uses features 0x%llx this library does not know",
+			       (unsigned long long)(h->features & ~SIM_FEAT_KNOWN));
+		return -EPROTO;
+	}
+	if (!str_ok(h->profile, sizeof(h->profile)) ||
+	    !str_ok(h->kernel_version, sizeof(h->kernel_version)) || !is_pow2(h->page_size) ||
+	    h->page_size < 4096 || h->page_size > (1u << 20) || !is_pow2(h->hpage_size) ||
+	    h->hpage_size < h->page_size) {
+		sim_set_detail(detail, dlen, "corrupt state: bad profile in the header");
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
+int sim_validate_header(struct sim *sim, uint64_t file_size)
+{
+	int ret;
+
+	ret = check_header_full(sim_hdr(sim), file_size, sim->detail, sim->dlen);
+	if (ret == -EUCLEAN)
+		sim->corrupt = true;
+	return ret;
+}
+
+/* ---- processes ----------------------------------------------------------------------------- */
+
+uint64_t sim_proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	/* The command name (field 2) may hold spaces and parentheses: skip to its end. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	p++;
+	for (field = 3; field < 22 && p; field++) {
+		p = strchr(p + 1, ' ');
+	}
+	if (p && sscanf(p, " %llu", &start) != 1)
+		start = 0;
+	return start;
+}
+
+/* ---- the lock and the entry of every operation ---------------------------------------------- */
+
+/* The initial user namespace has a fixed inode number. */
+#define PROC_USER_INIT_INO 0xEFFFFFFDu
+
+static void note_process(struct sim *sim)
+{
+	struct stat st;
+
+	sim->pid = getpid();
+	sim->start_time = sim_proc_start_time(sim->pid);
+	sim->foreign_userns = stat("/proc/self/ns/user", &st) == 0 && st.st_ino != PROC_USER_INIT_INO;
+}
+
+/* flock belongs to the open file description: a forked child shares the
+ * parent's, so it takes one of its own before its first operation. */
+static int own_ofd(struct sim *sim)
+{
+	char path[64];
+	int fd;
+
+	if (sim->pid == getpid())
+		return 0;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", sim->fd);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(sim->fd);
+	sim->fd = fd;
+	note_process(sim);
+	return 0;
+}
+
+static int lock_and_map(struct sim *sim)
+{
+	struct stat st;
+	int ret;
+
+	ret = own_ofd(sim);
+	if (ret)
+		return sim_fail(sim, -ret, "cannot reopen the state in this process");
+	while (flock(sim->fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return sim_fail(sim, errno, "cannot lock the state: %s", strerror(errno));
+	if (fstat(sim->fd, &st) < 0) {
+		ret = sim_fail(sim, errno, "cannot stat the state: %s", strerror(errno));
+		goto unlock;
+	}
+	if ((uint64_t)st.st_size != sim->mapped) {
+		/* another process grew it (or someone truncated it) */
+		ret = map_file(sim, (uint64_t)st.st_size, true);
+		if (ret) {
+			ret = sim_fail(sim, -ret, "cannot map the state: %s", strerror(-ret));
+			goto unlock;
+		}
+	}
+	ret = check_header(sim_hdr(sim), sim->mapped, sim->detail, sim->dlen);
+	if (ret)
+		goto unlock;
+	return 0;
+unlock:
+	flock(sim->fd, LOCK_UN);
+	return ret;
+}
+
+int sim_lock(struct sim *sim, char *detail, size_t dlen)
+{
+	int ret;
+
+	pthread_mutex_lock(&sim->mutex);
+	sim->detail = detail;
+	sim->dlen = dlen;
+	sim->corrupt = false;
+	sim->dirty = false;
+	if (detail && dlen)
+		detail[0] = 0;
+	ret = lock_and_map(sim);
+	if (ret)
+		pthread_mutex_unlock(&sim->mutex);
+	return ret;
+}
+
+void sim_unlock(struct sim *sim)
+{
+	if (sim->dirty && sim->mapped >= SIM_HDR_SIZE)
+		sim_hdr(sim)->generation++;
+	flock(sim->fd, LOCK_UN);
+	sim->detail = NULL;
+	sim->dlen = 0;
+	pthread_mutex_unlock(&sim->mutex);
+}
+
+int sim_enter(struct sim *sim, char *detail, size_t dlen)
+{
+	int ret = sim_lock(sim, detail, dlen);
+
+	if (ret)
+		return ret;
+	ret = sim_sweep_dead_owners(sim);
+	if (ret)
+		return sim_leave(sim, ret);
+	if (!sim_rec_ok(sim, sim->ctx_off, SIM_TAG_CTX) || sim_my_ctx(sim)->n.start != sim->ctx_id)
+		return sim_leave(sim, sim_fail(sim, EBADF, "context %llu was closed",
+					       (unsigned long long)sim->ctx_id));
+	return 0;
+}
+
+int sim_leave(struct sim *sim, int ret)
+{
+	if (sim->corrupt && ret >= 0)
+		ret = -EUCLEAN;
+	sim_unlock(sim);
+	return ret;
+}
+
+/* ---- paths ----------------------------------------------------------------------------------- */
+
+static int check_owner_mode(const char *what, const char *path, const struct stat *st, char *detail,
+			    size_t dlen)
+{
+	if (st->st_uid != geteuid()) {
+		sim_set_detail(detail, dlen, "%s %s is owned by uid %u, not by us (uid %u)", what,
+			       path, (unsigned)st->st_uid, (unsigned)geteuid());
+		return -EPERM;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		sim_set_detail(detail, dlen, "%s %s is writable by %s (mode %04o)", what, path,
+			       (st->st_mode & S_IWOTH) ? "others" : "its group",
+			       (unsigned)(st->st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+static void dir_of(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(dir, len, ".");
+	else if (slash == path)
+		snprintf(dir, len, "/");
+	else
+		snprintf(dir, len, "%.*s", (int)(slash - path), path);
+}
+
+static int check_dir(const char *path, char *detail, size_t dlen)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	dir_of(path, dir, sizeof(dir));
+	if (stat(dir, &st) < 0) {
+		sim_set_detail(detail, dlen, "directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		sim_set_detail(detail, dlen, "%s is not a directory", dir);
+		return -ENOTDIR;
+	}
+	return check_owner_mode("directory", dir, &st, detail, dlen);
+}
+
+int sim_check_path(const char *path, char *detail, size_t dlen)
+{
+	struct stat st;
+	int ret;
+
+	if (!path || !path[0]) {
+		sim_set_detail(detail, dlen, "empty state path");
+		return -EINVAL;
+	}
+	ret = check_dir(path, detail, dlen);
+	if (ret)
+		return ret;
+	if (lstat(path, &st) < 0) {
+		sim_set_detail(detail, dlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		sim_set_detail(detail, dlen, "%s is not a regular file", path);
+		return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
+	}
+	return check_owner_mode("state", path, &st, detail, dlen);
+}
+
+/* ---- creating and opening ------------------------------------------------------------------- */
+
+static struct sim *sim_new(void)
+{
+	struct sim *sim = calloc(1, sizeof(*sim));
+
+	if (!sim)
+		return NULL;
+	sim->fd = -1;
+	pthread_mutex_init(&sim->mutex, NULL);
+	note_process(sim);
+	return sim;
+}
+
+static void sim_unmap(struct sim *sim)
+{
+	if (sim->base)
+		munmap(sim->base, sim->window);
+	sim->base = NULL;
+	sim->mapped = 0;
+}
+
+/* Lay out a fresh state in the empty file sim->fd. */
+static int init_state(struct sim *sim, const struct sim_profile *prof)
+{
+	struct sim_hdr *h;
+	uint64_t ctx;
+	int ret;
+
+	ret = posix_fallocate(sim->fd, 0, SIM_INITIAL_SIZE);
+	if (ret)
+		return sim_fail(sim, ret, "cannot size the new state: %s", strerror(ret));
+	ret = reserve_window(sim, SIM_INITIAL_SIZE);
+	if (!ret)
+		ret = map_file(sim, SIM_INITIAL_SIZE, false);
+	if (ret)
+		return sim_fail(sim, -ret, "cannot map the new state: %s", strerror(-ret));
+	h = sim_hdr(sim);
+	memset(h, 0, SIM_HDR_SIZE);
+	memcpy(h->magic, SIM_MAGIC, 8);
+	h->format_version = SIM_FORMAT_VERSION;
+	h->header_size = SIM_HDR_SIZE;
+	snprintf(h->profile, sizeof(h->profile), "%s", prof->name);
+	h->page_size = prof->page_size;
+	h->hpage_size = prof->hpage_size;
+	snprintf(h->kernel_version, sizeof(h->kernel_version), "%s", SIM_KERNEL_VERSION);
+	h->features = 0;
+	h->static_sum = sim_static_sum(h);
+	h->file_size = SIM_INITIAL_SIZE;
+	h->bump = SIM_HDR_SIZE;
+	h->next_ctx_id = 1;
+	ctx = sim_ctx_new(sim, SIM_CTX_SHARED, 0, 0);
+	if (!ctx)
+		return -ENOMEM;
+	h->shared_ctx = ctx;
+	h->generation = 1;
+	return 0;
+}
+
+int sim_create(const char *path, const char *profile, int replace, char *detail, size_t dlen)
+{
+	const struct sim_profile *prof = profile_find(profile ? profile : "default");
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	struct sim *sim;
+	struct stat st;
+	int ret, n;
+
+	if (!prof) {
+		sim_set_detail(detail, dlen, "unknown profile \"%s\"", profile);
+		return -EINVAL;
+	}
+	if (!path || !path[0]) {
+		sim_set_detail(detail, dlen, "empty state path");
+		return -EINVAL;
+	}
+	ret = check_dir(path, detail, dlen);
+	if (ret)
+		return ret;
+	if (!replace && lstat(path, &st) == 0) {
+		sim_set_detail(detail, dlen, "%s exists", path);
+		return -EEXIST;
+	}
+	/* Build it under a temporary name, then publish it whole. */
+	dir_of(path, dir, sizeof(dir));
+	n = snprintf(tmp, sizeof(tmp), "%s/.iommufd-sim-XXXXXX", dir);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	sim = sim_new();
+	if (!sim)
+		return -ENOMEM;
+	sim->detail = detail;
+	sim->dlen = dlen;
+	sim->fd = mkostemp(tmp, O_CLOEXEC);	/* mode 0600 */
+	if (sim->fd < 0) {
+		ret = -errno;
+		sim_set_detail(detail, dlen, "cannot create a file in %s: %s", dir, strerror(errno));
+		free(sim);
+		return ret;
+	}
+	ret = init_state(sim, prof);
+	if (!ret) {
+		if (replace) {
+			if (rename(tmp, path) < 0)
+				ret = -errno;
+		} else {
+			if (link(tmp, path) < 0)
+				ret = -errno;
+			unlink(tmp);
+		}
+		if (ret)
+			sim_set_detail(detail, dlen, "cannot create %s: %s", path, strerror(-ret));
+	}
+	if (ret)
+		unlink(tmp);
+	sim_unmap(sim);
+	close(sim->fd);
+	pthread_mutex_destroy(&sim->mutex);
+	free(sim);
+	return ret;
+}
+
+int sim_open_fd(int fd, uint32_t flags, struct sim **out, char *detail, size_t dlen)
+{
+	union {
+		struct sim_hdr h;
+		uint8_t bytes[SIM_HDR_SIZE];
+	} hdr;
+	char path[64];
+	struct sim *sim;
+	struct stat st;
+	ssize_t n;
+	int ret;
+
+	if (detail && dlen)
+		detail[0] = 0;
+	if (flags & ~IFD_OPEN_SIM_PRIVATE & ~IFD_OPEN_SIM_CREATE) {
+		sim_set_detail(detail, dlen, "unknown open flags 0x%x", flags);
+		return -EINVAL;
+	}
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode)) {
+		sim_set_detail(detail, dlen, "not a regular file");
+		return -EINVAL;
+	}
+	/* Validate the header before mapping anything. */
+	memset(&hdr, 0, sizeof(hdr));
+	n = pread(fd, &hdr, sizeof(hdr), 0);
+	if (n < 0)
+		return -errno;
+	ret = check_header_full(&hdr.h, (uint64_t)st.st_size, detail, dlen);
+	if (ret)
+		return ret;
+
+	sim = sim_new();
+	if (!sim)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, sim->path, sizeof(sim->path) - 1);
+	sim->path[n > 0 ? n : 0] = 0;
+	/* Our own open file description, so that our flock excludes every other handle. */
+	sim->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (sim->fd < 0)
+		sim->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (sim->fd < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	ret = reserve_window(sim, (uint64_t)st.st_size * 2);
+	if (ret)
+		goto fail;
+
+	/* Under the lock: the state may be in use by others. */
+	ret = sim_lock(sim, detail, dlen);
+	if (ret)
+		goto fail;
+	ret = sim_validate_header(sim, sim->mapped);
+	if (!ret)
+		ret = sim_sweep_dead_owners(sim);
+	if (!ret && (flags & IFD_OPEN_SIM_PRIVATE)) {
+		sim->ctx_off = sim_ctx_new(sim, SIM_CTX_PRIVATE, sim->pid, sim->start_time);
+		sim->private_ctx = true;
+		if (!sim->ctx_off && !sim->corrupt)
+			ret = -ENOMEM;
+	} else if (!ret) {
+		sim->ctx_off = sim_hdr(sim)->shared_ctx;
+	}
+	if (!ret && !sim->corrupt)
+		sim->ctx_id = sim_my_ctx(sim)->n.start;
+	ret = sim_leave(sim, ret);
+	if (ret)
+		goto fail;
+	*out = sim;
+	return 0;
+fail:
+	sim_unmap(sim);
+	if (sim->fd >= 0)
+		close(sim->fd);
+	pthread_mutex_destroy(&sim->mutex);
+	free(sim);
+	return ret;
+}
+
+void sim_close(struct sim *sim)
+{
+	if (!sim)
+		return;
+	/* A private context is an open file in the kernel's terms: closing the
+	 * handle in the process that owns it releases it. */
+	if (sim->private_ctx && getpid() == sim->pid && sim->base &&
+	    sim_enter(sim, NULL, 0) == 0) {
+		struct sim_ctx *ctx = sim_my_ctx(sim);
+
+		if (ctx->owner_pid == sim->pid && ctx->owner_start == sim->start_time)
+			sim_ctx_release(sim, sim->ctx_off);
+		sim_leave(sim, 0);
+	}
+	sim_unmap(sim);
+	if (sim->fd >= 0)
+		close(sim->fd);
+	pthread_mutex_destroy(&sim->mutex);
+	free(sim);
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The simulator's management API: state paths and the calls that only make
+ * sense on a simulator context (the kernel has no equivalent). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "private.h"
+#include "sim/sim.h"
+
+IFD_EXPORT int ifd_sim_default_path(char *buf, size_t len, int create_dir)
+{
+	const char *env = getenv("IOMMUFD_SIM");
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char dir[PATH_MAX];
+	int n;
+
+	if (env && env[0]) {
+		n = snprintf(buf, len, "%s", env);
+		return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	}
+	if (rt && rt[0] == '/')
+		n = snprintf(dir, sizeof(dir), "%s/iommufd-sim", rt);
+	else
+		n = snprintf(dir, sizeof(dir), "/tmp/iommufd-sim-%u", (unsigned)getuid());
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	/* 0700 from the start: the directory guards states that hold our objects */
+	if (create_dir && mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return -errno;
+	n = snprintf(buf, len, "%s/default.state", dir);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+IFD_EXPORT int ifd_sim_create(const char *path, const char *profile, int replace,
+			      struct ifd_error *error)
+{
+	char detail[256] = "";
+	int ret = sim_create(path, profile, replace, detail, sizeof(detail));
+
+	if (ret && error) {
+		memset(error, 0, sizeof(*error));
+		error->ioctl = "simulator state";
+		error->err = -ret;
+		snprintf(error->detail, sizeof(error->detail), "%s: %s", path,
+			 detail[0] ? detail : strerror(-ret));
+	}
+	return ret;
+}
+
+IFD_EXPORT const char *const *ifd_sim_profiles(void)
+{
+	return sim_profiles();
+}
+
+/* Every call below needs a simulator context; say so instead of crashing. */
+static int need_sim(struct ifd_ctx *ctx, const char *what)
+{
+	if (ctx->backend == IFD_BACKEND_SIM && ctx->sim)
+		return 0;
+	return ifd_set_error(ctx, 0, what, ENOTTY,
+			     "only the simulator can do this; this context is on the kernel");
+}
+
+/* Record a failure of a simulator management call. */
+static int sim_result(struct ifd_ctx *ctx, const char *what, int ret)
+{
+	if (ret < 0)
+		return ifd_set_error(ctx, 0, what, -ret, NULL);
+	return ret;
+}
+
+IFD_EXPORT int ifd_sim_info(struct ifd_ctx *ctx, struct ifd_sim_info *info)
+{
+	int ret = need_sim(ctx, "sim info");
+
+	return ret ? ret : sim_result(ctx, "sim info", sim_info(ctx->sim, info));
+}
+
+IFD_EXPORT int ifd_sim_check(struct ifd_ctx *ctx, char *report, size_t len)
+{
+	int ret = need_sim(ctx, "sim check");
+
+	return ret ? ret : sim_result(ctx, "sim check", sim_check(ctx->sim, report, len));
+}
+
+IFD_EXPORT int ifd_sim_reset(struct ifd_ctx *ctx)
+{
+	int ret = need_sim(ctx, "sim reset");
+
+	return ret ? ret : sim_result(ctx, "sim reset", sim_reset(ctx->sim));
+}
+
+IFD_EXPORT int ifd_sim_mem_alloc(struct ifd_ctx *ctx, uint64_t length, uint64_t *va)
+{
+	int ret = need_sim(ctx, "sim memory");
+
+	return ret ? ret : sim_result(ctx, "sim memory", sim_mem_alloc(ctx->sim, length, va));
+}
+
+IFD_EXPORT int ifd_sim_mem_free(struct ifd_ctx *ctx, uint64_t va)
+{
+	int ret = need_sim(ctx, "sim memory");
+
+	return ret ? ret : sim_result(ctx, "sim memory", sim_mem_free(ctx->sim, va));
+}
+
+IFD_EXPORT int ifd_sim_objects(struct ifd_ctx *ctx, struct ifd_sim_object **objs, size_t *nr)
+{
+	int ret = need_sim(ctx, "sim objects");
+
+	return ret ? ret : sim_result(ctx, "sim objects", sim_objects(ctx->sim, objs, nr));
+}
+
+IFD_EXPORT int ifd_sim_areas(struct ifd_ctx *ctx, uint32_t ioas_id, struct ifd_sim_area **areas,
+			     size_t *nr)
+{
+	int ret = need_sim(ctx, "sim areas");
+
+	return ret ? ret : sim_result(ctx, "sim areas", sim_areas(ctx->sim, ioas_id, areas, nr));
+}
+
+IFD_EXPORT int ifd_sim_allowed(struct ifd_ctx *ctx, uint32_t ioas_id, struct ifd_range **ranges,
+			       uint32_t *nr)
+{
+	int ret = need_sim(ctx, "sim allowed");
+
+	return ret ? ret : sim_result(ctx, "sim allowed",
+				      sim_allowed(ctx->sim, ioas_id, ranges, nr));
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* sim create | reset | check | info: manage a simulator state. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "columns.h"
+#include "iommuctl.h"
+
+static int print_info(struct iommuctl *g)
+{
+	struct ifd_sim_info info;
+
+	if (ifd_sim_info(g->ctx, &info))
+		return iommuctl_fail(g, NULL, NULL, NULL);
+	out_record(&g->out, &fam_sim, &info, NULL);
+	return 0;
+}
+
+static bool known_profile(const char *name)
+{
+	for (const char *const *p = ifd_sim_profiles(); p && *p; p++)
+		if (strcmp(*p, name) == 0)
+			return true;
+	return false;
+}
+
+int cmd_sim_create(struct iommuctl *g, struct cmd_args *a)
+{
+	const char *profile = a->val[SIM_CREATE_OPT_PROFILE];
+	struct ifd_error e = { 0 };
+	char path[4096], names[256] = "";
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s' (the path goes in --sim=PATH)",
+				      a->argv[0]);
+	if (g->fd >= 0)
+		return iommuctl_usage(g, "it makes a new state file; --fd adopts an open one");
+	if (profile && !known_profile(profile)) {
+		size_t used = 0;
+
+		for (const char *const *p = ifd_sim_profiles(); p && *p && used < sizeof(names); p++)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 used ? ", " : "", *p);
+		return iommuctl_usage(g, "--profile: unknown profile '%s' (profiles: %s)", profile,
+				      names);
+	}
+	ret = iommuctl_columns(g, &fam_sim);
+	if (ret)
+		return ret;
+	if (g->sim_path)
+		snprintf(path, sizeof(path), "%s", g->sim_path);
+	else if ((ret = ifd_sim_default_path(path, sizeof(path), 1)) != 0)
+		return iommuctl_fail_errno(g, NULL, "simulator state", -ret,
+					   "cannot set up the default state directory", NULL);
+	if (ifd_sim_create(path, profile, a->count[SIM_CREATE_OPT_FORCE] > 0, &e))
+		return iommuctl_fail_errno(g, NULL, e.ioctl, e.err, e.detail,
+					   e.err == EEXIST ? "--force replaces it, destroying its "
+							     "objects" : NULL);
+	g->sim_path = path;
+	ret = iommuctl_open(g);
+	return ret ? ret : print_info(g);
+}
+
+int cmd_sim_reset(struct iommuctl *g, struct cmd_args *a)
+{
+	struct ifd_sim_info before;
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	ret = iommuctl_columns(g, &fam_sim);
+	if (!ret)
+		ret = iommuctl_open(g);
+	if (ret)
+		return ret;
+	if (ifd_sim_info(g->ctx, &before) || ifd_sim_reset(g->ctx))
+		return iommuctl_fail(g, NULL, NULL, NULL);
+	iommuctl_note(g, "destroyed %u objects and %llu areas", before.nr_objects,
+		      (unsigned long long)before.nr_areas);
+	return print_info(g);
+}
+
+int cmd_sim_check(struct iommuctl *g, struct cmd_args *a)
+{
+	struct row_check row;
+	char report[4096] = "";
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	ret = iommuctl_columns(g, &fam_check);
+	if (!ret)
+		ret = iommuctl_open(g);
+	if (ret)
+		return ret;
+	ret = ifd_sim_check(g->ctx, report, sizeof(report));
+	if (ret && ret != -EUCLEAN)
+		return iommuctl_fail(g, NULL, NULL, NULL);
+	row.consistent = ret == 0;
+	row.report = report;
+	out_record(&g->out, &fam_check, &row, NULL);
+	if (row.consistent)
+		return 0;
+	/* The report is the output; the exit code says the state is broken. */
+	g->report_on_failure = true;
+	report_error(&g->rep, &(struct report_error){
+		.command = g->cmdname, .object = ifd_ctx_path(g->ctx), .ioctl = "sim check",
+		.err = EUCLEAN, .message = "the state is inconsistent (the report is on stdout)" });
+	return EXIT_FAILED;
+}
+
+int cmd_sim_info(struct iommuctl *g, struct cmd_args *a)
+{
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	ret = iommuctl_columns(g, &fam_sim);
+	if (!ret)
+		ret = iommuctl_open(g);
+	return ret ? ret : print_info(g);
+}

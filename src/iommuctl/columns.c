@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * Column registries.  A column's name (for -o), JSON key and type are part
+ * of the output contract (iommuctl-json(7)): add columns, never rename them.
+ */
+#include <stdio.h>
+#include <sys/sysmacros.h>
+
+#include "ifd-abi.h"
+#include "columns.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define D OUT_COL_DEFAULT
+#define NUL OUT_COL_NULLABLE
+
+/* Getters: one line each.  'r' is the row; set v->u, v->b, v->s or v->null. */
+#define GETTER(fn, type, body) \
+	static void fn(const void *row, struct out_value *v) \
+	{ const type *r = row; (void)r; body; }
+
+static const char *access_text(uint32_t flags)
+{
+	static const char *const text[] = { "--", "-w", "r-", "rw" };
+
+	return text[(!!(flags & IOMMU_IOAS_MAP_READABLE) << 1) |
+		    !!(flags & IOMMU_IOAS_MAP_WRITEABLE)];
+}
+
+/* ---- alloc ---------------------------------------------------------------- */
+GETTER(new_id, struct row_new_ioas, v->u = r->id)
+GETTER(new_lifetime, struct row_new_ioas, v->s = r->lifetime)
+
+static const struct out_column new_ioas_cols[] = {
+	{ "ID", "id", "ID", OUT_INT, D, "the new IOAS's ID", new_id },
+	{ "LIFETIME", "lifetime", "LIFETIME", OUT_STRING, D,
+	  "how long it lives: process (this process's /dev/iommu fd), fd (the adopted fd), "
+	  "state (the simulator state)", new_lifetime },
+};
+const struct out_family fam_new_ioas = { "ioas", "the IOAS allocated", new_ioas_cols,
+					  N(new_ioas_cols) };
+
+/* ---- free ----------------------------------------------------------------- */
+GETTER(freed_id, struct row_freed, v->u = r->id)
+
+static const struct out_column freed_cols[] = {
+	{ "ID", "id", "ID", OUT_INT, D, "an ID that was destroyed", freed_id },
+};
+const struct out_family fam_freed = { "freed", "the objects destroyed", freed_cols,
+				       N(freed_cols) };
+
+/* ---- map ------------------------------------------------------------------ */
+GETTER(map_ioas, struct row_mapping, v->u = r->ioas)
+GETTER(map_iova, struct row_mapping, v->u = r->iova)
+GETTER(map_last, struct row_mapping, v->u = r->iova + r->length - 1)
+GETTER(map_length, struct row_mapping, v->u = r->length)
+GETTER(map_flags, struct row_mapping, v->u = r->flags)
+GETTER(map_access, struct row_mapping, v->s = access_text(r->flags))
+GETTER(map_source, struct row_mapping, v->s = r->source)
+GETTER(map_va, struct row_mapping, v->null = !r->has_va; v->u = r->va)
+GETTER(map_file, struct row_mapping, v->null = !r->file; v->s = r->file)
+GETTER(map_offset, struct row_mapping, v->null = !r->has_offset; v->u = r->offset)
+GETTER(map_lifetime, struct row_mapping, v->s = r->lifetime)
+
+static const struct out_column mapping_cols[] = {
+	{ "IOAS", "ioas", "IOAS", OUT_INT, D, "the IOAS mapped into", map_ioas },
+	{ "IOVA", "iova", "IOVA", OUT_HEX, D, "first IOVA of the mapping", map_iova },
+	{ "LAST", "last", "LAST", OUT_HEX, 0, "last IOVA of the mapping (inclusive)", map_last },
+	{ "LENGTH", "length", "LENGTH", OUT_HEX, D, "bytes mapped", map_length },
+	{ "FLAGS", "flags", "FLAGS", OUT_HEX, D,
+	  "IOMMU_IOAS_MAP_* flags sent (0x1 FIXED_IOVA, 0x2 WRITEABLE, 0x4 READABLE)", map_flags },
+	{ "ACCESS", "access", "ACCESS", OUT_STRING, 0, "rw, r- or -w", map_access },
+	{ "SOURCE", "source", "SOURCE", OUT_STRING, D,
+	  "the memory: memfd, anon (this process's), file, sim-mem (the simulator's)", map_source },
+	{ "VA", "va", "VA", OUT_HEX, NUL, "user VA of the memory (anon, sim-mem)", map_va },
+	{ "FILE", "file", "FILE", OUT_STRING, NUL, "the file mapped (--file)", map_file },
+	{ "OFFSET", "offset", "OFFSET", OUT_HEX, NUL, "byte offset in the file or memfd",
+	  map_offset },
+	{ "LIFETIME", "lifetime", "LIFETIME", OUT_STRING, 0, "how long the memory stays valid",
+	  map_lifetime },
+};
+const struct out_family fam_mapping = { "mappings", "the mapping made", mapping_cols,
+					 N(mapping_cols) };
+
+/* ---- unmap ---------------------------------------------------------------- */
+GETTER(unmap_ioas, struct row_unmap, v->u = r->ioas)
+GETTER(unmap_start, struct row_unmap, v->u = r->start)
+GETTER(unmap_last, struct row_unmap, v->u = r->last)
+GETTER(unmap_unmapped, struct row_unmap, v->u = r->unmapped)
+GETTER(unmap_areas, struct row_unmap, v->null = !r->areas_known; v->u = r->areas)
+
+static const struct out_column unmap_cols[] = {
+	{ "IOAS", "ioas", "IOAS", OUT_INT, D, "the IOAS", unmap_ioas },
+	{ "START", "start", "START", OUT_HEX, D, "first IOVA of the range asked for", unmap_start },
+	{ "LAST", "last", "LAST", OUT_HEX, D, "last IOVA of the range asked for (inclusive)",
+	  unmap_last },
+	{ "UNMAPPED", "unmapped", "UNMAPPED", OUT_HEX, D, "bytes unmapped (whole areas)",
+	  unmap_unmapped },
+	{ "AREAS", "areas", "AREAS", OUT_INT, D | NUL,
+	  "areas removed (simulator; the kernel does not say)", unmap_areas },
+};
+const struct out_family fam_unmap = { "unmapped", "the range unmapped", unmap_cols,
+				       N(unmap_cols) };
+
+/* ---- query ---------------------------------------------------------------- */
+GETTER(ioas_id, struct row_ioas, v->u = r->id)
+GETTER(ioas_align, struct row_ioas, v->u = r->alignment)
+GETTER(ioas_huge, struct row_ioas, v->b = r->huge_pages)
+GETTER(ioas_nranges, struct row_ioas, v->u = r->nranges)
+GETTER(ioas_nallowed, struct row_ioas, v->null = !r->introspect; v->u = r->nallowed)
+GETTER(ioas_nareas, struct row_ioas, v->null = !r->introspect; v->u = r->nareas)
+GETTER(ioas_mapped, struct row_ioas, v->null = !r->introspect; v->u = r->mapped)
+
+static const struct out_column ioas_cols[] = {
+	{ "ID", "id", "ID", OUT_INT, D, "the IOAS's ID", ioas_id },
+	{ "ALIGNMENT", "iova_alignment", "ALIGNMENT", OUT_HEX, D,
+	  "IOVA and length alignment for MAP (IOAS_IOVA_RANGES out_iova_alignment)", ioas_align },
+	{ "HUGE_PAGES", "huge_pages", "HUGE_PAGES", OUT_BOOL, D,
+	  "the IOMMU_OPTION_HUGE_PAGES option", ioas_huge },
+	{ "RANGES", "nr_iova_ranges", "RANGES", OUT_INT, D, "usable IOVA ranges", ioas_nranges },
+	{ "ALLOWED", "nr_allowed_iovas", "ALLOWED", OUT_INT, D | NUL,
+	  "ranges in the ALLOW_IOVAS list (simulator only)", ioas_nallowed },
+	{ "AREAS", "nr_areas", "AREAS", OUT_INT, D | NUL, "mapped areas (simulator only)",
+	  ioas_nareas },
+	{ "MAPPED", "mapped_bytes", "MAPPED", OUT_HEX, D | NUL,
+	  "bytes mapped (simulator only)", ioas_mapped },
+};
+const struct out_family fam_ioas = { "ioas", "an IOAS", ioas_cols, N(ioas_cols) };
+
+GETTER(range_start, struct ifd_range, v->u = r->start)
+GETTER(range_last, struct ifd_range, v->u = r->last)
+
+static const struct out_column range_cols[] = {
+	{ "START", "start", "START", OUT_HEX, D, "first IOVA of the range", range_start },
+	{ "LAST", "last", "LAST", OUT_HEX, D, "last IOVA of the range (inclusive)", range_last },
+};
+const struct out_family fam_iova_ranges = {
+	"iova_ranges", "a usable IOVA range (IOMMU_IOAS_IOVA_RANGES)", range_cols, N(range_cols)
+};
+const struct out_family fam_allowed_iovas = {
+	"allowed_iovas", "a range of the ALLOW_IOVAS list", range_cols, N(range_cols)
+};
+
+static const char *const source_names[] = {
+	[IFD_SIM_SRC_USER] = "user", [IFD_SIM_SRC_FILE] = "file", [IFD_SIM_SRC_SIM_MEM] = "sim-mem",
+};
+
+GETTER(area_iova, struct ifd_sim_area, v->u = r->iova)
+GETTER(area_last, struct ifd_sim_area, v->u = r->last)
+GETTER(area_length, struct ifd_sim_area, v->u = r->last - r->iova + 1)
+GETTER(area_flags, struct ifd_sim_area, v->u = r->flags)
+GETTER(area_access, struct ifd_sim_area, v->s = access_text(r->flags))
+GETTER(area_source, struct ifd_sim_area,
+       v->s = (unsigned)r->source < N(source_names) ? source_names[r->source] : "unknown")
+GETTER(area_pid, struct ifd_sim_area,
+       v->null = r->source != IFD_SIM_SRC_USER; v->u = (uint64_t)r->pid)
+GETTER(area_va, struct ifd_sim_area, v->null = r->source == IFD_SIM_SRC_FILE; v->u = r->user_va)
+GETTER(area_dev, struct ifd_sim_area, v->null = r->source != IFD_SIM_SRC_FILE;
+       snprintf(v->buf, sizeof(v->buf), "%u:%u", major(r->dev), minor(r->dev)); v->s = v->buf)
+GETTER(area_ino, struct ifd_sim_area, v->null = r->source != IFD_SIM_SRC_FILE; v->u = r->ino)
+GETTER(area_offset, struct ifd_sim_area,
+       v->null = r->source != IFD_SIM_SRC_FILE; v->u = r->offset)
+
+static const struct out_column area_cols[] = {
+	{ "IOVA", "iova", "IOVA", OUT_HEX, D, "first IOVA of the area", area_iova },
+	{ "LAST", "last", "LAST", OUT_HEX, D, "last IOVA of the area (inclusive)", area_last },
+	{ "LENGTH", "length", "LENGTH", OUT_HEX, D, "bytes", area_length },
+	{ "FLAGS", "flags", "FLAGS", OUT_HEX, 0, "IOMMU_IOAS_MAP_* flags", area_flags },
+	{ "ACCESS", "access", "ACCESS", OUT_STRING, D, "rw, r- or -w", area_access },
+	{ "SOURCE", "source", "SOURCE", OUT_STRING, D,
+	  "user (a process's memory), file, sim-mem (the simulator's)", area_source },
+	{ "PID", "pid", "PID", OUT_INT, D | NUL, "the process whose memory it is (user)", area_pid },
+	{ "VA", "va", "VA", OUT_HEX, D | NUL, "user VA of the first byte (user, sim-mem)", area_va },
+	{ "DEV", "dev", "DEV", OUT_STRING, NUL, "the file's device, major:minor (file)", area_dev },
+	{ "INO", "ino", "INO", OUT_INT, NUL, "the file's inode (file)", area_ino },
+	{ "OFFSET", "offset", "OFFSET", OUT_HEX, NUL, "byte offset in the file (file)",
+	  area_offset },
+};
+const struct out_family fam_areas = { "areas", "a mapped area (simulator only)", area_cols,
+				       N(area_cols) };
+
+GETTER(obj_id, struct ifd_sim_object, v->u = r->id)
+GETTER(obj_type, struct ifd_sim_object, v->s = r->type)
+GETTER(obj_users, struct ifd_sim_object, v->u = r->users)
+
+static const struct out_column object_cols[] = {
+	{ "ID", "id", "ID", OUT_INT, D, "object ID", obj_id },
+	{ "TYPE", "type", "TYPE", OUT_STRING, D, "ioas, hwpt_paging, device, ...", obj_type },
+	{ "USERS", "users", "USERS", OUT_INT, D, "references, the table's own included",
+	  obj_users },
+};
+const struct out_family fam_objects = { "objects", "an object (simulator only)", object_cols,
+					 N(object_cols) };
+
+/* ---- status --------------------------------------------------------------- */
+GETTER(st_backend, struct row_status, v->s = r->backend)
+GETTER(st_path, struct row_status, v->null = !r->path; v->s = r->path)
+GETTER(st_device, struct row_status, v->s = r->device)
+GETTER(st_present, struct row_status, v->b = r->device_present)
+GETTER(st_owner, struct row_status, v->null = !r->owner; v->s = r->owner)
+GETTER(st_mode, struct row_status, v->null = !r->mode; v->s = r->mode)
+GETTER(st_release, struct row_status, v->s = r->kernel_release)
+GETTER(st_emulated, struct row_status, v->null = !r->emulated_release; v->s = r->emulated_release)
+GETTER(st_config, struct row_status, v->null = !r->config_iommufd; v->s = r->config_iommufd)
+GETTER(st_config_src, struct row_status, v->null = !r->config_source; v->s = r->config_source)
+GETTER(st_units, struct row_status, v->null = !r->units_known; v->u = r->iommu_units)
+GETTER(st_problem, struct row_status, v->null = !r->problem; v->s = r->problem)
+GETTER(st_sim_path, struct row_status, v->null = !r->sim_path; v->s = r->sim_path)
+GETTER(st_sim_exists, struct row_status, v->b = r->sim_exists)
+
+static const struct out_column status_cols[] = {
+	{ "BACKEND", "backend", "backend", OUT_STRING, D,
+	  "kernel or simulator: the backend these options select", st_backend },
+	{ "PATH", "path", "path", OUT_STRING, D | NUL,
+	  "the device node or state file opened (null: none could be)", st_path },
+	{ "DEVICE", "device", "device node", OUT_STRING, D, "the kernel's iommufd node",
+	  st_device },
+	{ "DEVICE_PRESENT", "device_present", "device present", OUT_BOOL, D,
+	  "whether the node exists", st_present },
+	{ "OWNER", "owner", "device owner", OUT_STRING, D | NUL, "user:group of the node",
+	  st_owner },
+	{ "MODE", "mode", "device mode", OUT_STRING, D | NUL, "permission bits, octal",
+	  st_mode },
+	{ "KERNEL_RELEASE", "kernel_release", "kernel release", OUT_STRING, D,
+	  "the running kernel (uname -r)", st_release },
+	{ "EMULATED_RELEASE", "emulated_release", "emulated release", OUT_STRING, D | NUL,
+	  "the kernel release the simulator emulates", st_emulated },
+	{ "CONFIG_IOMMUFD", "config_iommufd", "CONFIG_IOMMUFD", OUT_STRING, D | NUL,
+	  "y, m or \"not set\" in the kernel config (null: no config found)", st_config },
+	{ "CONFIG_SOURCE", "config_source", "config source", OUT_STRING, NUL,
+	  "the file CONFIG_IOMMUFD was read from", st_config_src },
+	{ "IOMMU_UNITS", "iommu_units", "IOMMU units", OUT_INT, D | NUL,
+	  "IOMMU units in /sys/class/iommu", st_units },
+	{ "PROBLEM", "problem", "problem", OUT_STRING, D | NUL,
+	  "why the kernel backend cannot be used (null: it can)", st_problem },
+	{ "SIM_PATH", "sim_path", "simulator state", OUT_STRING, D | NUL,
+	  "the simulator state path these options select", st_sim_path },
+	{ "SIM_EXISTS", "sim_exists", "state exists", OUT_BOOL, D,
+	  "whether that state file exists", st_sim_exists },
+};
+const struct out_family fam_status = { "status", "the backend and the kernel", status_cols,
+				        N(status_cols) };
+
+GETTER(ioctl_name, struct row_ioctl, v->s = r->info->name)
+GETTER(ioctl_cmd, struct row_ioctl, v->u = r->info->cmd)
+GETTER(ioctl_since, struct row_ioctl, v->null = !r->info->since; v->s = r->info->since)
+GETTER(ioctl_supported, struct row_ioctl, v->null = r->supported < 0; v->b = r->supported > 0)
+
+static const struct out_column ioctl_cols[] = {
+	{ "NAME", "name", "IOCTL", OUT_STRING, D, "the ioctl", ioctl_name },
+	{ "CMD", "cmd", "CMD", OUT_HEX, D, "its number", ioctl_cmd },
+	{ "SINCE", "since", "SINCE", OUT_STRING, D | NUL, "first kernel release with it",
+	  ioctl_since },
+	{ "SUPPORTED", "supported", "SUPPORTED", OUT_BOOL, D | NUL,
+	  "probed on this backend (null: nothing could be opened to probe)", ioctl_supported },
+};
+const struct out_family fam_ioctls = { "ioctls", "an iommufd ioctl, probed", ioctl_cols,
+				        N(ioctl_cols) };
+
+/* ---- sim ------------------------------------------------------------------ */
+GETTER(sim_path, struct ifd_sim_info, v->s = r->path)
+GETTER(sim_profile, struct ifd_sim_info, v->s = r->profile)
+GETTER(sim_format, struct ifd_sim_info, v->u = r->format_version)
+GETTER(sim_kernel, struct ifd_sim_info, v->s = r->kernel_version)
+GETTER(sim_file_size, struct ifd_sim_info, v->u = r->file_size)
+GETTER(sim_used, struct ifd_sim_info, v->u = r->used_bytes)
+GETTER(sim_page, struct ifd_sim_info, v->u = r->page_size)
+GETTER(sim_hpage, struct ifd_sim_info, v->u = r->hpage_size)
+GETTER(sim_contexts, struct ifd_sim_info, v->u = r->nr_contexts)
+GETTER(sim_objects, struct ifd_sim_info, v->u = r->nr_objects)
+GETTER(sim_areas, struct ifd_sim_info, v->u = r->nr_areas)
+GETTER(sim_mapped, struct ifd_sim_info, v->u = r->mapped_bytes)
+GETTER(sim_mem, struct ifd_sim_info, v->u = r->sim_mem_bytes)
+GETTER(sim_generation, struct ifd_sim_info, v->u = r->generation)
+
+static const struct out_column sim_cols[] = {
+	{ "PATH", "path", "path", OUT_STRING, D, "the state file", sim_path },
+	{ "PROFILE", "profile", "profile", OUT_STRING, D, "the profile it was created with",
+	  sim_profile },
+	{ "EMULATED_RELEASE", "emulated_release", "emulated release", OUT_STRING, D,
+	  "the kernel release whose behaviour it emulates", sim_kernel },
+	{ "FORMAT", "format_version", "format version", OUT_INT, 0, "state file format",
+	  sim_format },
+	{ "FILE_SIZE", "file_size", "file size", OUT_HEX, 0, "bytes of the state file",
+	  sim_file_size },
+	{ "USED", "used_bytes", "used", OUT_HEX, 0, "bytes of it in use", sim_used },
+	{ "PAGE_SIZE", "page_size", "page size", OUT_HEX, D, "the emulated PAGE_SIZE", sim_page },
+	{ "HPAGE_SIZE", "hpage_size", "huge page size", OUT_HEX, 0,
+	  "the emulated THP size (the largest automatic IOVA alignment)", sim_hpage },
+	{ "CONTEXTS", "contexts", "contexts", OUT_INT, D,
+	  "open contexts, the shared one included", sim_contexts },
+	{ "OBJECTS", "objects", "objects", OUT_INT, D, "objects in all contexts", sim_objects },
+	{ "AREAS", "areas", "areas", OUT_INT, D, "mapped areas in all IOAS", sim_areas },
+	{ "MAPPED", "mapped_bytes", "mapped", OUT_HEX, D, "bytes mapped in all IOAS", sim_mapped },
+	{ "SIM_MEM", "sim_mem_bytes", "simulator memory", OUT_HEX, 0,
+	  "bytes of simulator-owned memory", sim_mem },
+	{ "GENERATION", "generation", "generation", OUT_INT, 0,
+	  "bumped by every change to the state", sim_generation },
+};
+const struct out_family fam_sim = { "sim", "a simulator state", sim_cols, N(sim_cols) };
+
+GETTER(check_ok, struct row_check, v->b = r->consistent)
+GETTER(check_report, struct row_check, v->s = r->report)
+
+static const struct out_column check_cols[] = {
+	{ "CONSISTENT", "consistent", "consistent", OUT_BOOL, D,
+	  "whether the state passed every check", check_ok },
+	{ "REPORT", "report", "report", OUT_STRING, D,
+	  "what is wrong (empty when consistent)", check_report },
+};
+const struct out_family fam_check = { "check", "a consistency check of the state", check_cols,
+				       N(check_cols) };

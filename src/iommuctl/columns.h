@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The column registries of iommuctl's object families, and the row structs
+ * their getters read.  iommuctl-json(7) documents each family; the schema
+ * test checks the documented keys against real output.
+ */
+#ifndef IOMMUCTL_COLUMNS_H
+#define IOMMUCTL_COLUMNS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "libiommufd.h"
+#include "shared/output.h"
+
+/* alloc: the new IOAS and how long it lives */
+struct row_new_ioas {
+	uint32_t id;
+	const char *lifetime;		/* "process", "fd" or "state" */
+};
+extern const struct out_family fam_new_ioas;
+
+/* free: an ID that was destroyed */
+struct row_freed {
+	uint32_t id;
+};
+extern const struct out_family fam_freed;
+
+/* map: the mapping made */
+struct row_mapping {
+	uint32_t ioas;
+	uint32_t flags;			/* IOMMU_IOAS_MAP_* as sent */
+	uint64_t iova;
+	uint64_t length;
+	const char *source;		/* "memfd", "anon", "file", "sim-mem" */
+	bool has_va;
+	uint64_t va;
+	const char *file;		/* --file PATH, or NULL */
+	bool has_offset;
+	uint64_t offset;
+	const char *lifetime;		/* one sentence */
+};
+extern const struct out_family fam_mapping;
+
+/* unmap: what was asked and what went */
+struct row_unmap {
+	uint32_t ioas;
+	uint64_t start, last;		/* the range asked for */
+	uint64_t unmapped;		/* bytes, as the backend reports */
+	bool areas_known;		/* the simulator can say how many areas went */
+	uint64_t areas;
+};
+extern const struct out_family fam_unmap;
+
+/* query --ioas: one IOAS */
+struct row_ioas {
+	uint32_t id;
+	uint64_t alignment;
+	bool huge_pages;
+	uint32_t nranges;
+	bool introspect;		/* simulator: the counts below are known */
+	uint32_t nallowed;
+	uint64_t nareas;
+	uint64_t mapped;		/* bytes */
+};
+extern const struct out_family fam_ioas;
+extern const struct out_family fam_iova_ranges;	/* rows: struct ifd_range */
+extern const struct out_family fam_allowed_iovas;	/* rows: struct ifd_range */
+extern const struct out_family fam_areas;		/* rows: struct ifd_sim_area */
+extern const struct out_family fam_objects;		/* rows: struct ifd_sim_object */
+
+/* status */
+struct row_status {
+	const char *backend;		/* the backend used (or that would be) */
+	const char *path;		/* its device node or state file, if opened */
+	const char *device;		/* the kernel's device node */
+	bool device_present;
+	const char *owner;		/* "root:root", NULL if unknown */
+	const char *mode;		/* "0660", NULL if unknown */
+	const char *kernel_release;	/* uname -r */
+	const char *emulated_release;	/* the simulator's kernel_version, or NULL */
+	const char *config_iommufd;	/* "y", "m", "not set", or NULL (unknown) */
+	const char *config_source;	/* where that came from, or NULL */
+	bool units_known;
+	uint64_t iommu_units;		/* entries of /sys/class/iommu */
+	const char *problem;		/* why the kernel backend cannot be used, or NULL */
+	const char *sim_path;
+	bool sim_exists;
+};
+extern const struct out_family fam_status;
+
+struct row_ioctl {
+	const struct ifd_cmd_info *info;
+	int supported;			/* 1, 0, or -1 (not probed: no context) */
+};
+extern const struct out_family fam_ioctls;
+
+/* sim create/reset/info: rows are struct ifd_sim_info */
+extern const struct out_family fam_sim;
+
+struct row_check {
+	bool consistent;
+	const char *report;
+};
+extern const struct out_family fam_check;
+
+#endif

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * The command table: every command, its options, columns and flags.  Names
+ * match exactly (no abbreviations), so that adding a command never changes
+ * what an existing command line means.
+ */
+#include <stddef.h>
+
+#include "columns.h"
+#include "iommuctl.h"
+
+static const char *const *sim_profile_words(void)
+{
+	return ifd_sim_profiles();
+}
+
+const struct cmd_opt iommuctl_global_opts[] = {
+	[G_SIM] = { "sim", 0, OPT_OPTIONAL, "PATH",
+		    "use the simulator (state PATH, default $IOMMUFD_SIM or the per-user state)",
+		    OPT_CPL_FILE, NULL },
+	[G_KERNEL] = { "kernel", 0, OPT_NOARG, NULL, "use /dev/iommu, never the simulator",
+		       OPT_CPL_NONE, NULL },
+	[G_DEV] = { "dev", 0, OPT_REQUIRED, "PATH", "the iommufd device node (implies --kernel)",
+		    OPT_CPL_FILE, NULL },
+	[G_FD] = { "fd", 0, OPT_REQUIRED, "N",
+		   "use the inherited fd N: /dev/iommu or a simulator state (read-write)",
+		   OPT_CPL_NONE, NULL },
+	[G_PID] = { "pid", 0, OPT_REQUIRED, "PID", "with --fd: fd N of process PID (pidfd_getfd)",
+		    OPT_CPL_NONE, NULL },
+	[G_JSON] = { "json", 'J', OPT_NOARG, NULL, "print JSON (see iommuctl-json(7))",
+		     OPT_CPL_NONE, NULL },
+	[G_OUTPUT] = { "output", 'o', OPT_REQUIRED, "COLS",
+		       "columns to print, comma-separated; +COLS adds to the defaults",
+		       OPT_CPL_COLUMNS, NULL },
+	[G_OUTPUT_ALL] = { "output-all", 0, OPT_NOARG, NULL, "print every column", OPT_CPL_NONE,
+			   NULL },
+	[G_LIST_COLUMNS] = { "list-columns", 'H', OPT_NOARG, NULL,
+			     "list the command's columns instead of running it", OPT_CPL_NONE,
+			     NULL },
+	[G_NOHEADINGS] = { "noheadings", 'n', OPT_NOARG, NULL,
+			   "no headings, titles or backend line", OPT_CPL_NONE, NULL },
+	[G_RAW] = { "raw", 'r', OPT_NOARG, NULL, "raw table: one space between columns",
+		    OPT_CPL_NONE, NULL },
+	[G_VERBOSE] = { "verbose", 'v', OPT_NOARG, NULL, "print every ioctl, decoded, on stderr",
+			OPT_CPL_NONE, NULL },
+	[G_HELP] = { "help", 'h', OPT_NOARG, NULL, "show this help", OPT_CPL_NONE, NULL },
+	[G_VERSION] = { "version", 'V', OPT_NOARG, NULL, "show the version", OPT_CPL_NONE, NULL },
+	[G_LIST_CMDS] = { "list-cmds", 0, OPT_NOARG, NULL,
+			  "list the commands (for shell completion)", OPT_CPL_NONE, NULL },
+	[G_LIST_OPTS] = { "list-opts", 0, OPT_NOARG, NULL,
+			  "list the global options (for shell completion)", OPT_CPL_NONE, NULL },
+	[G_NOPTS] = { NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt alloc_opts[] = {
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt free_opts[] = {
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt map_opts[] = {
+	[MAP_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS to map into", OPT_CPL_NONE, NULL },
+	[MAP_OPT_SIZE] = { "size", 0, OPT_REQUIRED, "SIZE",
+		       "map SIZE bytes of new memory (a memfd where the kernel has "
+		       "IOMMU_IOAS_MAP_FILE, else anonymous memory)", OPT_CPL_NONE, NULL },
+	[MAP_OPT_SIM_MEM] = { "sim-mem", 0, OPT_REQUIRED, "SIZE",
+			  "map SIZE bytes of simulator-owned memory (simulator only)",
+			  OPT_CPL_NONE, NULL },
+	[MAP_OPT_FILE] = { "file", 0, OPT_REQUIRED, "PATH",
+		       "map a range of a memfd, tmpfs or hugetlbfs file (IOMMU_IOAS_MAP_FILE)",
+		       OPT_CPL_FILE, NULL },
+	[MAP_OPT_OFFSET] = { "offset", 0, OPT_REQUIRED, "OFF", "with --file: first byte (default 0)",
+			 OPT_CPL_NONE, NULL },
+	[MAP_OPT_LENGTH] = { "length", 0, OPT_REQUIRED, "LEN", "with --file: bytes to map",
+			 OPT_CPL_NONE, NULL },
+	[MAP_OPT_IOVA] = { "iova", 0, OPT_REQUIRED, "IOVA",
+		       "map at this IOVA (FIXED_IOVA); default: the backend chooses",
+		       OPT_CPL_NONE, NULL },
+	[MAP_OPT_READONLY] = { "readonly", 0, OPT_NOARG, NULL, "device reads only (READABLE)",
+			   OPT_CPL_NONE, NULL },
+	[MAP_OPT_WRITEONLY] = { "writeonly", 0, OPT_NOARG, NULL, "device writes only (WRITEABLE)",
+			    OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt unmap_opts[] = {
+	[UNMAP_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS", OPT_CPL_NONE, NULL },
+	[UNMAP_OPT_IOVA] = { "iova", 0, OPT_REQUIRED, "IOVA", "first IOVA (with --length)",
+			 OPT_CPL_NONE, NULL },
+	[UNMAP_OPT_LENGTH] = { "length", 0, OPT_REQUIRED, "LEN", "bytes (with --iova)", OPT_CPL_NONE,
+			   NULL },
+	[UNMAP_OPT_RANGE] = { "range", 0, OPT_REQUIRED, "RANGE",
+			  "START-END (END inclusive) or START+LEN", OPT_CPL_NONE, NULL },
+	[UNMAP_OPT_ALL] = { "all", 0, OPT_NOARG, NULL, "unmap everything in the IOAS", OPT_CPL_NONE,
+			NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt query_opts[] = {
+	[QUERY_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS to describe", OPT_CPL_NONE,
+			 NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt status_opts[] = {
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt sim_group_opts[] = {
+	IOMMUCTL_META_OPTS,
+	{ "list-cmds", 0, OPT_NOARG, NULL, "list the subcommands (for shell completion)",
+	  OPT_CPL_NONE, NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt sim_create_opts[] = {
+	[SIM_CREATE_OPT_PROFILE] = { "profile", 0, OPT_REQUIRED, "PROFILE",
+				 "what to emulate (default: default)", OPT_CPL_WORDS,
+				 sim_profile_words },
+	[SIM_CREATE_OPT_FORCE] = { "force", 0, OPT_NOARG, NULL, "replace an existing state",
+			       OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt sim_plain_opts[] = {
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt help_opts[] = {
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+#define FAMILIES(...) ((const struct out_family *const[]){ __VA_ARGS__, NULL })
+
+const struct iommuctl_cmd iommuctl_commands[] = {
+	{ NULL, "alloc", cmd_alloc, "allocate an IOAS (IOMMU_IOAS_ALLOC)", "",
+	  alloc_opts, FAMILIES(&fam_new_ioas), CMD_MUTATES },
+	{ NULL, "free", cmd_free, "destroy objects by ID (IOMMU_DESTROY)", "ID...",
+	  free_opts, FAMILIES(&fam_freed), CMD_MUTATES },
+	{ NULL, "map", cmd_map, "map memory into an IOAS (IOMMU_IOAS_MAP, IOMMU_IOAS_MAP_FILE)",
+	  "--ioas ID (--size SIZE | --sim-mem SIZE | --file PATH [--offset OFF] --length LEN) "
+	  "[--iova IOVA] [--readonly | --writeonly]",
+	  map_opts, FAMILIES(&fam_mapping), CMD_MUTATES },
+	{ NULL, "unmap", cmd_unmap, "unmap IOVA ranges (IOMMU_IOAS_UNMAP)",
+	  "--ioas ID (--iova IOVA --length LEN | --range START-END | --range START+LEN | --all)",
+	  unmap_opts, FAMILIES(&fam_unmap), CMD_MUTATES },
+	{ NULL, "query", cmd_query, "describe an IOAS, or list the objects (simulator)",
+	  "[--ioas ID]", query_opts,
+	  FAMILIES(&fam_ioas, &fam_iova_ranges, &fam_allowed_iovas, &fam_areas, &fam_objects),
+	  0 },
+	{ NULL, "status", cmd_status, "the backend, the device node, and the ioctls it supports",
+	  "", status_opts, FAMILIES(&fam_status, &fam_ioctls), 0 },
+	{ NULL, "sim", NULL, "manage a simulator state", "create|reset|check|info", sim_group_opts,
+	  NULL, CMD_GROUP },
+	{ "sim", "create", cmd_sim_create, "create a simulator state",
+	  "[--profile PROFILE] [--force]", sim_create_opts, FAMILIES(&fam_sim),
+	  CMD_MUTATES | CMD_SIM_ONLY },
+	{ "sim", "reset", cmd_sim_reset, "destroy every object of a simulator state", "",
+	  sim_plain_opts, FAMILIES(&fam_sim), CMD_MUTATES | CMD_SIM_ONLY },
+	{ "sim", "check", cmd_sim_check, "check a simulator state for consistency", "",
+	  sim_plain_opts, FAMILIES(&fam_check), CMD_SIM_ONLY },
+	{ "sim", "info", cmd_sim_info, "describe a simulator state", "", sim_plain_opts,
+	  FAMILIES(&fam_sim), CMD_SIM_ONLY },
+	{ NULL, "help", cmd_help, "show the manual page of a command, or its usage", "[COMMAND]",
+	  help_opts, NULL, CMD_NO_JSON },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
+};

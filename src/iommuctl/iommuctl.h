@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * iommuctl: the command table, the global state and what the commands share.
+ *
+ * Everything a command is (name, options, columns, flags, help) is declared
+ * in commands.c; dispatch, --help, help, --list-cmds, --list-opts, -H, the
+ * completions and the man-page drift test all read that table.
+ */
+#ifndef IOMMUCTL_H
+#define IOMMUCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "libiommufd.h"
+#include "shared/cmdopt.h"
+#include "shared/output.h"
+#include "shared/parse.h"
+#include "shared/report.h"
+
+struct iommuctl;
+typedef int (*iommuctl_fn)(struct iommuctl *g, struct cmd_args *a);
+
+#define CMD_MUTATES	(1u << 0)	/* changes state; prints what it created or removed */
+#define CMD_SIM_ONLY	(1u << 1)	/* the simulator only (its default backend) */
+#define CMD_GROUP	(1u << 2)	/* only holds subcommands */
+#define CMD_NO_JSON	(1u << 3)	/* prints no document: -J is a usage error */
+
+struct iommuctl_cmd {
+	const char *group;		/* "sim" for "sim create"; NULL at the top level */
+	const char *name;
+	iommuctl_fn fn;
+	const char *summary;
+	const char *usage;		/* what follows "iommuctl [OPTIONS] NAME" */
+	const struct cmd_opt *options;	/* name-NULL terminated; ends with the meta options */
+	const struct out_family *const *columns;	/* NULL-terminated, primary first; or NULL */
+	unsigned flags;
+};
+
+extern const struct iommuctl_cmd iommuctl_commands[];	/* ends with name NULL */
+extern const struct cmd_opt iommuctl_global_opts[];
+
+/* The meta options every command has, last in its options array. */
+#define IOMMUCTL_META_OPTS \
+	{ "help", 'h', OPT_NOARG, NULL, "show this help", OPT_CPL_NONE, NULL }, \
+	{ "list-opts", 0, OPT_NOARG, NULL, "list the options (for shell completion)", \
+	  OPT_CPL_NONE, NULL }
+
+/* Option indices: each command's options[] uses designated initializers, and
+ * the meta options (--help, --list-opts) follow, found by name. */
+enum { G_SIM, G_KERNEL, G_DEV, G_FD, G_PID, G_JSON, G_OUTPUT, G_OUTPUT_ALL, G_LIST_COLUMNS,
+       G_NOHEADINGS, G_RAW, G_VERBOSE, G_HELP, G_VERSION, G_LIST_CMDS, G_LIST_OPTS, G_NOPTS };
+enum { MAP_OPT_IOAS, MAP_OPT_SIZE, MAP_OPT_SIM_MEM, MAP_OPT_FILE, MAP_OPT_OFFSET,
+       MAP_OPT_LENGTH, MAP_OPT_IOVA, MAP_OPT_READONLY, MAP_OPT_WRITEONLY };
+enum { UNMAP_OPT_IOAS, UNMAP_OPT_IOVA, UNMAP_OPT_LENGTH, UNMAP_OPT_RANGE, UNMAP_OPT_ALL };
+enum { QUERY_OPT_IOAS };
+enum { SIM_CREATE_OPT_PROFILE, SIM_CREATE_OPT_FORCE };
+
+struct iommuctl {
+	const struct iommuctl_cmd *cmd;
+	char cmdname[48];		/* "map", "sim create": the prefix of messages */
+	struct report rep;
+	struct out out;
+
+	/* the backend, from the global options */
+	enum ifd_backend backend;
+	bool backend_explicit;		/* --sim, --kernel or --dev given */
+	const char *dev_path;
+	const char *sim_path;
+	int fd;				/* --fd, or -1 */
+	int pid;			/* --pid, or 0 */
+	int verbose;
+	struct ifd_ctx *ctx;
+	/* The command's output is a complete report even though it fails
+	 * (status without iommufd, sim check of a broken state): print it. */
+	bool report_on_failure;
+};
+
+/* Open the context the global options ask for; reports
+ * a failure and returns its exit code, or 0.  Commands open it once their
+ * arguments are checked, so a usage error never depends on the backend. */
+int iommuctl_open(struct iommuctl *g);
+/* The same without reporting: 0, or -errno with *e saying why. */
+int iommuctl_open_ctx(struct iommuctl *g, struct ifd_error *e);
+/* Report a failed open (with 'why' as the message, if not NULL); returns the
+ * exit code: 3 when the kernel was asked for and iommufd is absent. */
+int iommuctl_open_failed(struct iommuctl *g, struct ifd_error *e, const char *why);
+
+/* Report the context's last error about 'object' (may be NULL), with what
+ * was already done (partial; may be NULL/NULL); returns the exit code. */
+int iommuctl_fail(struct iommuctl *g, const char *object, const char *partial_text,
+		  struct json_object *partial_json);
+/* Report a failure that is not in the context (errno err). */
+int iommuctl_fail_errno(struct iommuctl *g, const char *object, const char *what, int err,
+			const char *message, const char *hint);
+int iommuctl_usage(struct iommuctl *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void iommuctl_note(struct iommuctl *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Resolve -o against the command's primary family: 0 or EXIT_USAGE. */
+int iommuctl_columns(struct iommuctl *g, const struct out_family *f);
+
+/* Option values, parsed strictly; on a bad value they report it and return
+ * EXIT_USAGE. */
+int arg_u64(struct iommuctl *g, const struct cmd_args *a, int idx, uint64_t *v);
+int arg_size(struct iommuctl *g, const struct cmd_args *a, int idx, uint64_t *v);
+int arg_id(struct iommuctl *g, const struct cmd_args *a, int idx, uint32_t *v);
+int arg_range(struct iommuctl *g, const struct cmd_args *a, int idx, struct parse_range *v);
+
+/* Is the context the kernel's, and only as long as this process lives? */
+bool iommuctl_fd_is_private(const struct iommuctl *g);
+
+/* The commands. */
+int cmd_alloc(struct iommuctl *g, struct cmd_args *a);
+int cmd_free(struct iommuctl *g, struct cmd_args *a);
+int cmd_map(struct iommuctl *g, struct cmd_args *a);
+int cmd_unmap(struct iommuctl *g, struct cmd_args *a);
+int cmd_query(struct iommuctl *g, struct cmd_args *a);
+int cmd_status(struct iommuctl *g, struct cmd_args *a);
+int cmd_sim_create(struct iommuctl *g, struct cmd_args *a);
+int cmd_sim_reset(struct iommuctl *g, struct cmd_args *a);
+int cmd_sim_check(struct iommuctl *g, struct cmd_args *a);
+int cmd_sim_info(struct iommuctl *g, struct cmd_args *a);
+int cmd_help(struct iommuctl *g, struct cmd_args *a);
+
+/* Usage and lookups (main.c). */
+const struct iommuctl_cmd *iommuctl_find(const char *group, const char *name);
+void iommuctl_print_usage(FILE *f, const struct iommuctl_cmd *c);
+void iommuctl_print_global_usage(FILE *f);
+/* "iommuctl-map": the man page of a command. */
+void iommuctl_man_page(const struct iommuctl_cmd *c, char *buf, size_t len);
+
+#endif

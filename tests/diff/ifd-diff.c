@@ -1,0 +1,728 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * ifd-diff: differential testing of the simulator against the kernel.
+ *
+ * Generates random sequences of iommufd ioctls (good and bad arguments,
+ * bad struct sizes), replays each on two contexts in this one process on the
+ * same buffers, and compares every return value, errno and output field.  A
+ * mismatch is shrunk to a minimal sequence and printed in the replay format.
+ *
+ *   ifd-diff [--seed N] [--sequences N] [--length N] [--mock] [--against sim|kernel]
+ *
+ * The reference is /dev/iommu (in the VM lab); '--against sim' uses a second
+ * simulator context instead, which checks the tool itself anywhere.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libiommufd.h"
+#include "ifd-abi.h"
+#include "ifd-test-abi.h"
+
+#define BUF_SIZE	(64ULL << 20)	/* the user memory both backends map */
+#define FILE_SIZE	(16ULL << 20)	/* the memfd MAP_FILE maps */
+#define MAX_OPS		4096
+#define MAX_RANGES	4
+
+enum op_kind {
+	OP_IOAS_ALLOC, OP_DESTROY, OP_MAP, OP_MAP_FILE, OP_UNMAP, OP_COPY, OP_ALLOW,
+	OP_RANGES, OP_OPTION, OP_VFIO_IOAS, OP_MOCK_DOMAIN, OP_ADD_RESERVED, OP_NR_KINDS,
+};
+
+static const char *const op_names[OP_NR_KINDS] = {
+	"ioas_alloc", "destroy", "map", "map_file", "unmap", "copy", "allow",
+	"ranges", "option", "vfio_ioas", "mock_domain", "add_reserved",
+};
+
+/* One concrete operation: everything needed to issue it again exactly. */
+struct op {
+	enum op_kind kind;
+	uint32_t size;		/* struct size to send; 0 = the full struct */
+	uint8_t tail;		/* non-zero: a byte past the struct (E2BIG check) */
+	uint32_t flags;
+	uint32_t id1, id2;	/* ioas / dst / object ids */
+	uint32_t opt_op;	/* option op, vfio_ioas op */
+	uint64_t va_off;	/* offset into the buffer (map), file offset (map_file) */
+	uint64_t length;
+	uint64_t iova;		/* fixed iova, unmap iova, copy src iova, option value */
+	uint32_t nr;		/* allow: ranges; ranges: capacity */
+	struct iommu_iova_range r[MAX_RANGES];
+};
+
+/* What came back: compared between the backends. */
+struct result {
+	int ret;
+	uint64_t out[3];
+	uint32_t nr_ranges;
+	struct iommu_iova_range ranges[8];
+};
+
+struct env {
+	unsigned char *buf;	/* BUF_SIZE bytes, 2 MiB aligned */
+	int memfd;
+	char state_path[256];
+	bool mock;
+};
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64*: reproducible from the printed seed on any libc */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545F4914F6CDD1DULL;
+}
+
+static uint64_t pick(const uint64_t *v, size_t n)
+{
+	return v[rnd() % n];
+}
+#define PICK(arr) pick(arr, sizeof(arr) / sizeof(arr[0]))
+
+static int open_backend(struct ifd_ctx **ctx, bool kernel, struct env *e)
+{
+	struct ifd_error err;
+	struct ifd_open_opts o = { .size = sizeof(o), .error = &err };
+
+	if (kernel) {
+		o.backend = IFD_BACKEND_KERNEL;
+	} else {
+		/* a fresh state per replay: IDs and areas start from nothing */
+		unlink(e->state_path);
+		o.backend = IFD_BACKEND_SIM;
+		o.sim_path = e->state_path;
+		o.flags = IFD_OPEN_SIM_CREATE;
+	}
+	int ret = ifd_ctx_open(ctx, &o);
+
+	if (ret)
+		fprintf(stderr, "ifd-diff: cannot open the %s: %s\n", kernel ? "kernel" : "simulator",
+			err.detail[0] ? err.detail : strerror(-ret));
+	return ret;
+}
+
+/* Issue one op; fill 'res'.  The struct is built in a zeroed buffer larger
+ * than any command, so short and long sizes are both representable. */
+static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, struct result *res)
+{
+	union {
+		unsigned char raw[256];
+		struct iommu_destroy destroy;
+		struct iommu_ioas_alloc alloc;
+		struct iommu_ioas_map map;
+		struct iommu_ioas_map_file map_file;
+		struct iommu_ioas_unmap unmap;
+		struct iommu_ioas_copy copy;
+		struct iommu_ioas_allow_iovas allow;
+		struct iommu_ioas_iova_ranges ranges;
+		struct iommu_option option;
+		struct iommu_vfio_ioas vfio;
+		struct ifd_test_cmd test;
+	} u;
+	struct iommu_iova_range rbuf[8];
+	unsigned long cmd = 0;
+	unsigned int nr;
+
+	memset(&u, 0, sizeof(u));
+	memset(res, 0, sizeof(*res));
+	memset(rbuf, 0xa5, sizeof(rbuf));
+	switch (op->kind) {
+	case OP_IOAS_ALLOC:
+		cmd = IOMMU_IOAS_ALLOC;
+		u.alloc.flags = op->flags;
+		break;
+	case OP_DESTROY:
+		cmd = IOMMU_DESTROY;
+		u.destroy.id = op->id1;
+		break;
+	case OP_MAP:
+		cmd = IOMMU_IOAS_MAP;
+		u.map.flags = op->flags;
+		u.map.ioas_id = op->id1;
+		u.map.user_va = (uintptr_t)e->buf + op->va_off;
+		u.map.length = op->length;
+		u.map.iova = op->iova;
+		break;
+	case OP_MAP_FILE:
+		cmd = IOMMU_IOAS_MAP_FILE;
+		u.map_file.flags = op->flags;
+		u.map_file.ioas_id = op->id1;
+		u.map_file.fd = op->id2 ? (int)op->id2 : e->memfd;
+		u.map_file.start = op->va_off;
+		u.map_file.length = op->length;
+		u.map_file.iova = op->iova;
+		break;
+	case OP_UNMAP:
+		cmd = IOMMU_IOAS_UNMAP;
+		u.unmap.ioas_id = op->id1;
+		u.unmap.iova = op->iova;
+		u.unmap.length = op->length;
+		break;
+	case OP_COPY:
+		cmd = IOMMU_IOAS_COPY;
+		u.copy.flags = op->flags;
+		u.copy.dst_ioas_id = op->id1;
+		u.copy.src_ioas_id = op->id2;
+		u.copy.length = op->length;
+		u.copy.src_iova = op->iova;
+		u.copy.dst_iova = op->va_off;	/* fixed destination */
+		break;
+	case OP_ALLOW:
+		cmd = IOMMU_IOAS_ALLOW_IOVAS;
+		u.allow.ioas_id = op->id1;
+		u.allow.num_iovas = op->nr;
+		u.allow.allowed_iovas = (uintptr_t)op->r;
+		break;
+	case OP_RANGES:
+		cmd = IOMMU_IOAS_IOVA_RANGES;
+		u.ranges.ioas_id = op->id1;
+		u.ranges.num_iovas = op->nr;
+		u.ranges.allowed_iovas = op->nr ? (uintptr_t)rbuf : 0;
+		break;
+	case OP_OPTION:
+		cmd = IOMMU_OPTION;
+		u.option.option_id = op->flags;
+		u.option.op = (uint16_t)op->opt_op;
+		u.option.object_id = op->id1;
+		u.option.val64 = op->iova;
+		break;
+	case OP_VFIO_IOAS:
+		cmd = IOMMU_VFIO_IOAS;
+		u.vfio.ioas_id = op->id1;
+		u.vfio.op = (uint16_t)op->opt_op;
+		break;
+	case OP_MOCK_DOMAIN:
+		cmd = IFD_TEST_CMD;
+		u.test.op = IFD_TEST_OP_MOCK_DOMAIN;
+		u.test.id = op->id1;
+		break;
+	case OP_ADD_RESERVED:
+		cmd = IFD_TEST_CMD;
+		u.test.op = IFD_TEST_OP_ADD_RESERVED;
+		u.test.id = op->id1;
+		u.test.add_reserved.start = op->iova;
+		u.test.add_reserved.length = op->length;
+		break;
+	case OP_NR_KINDS:
+		break;
+	}
+	nr = _IOC_NR(cmd);
+	uint32_t size = op->size ? op->size : ifd_struct_size(nr);
+
+	if (op->tail)
+		u.raw[size++] = op->tail;	/* a non-zero byte the kernel does not know */
+	memcpy(u.raw, &size, sizeof(size));
+	res->ret = ifd_ioctl(ctx, cmd, &u);
+
+	/* outputs, only where the call defines them */
+	if (res->ret == 0 || (op->kind == OP_RANGES && res->ret == -EMSGSIZE)) {
+		switch (op->kind) {
+		case OP_IOAS_ALLOC: res->out[0] = u.alloc.out_ioas_id; break;
+		case OP_MAP: res->out[0] = u.map.iova; break;
+		case OP_MAP_FILE: res->out[0] = u.map_file.iova; break;
+		case OP_UNMAP: res->out[0] = u.unmap.length; break;
+		case OP_COPY: res->out[0] = u.copy.dst_iova; break;
+		case OP_RANGES:
+			res->out[0] = u.ranges.num_iovas;
+			res->out[1] = u.ranges.out_iova_alignment;
+			res->nr_ranges = op->nr < 8 ? op->nr : 8;
+			memcpy(res->ranges, rbuf, sizeof(rbuf));	/* untouched entries too */
+			break;
+		case OP_OPTION: res->out[0] = u.option.val64; break;
+		case OP_VFIO_IOAS: res->out[0] = u.vfio.ioas_id; break;
+		case OP_MOCK_DOMAIN:
+			res->out[0] = u.test.mock_domain.out_stdev_id;
+			res->out[1] = u.test.mock_domain.out_hwpt_id;
+			res->out[2] = u.test.mock_domain.out_idev_id;
+			break;
+		default: break;
+		}
+	}
+}
+
+static bool result_eq(const struct result *a, const struct result *b)
+{
+	if (a->ret != b->ret || memcmp(a->out, b->out, sizeof(a->out)))
+		return false;
+	return a->nr_ranges == b->nr_ranges &&
+	       !memcmp(a->ranges, b->ranges, sizeof(a->ranges[0]) * a->nr_ranges);
+}
+
+static void print_op(FILE *f, const struct op *op)
+{
+	fprintf(f, "%s size=%u tail=%u flags=0x%x id1=%u id2=%u opt=%u va_off=0x%" PRIx64
+		" length=0x%" PRIx64 " iova=0x%" PRIx64 " nr=%u", op_names[op->kind], op->size,
+		op->tail, op->flags, op->id1, op->id2, op->opt_op, op->va_off, op->length,
+		op->iova, op->nr);
+	for (unsigned int i = 0; op->kind == OP_ALLOW && i < op->nr && i < MAX_RANGES; i++)
+		fprintf(f, " r=0x%llx-0x%llx", (unsigned long long)op->r[i].start,
+			(unsigned long long)op->r[i].last);
+}
+
+static void print_result(FILE *f, const struct result *r)
+{
+	const char *en = r->ret < 0 ? ifd_errno_name(-r->ret) : NULL;
+
+	if (r->ret < 0)
+		fprintf(f, "ret=%s", en ? en : "?");
+	else
+		fprintf(f, "ret=%d", r->ret);
+	fprintf(f, " out=0x%" PRIx64 ",0x%" PRIx64 ",0x%" PRIx64, r->out[0], r->out[1],
+		r->out[2]);
+	for (uint32_t i = 0; i < r->nr_ranges; i++)
+		fprintf(f, " rr=0x%llx-0x%llx", (unsigned long long)r->ranges[i].start,
+			(unsigned long long)r->ranges[i].last);
+}
+
+/* ---- generation ----------------------------------------------------------- */
+
+struct gen_state {
+	uint32_t ids[16];		/* ids seen: ioas, mock objects */
+	unsigned int nr_ids;
+	struct { uint32_t ioas; uint64_t iova, length; } areas[64];
+	unsigned int nr_areas;
+};
+
+static uint32_t gen_id(struct gen_state *g)
+{
+	uint64_t r = rnd() % 16;
+
+	if (r == 0)
+		return 0;
+	if (r == 1)
+		return (uint32_t)(rnd() % 40);
+	if (!g->nr_ids)
+		return 1;
+	return g->ids[rnd() % g->nr_ids];
+}
+
+static uint64_t gen_length(void)
+{
+	static const uint64_t lens[] = {
+		0, 1, 2, 0x7ff, 0x800, 0xfff, 0x1000, 0x1001, 0x2000, 0x3000, 0x10000,
+		0x1ff000, 0x200000, 0x201000, 0x400000, 0x1000000, UINT64_MAX, 1ULL << 63,
+		UINT64_MAX / 2,
+	};
+	if (rnd() % 4 == 0)
+		return ((rnd() % 64) + 1) * 0x1000;
+	return PICK(lens);
+}
+
+static uint64_t gen_iova(void)
+{
+	static const uint64_t iovas[] = {
+		0, 0x1000, 0x800, 0x100000, 0x200000, 0x201000, 0x1000000, 0x7fffffff,
+		0x80000000, 0xfee00000, UINT64_MAX - 0xfff, UINT64_MAX, 1ULL << 48,
+	};
+	if (rnd() % 3 == 0)
+		return (rnd() % 0x4000) * 0x1000;
+	return PICK(iovas);
+}
+
+static uint64_t gen_va_off(uint64_t length)
+{
+	static const uint64_t offs[] = { 0, 0x200000, 0x1000, 0x800, 1, 0x400000, 0x201000 };
+	uint64_t off = rnd() % 2 ? PICK(offs) : (rnd() % 0x1000) * 0x1000;
+
+	/* keep the mapped memory inside the buffer when it is meant to be real */
+	if (length < BUF_SIZE && off + length > BUF_SIZE)
+		off = 0;
+	return off;
+}
+
+static uint32_t gen_map_flags(void)
+{
+	uint64_t r = rnd() % 20;
+
+	if (r == 0)
+		return 0;			/* neither R nor W: EINVAL */
+	if (r == 1)
+		return 1u << (3 + rnd() % 29);	/* unknown: EOPNOTSUPP */
+	return (uint32_t)(IOMMU_IOAS_MAP_READABLE | (rnd() % 2 ? IOMMU_IOAS_MAP_WRITEABLE : 0));
+}
+
+static void gen_size(struct op *op, enum op_kind kind)
+{
+	/* mostly well-formed; sometimes too short, too long, or long with junk */
+	uint64_t r = rnd() % 40;
+	unsigned long cmd_nr;
+
+	switch (kind) {
+	case OP_IOAS_ALLOC: cmd_nr = IFD_NR_IOAS_ALLOC; break;
+	case OP_DESTROY: cmd_nr = IFD_NR_DESTROY; break;
+	case OP_MAP: cmd_nr = IFD_NR_IOAS_MAP; break;
+	case OP_MAP_FILE: cmd_nr = IFD_NR_IOAS_MAP_FILE; break;
+	case OP_UNMAP: cmd_nr = IFD_NR_IOAS_UNMAP; break;
+	case OP_COPY: cmd_nr = IFD_NR_IOAS_COPY; break;
+	case OP_ALLOW: cmd_nr = IFD_NR_IOAS_ALLOW_IOVAS; break;
+	case OP_RANGES: cmd_nr = IFD_NR_IOAS_IOVA_RANGES; break;
+	case OP_OPTION: cmd_nr = IFD_NR_OPTION; break;
+	case OP_VFIO_IOAS: cmd_nr = IFD_NR_VFIO_IOAS; break;
+	default: return;
+	}
+	if (r == 0)
+		op->size = ifd_min_size((unsigned int)cmd_nr) - 1 - (uint32_t)(rnd() % 4);
+	else if (r == 1)
+		op->tail = (uint8_t)(1 + rnd() % 255);
+	else if (r == 2)
+		op->size = ifd_struct_size((unsigned int)cmd_nr) + 8;	/* zero tail: fine */
+}
+
+static void gen_op(struct gen_state *g, struct op *op, bool mock)
+{
+	static const uint32_t kinds[] = {
+		OP_IOAS_ALLOC, OP_IOAS_ALLOC, OP_DESTROY, OP_MAP, OP_MAP, OP_MAP, OP_MAP,
+		OP_MAP_FILE, OP_UNMAP, OP_UNMAP, OP_UNMAP, OP_COPY, OP_ALLOW, OP_RANGES,
+		OP_RANGES, OP_OPTION, OP_VFIO_IOAS, OP_MOCK_DOMAIN, OP_ADD_RESERVED,
+	};
+	enum op_kind kind;
+
+	do {
+		kind = kinds[rnd() % (sizeof(kinds) / sizeof(kinds[0]))];
+	} while (!mock && (kind == OP_MOCK_DOMAIN || kind == OP_ADD_RESERVED));
+
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	switch (kind) {
+	case OP_IOAS_ALLOC:
+		op->flags = rnd() % 30 == 0 ? 1 : 0;
+		break;
+	case OP_DESTROY:
+		op->id1 = gen_id(g);
+		break;
+	case OP_MAP:
+	case OP_MAP_FILE:
+		op->flags = gen_map_flags();
+		if (rnd() % 2)
+			op->flags |= IOMMU_IOAS_MAP_FIXED_IOVA;
+		op->id1 = gen_id(g);
+		op->length = gen_length();
+		if (kind == OP_MAP_FILE) {
+			op->va_off = rnd() % 4 ? (rnd() % 0x800) * 0x1000 : PICK(((uint64_t[]){ 0, 1, 0x800, FILE_SIZE, UINT64_MAX }));
+			if (rnd() % 25 == 0)
+				op->id2 = 999;	/* a bad fd */
+		} else {
+			op->va_off = gen_va_off(op->length);
+		}
+		op->iova = gen_iova();
+		break;
+	case OP_UNMAP:
+		op->id1 = gen_id(g);
+		if (g->nr_areas && rnd() % 3) {
+			/* a whole area, part of one, or a span of several */
+			unsigned int a = (unsigned int)(rnd() % g->nr_areas);
+
+			op->id1 = g->areas[a].ioas;
+			op->iova = g->areas[a].iova;
+			op->length = g->areas[a].length;
+			if (rnd() % 4 == 0)
+				op->length /= 2;
+			else if (rnd() % 4 == 0)
+				op->length += gen_length();
+		} else if (rnd() % 3 == 0) {
+			op->iova = 0;
+			op->length = UINT64_MAX;
+		} else {
+			op->iova = gen_iova();
+			op->length = gen_length();
+		}
+		break;
+	case OP_COPY:
+		op->flags = gen_map_flags();
+		if (rnd() % 2)
+			op->flags |= IOMMU_IOAS_MAP_FIXED_IOVA;
+		op->id1 = gen_id(g);
+		op->id2 = gen_id(g);
+		if (g->nr_areas && rnd() % 3) {
+			unsigned int a = (unsigned int)(rnd() % g->nr_areas);
+
+			op->id2 = g->areas[a].ioas;
+			op->iova = g->areas[a].iova + (rnd() % 2 ? 0 : 0x1000);
+			op->length = rnd() % 2 ? g->areas[a].length : 0x1000;
+		} else {
+			op->iova = gen_iova();
+			op->length = gen_length();
+		}
+		op->va_off = gen_iova();
+		break;
+	case OP_ALLOW:
+		op->id1 = gen_id(g);
+		op->nr = (uint32_t)(rnd() % (MAX_RANGES + 1));
+		for (unsigned int i = 0; i < op->nr; i++) {
+			uint64_t s = gen_iova();
+
+			op->r[i].start = s;
+			op->r[i].last = rnd() % 8 == 0 ? s : s + gen_length() - 1;
+		}
+		break;
+	case OP_RANGES:
+		op->id1 = gen_id(g);
+		op->nr = (uint32_t)(rnd() % 4);
+		break;
+	case OP_OPTION:
+		op->flags = rnd() % 10 == 0 ? 2 : (uint32_t)(rnd() % 2);	/* RLIMIT, HUGE, bad */
+		op->opt_op = rnd() % 10 == 0 ? 2 : (uint32_t)(rnd() % 2);
+		op->id1 = op->flags == IOMMU_OPTION_RLIMIT_MODE && rnd() % 4 ? 0 : gen_id(g);
+		op->iova = rnd() % 8 == 0 ? 2 : rnd() % 2;
+		break;
+	case OP_VFIO_IOAS:
+		op->opt_op = (uint32_t)(rnd() % 4);
+		op->id1 = gen_id(g);
+		break;
+	case OP_MOCK_DOMAIN:
+		op->id1 = gen_id(g);
+		break;
+	case OP_ADD_RESERVED:
+		op->id1 = gen_id(g);
+		op->iova = gen_iova();
+		op->length = gen_length();
+		break;
+	case OP_NR_KINDS:
+		break;
+	}
+	gen_size(op, kind);
+}
+
+/* Learn from what the reference backend answered: new ids and areas. */
+static void gen_learn(struct gen_state *g, const struct op *op, const struct result *r)
+{
+	if (r->ret != 0)
+		return;
+	if (op->kind == OP_IOAS_ALLOC && g->nr_ids < 16)
+		g->ids[g->nr_ids++] = (uint32_t)r->out[0];
+	if (op->kind == OP_MOCK_DOMAIN && g->nr_ids + 3 <= 16)
+		for (int i = 0; i < 3; i++)
+			g->ids[g->nr_ids++] = (uint32_t)r->out[i];
+	if ((op->kind == OP_MAP || op->kind == OP_MAP_FILE) && g->nr_areas < 64) {
+		g->areas[g->nr_areas].ioas = op->id1;
+		g->areas[g->nr_areas].iova = r->out[0];
+		g->areas[g->nr_areas].length = op->length;
+		g->nr_areas++;
+	}
+}
+
+/* ---- replay and shrinking -------------------------------------------------- */
+
+/*
+ * Run ops[0..n) with 'skip' removed on both contexts; return the index of the
+ * first mismatch, or -1.  Fresh contexts each time.
+ */
+static int replay(struct env *e, const struct op *ops, int n, const bool *skip,
+		  bool ref_kernel, struct result *ra, struct result *rb)
+{
+	struct ifd_ctx *a = NULL, *b = NULL;
+	int bad = -1;
+
+	if (open_backend(&a, ref_kernel, e) || open_backend(&b, false, e)) {
+		ifd_ctx_close(a);
+		exit(2);
+	}
+	for (int i = 0; i < n; i++) {
+		if (skip && skip[i])
+			continue;
+		run_op(a, &ops[i], e, ra);
+		run_op(b, &ops[i], e, rb);
+		if (!result_eq(ra, rb)) {
+			bad = i;
+			break;
+		}
+	}
+	ifd_ctx_close(a);
+	ifd_ctx_close(b);
+	return bad;
+}
+
+/* Drop ops one at a time (then in halves) while the mismatch persists. */
+static void shrink(struct env *e, struct op *ops, int n, bool ref_kernel, bool *skip)
+{
+	struct result ra, rb;
+	bool changed = true;
+
+	for (int i = 0; i < n; i++)
+		skip[i] = false;
+	while (changed) {
+		changed = false;
+		for (int chunk = n / 2; chunk >= 1; chunk /= 2) {
+			for (int start = 0; start < n; start += chunk) {
+				bool saved[MAX_OPS];
+				int any = 0;
+
+				memcpy(saved, skip, sizeof(bool) * (size_t)n);
+				for (int i = start; i < start + chunk && i < n; i++) {
+					any |= !skip[i];
+					skip[i] = true;
+				}
+				if (!any)
+					continue;
+				if (replay(e, ops, n, skip, ref_kernel, &ra, &rb) >= 0)
+					changed = true;
+				else
+					memcpy(skip, saved, sizeof(bool) * (size_t)n);
+			}
+		}
+	}
+}
+
+static int report_mismatch(struct env *e, struct op *ops, int n, bool ref_kernel, uint64_t seed)
+{
+	static bool skip[MAX_OPS];
+	struct result ra, rb;
+	const char *ref = ref_kernel ? "kernel" : "reference";
+
+	shrink(e, ops, n, ref_kernel, skip);
+	int bad = replay(e, ops, n, skip, ref_kernel, &ra, &rb);
+
+	printf("MISMATCH seed=%" PRIu64 "; minimal sequence (%s first, simulator second):\n",
+	       seed, ref);
+	/* print every kept op with both results so the line that differs stands out */
+	struct ifd_ctx *a = NULL, *b = NULL;
+	struct result xa, xb;
+
+	if (open_backend(&a, ref_kernel, e) || open_backend(&b, false, e))
+		exit(2);
+	for (int i = 0; i < n; i++) {
+		if (skip[i])
+			continue;
+		run_op(a, &ops[i], e, &xa);
+		run_op(b, &ops[i], e, &xb);
+		printf("  ");
+		print_op(stdout, &ops[i]);
+		printf("\n    expect ");
+		print_result(stdout, &xa);
+		if (!result_eq(&xa, &xb)) {
+			printf("\n    got    ");
+			print_result(stdout, &xb);
+			printf("   <-- differs");
+		}
+		printf("\n");
+		if (i == bad)
+			break;
+	}
+	ifd_ctx_close(a);
+	ifd_ctx_close(b);
+	return 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ifd-diff [--seed N] [--sequences N] [--length N] [--mock]\n"
+		   "                [--against kernel|sim] [--quiet]\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "seed", required_argument, NULL, 's' },
+		{ "sequences", required_argument, NULL, 'n' },
+		{ "length", required_argument, NULL, 'l' },
+		{ "mock", no_argument, NULL, 'm' },
+		{ "against", required_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	long sequences = 200, length = 60;
+	bool ref_kernel = true, quiet = false;
+	struct env e = { .memfd = -1 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "s:n:l:ma:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 'n': sequences = strtol(optarg, NULL, 0); break;
+		case 'l': length = strtol(optarg, NULL, 0); break;
+		case 'm': e.mock = true; break;
+		case 'a': ref_kernel = strcmp(optarg, "sim") != 0; break;
+		case 'q': quiet = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (length < 1 || length > MAX_OPS || sequences < 1) {
+		usage(stderr);
+		return 2;
+	}
+
+	/* 2 MiB-aligned buffer so the auto-IOVA alignment rule sees THP-sized VAs */
+	unsigned char *raw = mmap(NULL, BUF_SIZE + (2 << 20), PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED) {
+		perror("ifd-diff: mmap");
+		return 2;
+	}
+	e.buf = (unsigned char *)(((uintptr_t)raw + (2 << 20) - 1) & ~(uintptr_t)((2 << 20) - 1));
+	e.memfd = memfd_create("ifd-diff", MFD_CLOEXEC);
+	if (e.memfd < 0 || ftruncate(e.memfd, (off_t)FILE_SIZE) != 0) {
+		perror("ifd-diff: memfd");
+		return 2;
+	}
+	/* the simulator refuses states in shared directories: make a private one */
+	const char *tmp = getenv("TMPDIR");
+	char dir[200];
+	snprintf(dir, sizeof(dir), "%s/ifd-diff-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		perror("ifd-diff: mkdtemp");
+		return 2;
+	}
+	snprintf(e.state_path, sizeof(e.state_path), "%s/state", dir);
+
+	printf("ifd-diff: seed=%" PRIu64 " sequences=%ld length=%ld mock=%s against=%s\n", seed,
+	       sequences, length, e.mock ? "yes" : "no", ref_kernel ? "kernel" : "sim");
+	fflush(stdout);
+
+	static struct op ops[MAX_OPS];
+	long ops_run = 0;
+
+	for (long s = 0; s < sequences; s++) {
+		uint64_t sseed = seed + (uint64_t)s;
+		struct gen_state g = { 0 };
+		struct ifd_ctx *a = NULL, *b = NULL;
+		struct result ra, rb;
+		int n = 0;
+
+		rng_state = sseed * 0x9E3779B97F4A7C15ULL + 1;
+		if (open_backend(&a, ref_kernel, &e) || open_backend(&b, false, &e))
+			return 2;
+		for (int i = 0; i < length; i++) {
+			gen_op(&g, &ops[n], e.mock);
+			run_op(a, &ops[n], &e, &ra);
+			run_op(b, &ops[n], &e, &rb);
+			n++;
+			ops_run++;
+			if (!result_eq(&ra, &rb)) {
+				ifd_ctx_close(a);
+				ifd_ctx_close(b);
+				report_mismatch(&e, ops, n, ref_kernel, sseed);
+				unlink(e.state_path);
+				rmdir(dir);
+				printf("ifd-diff: reproduce with: ifd-diff --seed %" PRIu64
+				       " --sequences 1 --length %ld%s\n", sseed, length,
+				       e.mock ? " --mock" : "");
+				return 1;
+			}
+			gen_learn(&g, &ops[n - 1], &ra);
+		}
+		ifd_ctx_close(a);
+		ifd_ctx_close(b);
+		if (!quiet && (s + 1) % 100 == 0) {
+			printf("ifd-diff: %ld sequences, %ld ops, no mismatch\n", s + 1, ops_run);
+			fflush(stdout);
+		}
+	}
+	unlink(e.state_path);
+	rmdir(dir);
+	printf("ifd-diff: %ld sequences, %ld ops: no mismatch\n", sequences, ops_run);
+	return 0;
+}
