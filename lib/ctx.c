@@ -123,9 +123,10 @@ static int open_sim(struct ifd_ctx **out, const char *path, uint32_t flags, cons
 		if (ret == 0)
 			ret = sim_check_path(path, detail, sizeof(detail));
 	}
-	if (ret)
-		return error_set(err, 0, "simulator state", -ret, "%s: %s", path,
-				 detail[0] ? detail : strerror(-ret));
+	if (ret)	/* the simulator's detail names the path itself */
+		return detail[0] ? error_set(err, 0, "simulator state", -ret, "%s", detail)
+				 : error_set(err, 0, "simulator state", -ret, "%s: %s", path,
+					     strerror(-ret));
 
 	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
@@ -134,8 +135,9 @@ static int open_sim(struct ifd_ctx **out, const char *path, uint32_t flags, cons
 	ret = sim_open_fd(fd, flags, &sim, detail, sizeof(detail));
 	if (ret) {
 		close(fd);
-		return error_set(err, 0, "simulator state", -ret, "%s: %s", path,
-				 detail[0] ? detail : strerror(-ret));
+		return detail[0] ? error_set(err, 0, "simulator state", -ret, "%s", detail)
+				 : error_set(err, 0, "simulator state", -ret, "%s: %s", path,
+					     strerror(-ret));
 	}
 	*out = ctx_alloc(IFD_BACKEND_SIM, fd, true, path);
 	if (!*out) {

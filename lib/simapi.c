@@ -45,8 +45,12 @@ IFD_EXPORT int ifd_sim_create(const char *path, const char *profile, int replace
 		memset(error, 0, sizeof(*error));
 		error->ioctl = "simulator state";
 		error->err = -ret;
-		snprintf(error->detail, sizeof(error->detail), "%s: %s", path,
-			 detail[0] ? detail : strerror(-ret));
+		/* the simulator's detail names the path itself */
+		if (detail[0])
+			memcpy(error->detail, detail, sizeof(error->detail));
+		else
+			snprintf(error->detail, sizeof(error->detail), "%.200s: %s", path,
+				 strerror(-ret));
 	}
 	return ret;
 }

@@ -338,9 +338,7 @@ int sim_mem_free(struct sim *sim, uint64_t va)
 int sim_add_reserved(struct sim *sim, uint32_t ioas_id, uint64_t start, uint64_t last,
 		     char *detail, size_t dlen)
 {
-	struct sim_ioas *ioas;
-	struct sim_resv *r;
-	uint64_t obj, off;
+	uint64_t obj;
 	int ret = sim_enter(sim, detail, dlen);
 
 	if (ret)
@@ -352,25 +350,7 @@ int sim_add_reserved(struct sim *sim, uint32_t ioas_id, uint64_t start, uint64_t
 		return sim_leave(sim, sim_fail(sim, EINVAL, "start 0x%llx is past last 0x%llx",
 					       (unsigned long long)start, (unsigned long long)last));
 	ret = sim_reserve(sim, 1, 0);
-	if (ret)
-		return sim_leave(sim, ret);
-	ioas = &((struct sim_obj *)sim_rec(sim, obj, SIM_TAG_OBJ))->ioas;
-	/* The kernel's iopt_reserve_iova: no mapping or allowed range may be there. */
-	if (itree_first_overlap(sim, ioas->area_root, SIM_TAG_AREA, start, last))
-		return sim_leave(sim, sim_fail(sim, EADDRINUSE, "[0x%llx, 0x%llx] overlaps a mapped "
-					       "area", (unsigned long long)start,
-					       (unsigned long long)last));
-	if (itree_first_overlap(sim, ioas->allow_root, SIM_TAG_ALLOW, start, last))
-		return sim_leave(sim, sim_fail(sim, EADDRINUSE, "[0x%llx, 0x%llx] overlaps an allowed "
-					       "range", (unsigned long long)start,
-					       (unsigned long long)last));
-	off = sim_alloc(sim, SIM_TAG_RESV);
-	if (!off)
-		return sim_leave(sim, sim->corrupt ? -EUCLEAN : -ENOMEM);
-	r = sim_rec(sim, off, SIM_TAG_RESV);
-	r->n.start = start;
-	r->n.last = last;
-	ioas = &((struct sim_obj *)sim_rec(sim, obj, SIM_TAG_OBJ))->ioas;
-	itree_insert(sim, &ioas->resv_root, SIM_TAG_RESV, off);
-	return sim_leave(sim, 0);
+	if (!ret)
+		ret = sim_reserve_iova(sim, obj, start, last, 0);
+	return sim_leave(sim, ret);
 }

@@ -10,8 +10,13 @@
  *    largest 'last' and count;
  *  - every record reachable exactly once from the roots (so live counts match);
  *  - contexts (kind, owner), objects (IDs, types, users), areas (no overlap,
- *    inside their source), reserved/allowed ranges, sources' and extents'
- *    reference counts, the header's totals.
+ *    inside their source, meeting the IOAS alignment), reserved/allowed
+ *    ranges, sources' and extents' reference counts, the header's totals;
+ *  - the selftest mock: each SELFTEST object and its DEVICE point at each
+ *    other, devices at HWPTs and HWPTs at IOASes of their own context; every
+ *    users count is what those links make it; an IOAS counts its domains,
+ *    its alignment is what they and HUGE_PAGES make it, and every reserved
+ *    range it has for a domain is outside that domain's aperture, exactly.
  *
  * Only checked accessors touch the file, so any corruption is a report, not
  * a crash.
@@ -25,6 +30,7 @@
 
 #include "internal.h"
 #include "ifd-abi.h"
+#include "ifd-test-abi.h"
 
 #define MAX_DEPTH 128
 
@@ -208,6 +214,7 @@ static bool check_tree(struct checker *c, uint64_t root, uint32_t tag, const cha
 
 struct ioas_walk {
 	uint32_t id;
+	uint64_t align;
 	bool have_prev;
 	uint64_t prev_last;
 	uint64_t nr_areas, mapped;
@@ -233,6 +240,13 @@ static void visit_area(struct checker *c, uint64_t off, void *arg)
 	if (a->prot & ~(uint32_t)(IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE))
 		problem(c, "ioas %u: area at 0x%llx has flags 0x%x", iw->id,
 			(unsigned long long)a->n.start, a->prot);
+	if (a->flags)
+		problem(c, "ioas %u: area at 0x%llx is left marked 0x%x", iw->id,
+			(unsigned long long)a->n.start, a->flags);
+	if ((a->n.start | len | (a->start_byte % page)) & (iw->align - 1))
+		problem(c, "ioas %u: area [0x%llx, 0x%llx] does not meet the alignment 0x%llx", iw->id,
+			(unsigned long long)a->n.start, (unsigned long long)a->n.last,
+			(unsigned long long)iw->align);
 	p = rec(c, a->pages, SIM_TAG_PAGES);
 	if (!p) {
 		problem(c, "ioas %u: area at 0x%llx has no source (0x%llx)", iw->id,
@@ -276,12 +290,15 @@ static void visit_range(struct checker *c, uint64_t off, void *arg)
 static void check_ioas(struct checker *c, struct sim_obj *obj)
 {
 	struct sim_ioas *ioas = &obj->ioas;
-	struct ioas_walk iw = { .id = (uint32_t)obj->n.start };
+	struct ioas_walk iw = { .id = (uint32_t)obj->n.start, .align = ioas->iova_alignment };
 	struct range_walk allow = { .id = iw.id, .what = "allowed", .disjoint = true };
 	struct range_walk resv = { .id = iw.id, .what = "reserved" };
-	uint64_t page = sim_hdr(c->sim)->page_size;
-	uint64_t want_align = ioas->disable_large_pages ? page : 1;
 
+	if (!iw.align || (iw.align & (iw.align - 1)) || iw.align > sim_hdr(c->sim)->page_size) {
+		problem(c, "ioas %u: alignment 0x%llx is not a power of two up to PAGE_SIZE", iw.id,
+			(unsigned long long)iw.align);
+		iw.align = 1;
+	}
 	if (check_tree(c, ioas->area_root, SIM_TAG_AREA, "area", visit_area, &iw, NULL)) {
 		if (iw.nr_areas != ioas->nr_areas)
 			problem(c, "ioas %u: counts %llu areas, has %llu", iw.id,
@@ -292,12 +309,8 @@ static void check_ioas(struct checker *c, struct sim_obj *obj)
 	}
 	check_tree(c, ioas->allow_root, SIM_TAG_ALLOW, "allowed", visit_range, &allow, NULL);
 	check_tree(c, ioas->resv_root, SIM_TAG_RESV, "reserved", visit_range, &resv, NULL);
-	if (ioas->disable_large_pages > 1 || ioas->nr_domains)
-		problem(c, "ioas %u: bad flags (huge pages %u, domains %u)", iw.id,
-			ioas->disable_large_pages, ioas->nr_domains);
-	if (ioas->iova_alignment != want_align)
-		problem(c, "ioas %u: alignment 0x%llx, expected 0x%llx", iw.id,
-			(unsigned long long)ioas->iova_alignment, (unsigned long long)want_align);
+	if (ioas->disable_large_pages > 1)
+		problem(c, "ioas %u: bad huge pages flag %u", iw.id, ioas->disable_large_pages);
 }
 
 /* ---- contexts and objects -------------------------------------------------------------------- */
@@ -323,16 +336,228 @@ static void visit_obj(struct checker *c, uint64_t off, void *arg)
 		problem(c, "object %llu names context record 0x%llx, it lives in 0x%llx",
 			(unsigned long long)obj->n.start, (unsigned long long)obj->ctx,
 			(unsigned long long)cw->ctx_off);
-	/* Nothing refers to an IOAS until domains and accesses exist. */
-	if (obj->users != 1)
-		problem(c, "object %llu has %u users, 1 expected (no object refers to it)",
-			(unsigned long long)obj->n.start, obj->users);
-	if (obj->type != SIM_OBJ_IOAS) {
-		problem(c, "object %llu has type %u, which this version cannot create",
-			(unsigned long long)obj->n.start, obj->type);
-		return;
+	if (obj->r.rflags)
+		problem(c, "object %llu is left marked 0x%x (an ID reserved, never published)",
+			(unsigned long long)obj->n.start, obj->r.rflags);
+	if (obj->type == SIM_OBJ_IOAS)
+		check_ioas(c, obj);
+}
+
+/* 'off' as an object of 'type' in context 'ctx_off', or NULL. */
+static struct sim_obj *obj_in(struct checker *c, uint64_t ctx_off, uint64_t off, uint32_t type)
+{
+	struct sim_obj *obj = rec(c, off, SIM_TAG_OBJ);
+
+	if (!obj || obj->type != type || obj->ctx != ctx_off)
+		return NULL;
+	return obj;
+}
+
+/* The IOAS's reserved ranges: owners are HWPTs of this IOAS (or none), and
+ * each HWPT owns exactly the complement of its aperture. */
+static void check_owners(struct checker *c, uint64_t ctx_off, uint64_t ioas_off, struct sim_obj *io)
+{
+	uint64_t limit = itree_max_nodes(c->sim);
+	uint32_t id = (uint32_t)io->n.start;
+
+	for (uint64_t r = itree_first(c->sim, io->ioas.resv_root, SIM_TAG_RESV), i = 0;
+	     r && i <= limit && !c->sim->corrupt; r = itree_next(c->sim, r, SIM_TAG_RESV), i++) {
+		struct sim_resv *rv = rec(c, r, SIM_TAG_RESV);
+		struct sim_obj *hw;
+
+		if (!rv || !rv->owner)
+			continue;
+		hw = obj_in(c, ctx_off, rv->owner, SIM_OBJ_HWPT_PAGING);
+		if (!hw || hw->hwpt.ioas != ioas_off || !(hw->hwpt.flags & SIM_HWPT_ADDED)) {
+			problem(c, "ioas %u: reserved range [0x%llx, 0x%llx] belongs to 0x%llx, not a "
+				"domain of this IOAS", id, (unsigned long long)rv->n.start,
+				(unsigned long long)rv->n.last, (unsigned long long)rv->owner);
+			continue;
+		}
+		if (!((rv->n.start == 0 && hw->hwpt.aperture_start &&
+		       rv->n.last == hw->hwpt.aperture_start - 1) ||
+		      (rv->n.last == UINT64_MAX && hw->hwpt.aperture_last != UINT64_MAX &&
+		       rv->n.start == hw->hwpt.aperture_last + 1)))
+			problem(c, "ioas %u: hwpt %llu reserves [0x%llx, 0x%llx], which is not outside "
+				"its aperture [0x%llx, 0x%llx]", id, (unsigned long long)hw->n.start,
+				(unsigned long long)rv->n.start, (unsigned long long)rv->n.last,
+				(unsigned long long)hw->hwpt.aperture_start,
+				(unsigned long long)hw->hwpt.aperture_last);
 	}
-	check_ioas(c, obj);
+}
+
+static uint64_t owned_ranges(struct checker *c, struct sim_obj *io, uint64_t owner)
+{
+	uint64_t limit = itree_max_nodes(c->sim), n = 0;
+
+	for (uint64_t r = itree_first(c->sim, io->ioas.resv_root, SIM_TAG_RESV), i = 0;
+	     r && i <= limit && !c->sim->corrupt; r = itree_next(c->sim, r, SIM_TAG_RESV), i++) {
+		struct sim_resv *rv = rec(c, r, SIM_TAG_RESV);
+
+		n += rv && rv->owner == owner;
+	}
+	return n;
+}
+
+/* A reference from one object to another, and what it brings along. */
+struct link {
+	uint64_t to;
+	uint64_t pgsize;		/* HWPT -> IOAS: the domain's page size */
+};
+
+static int link_cmp(const void *a, const void *b)
+{
+	const struct link *x = a, *y = b;
+
+	return x->to < y->to ? -1 : x->to > y->to;
+}
+
+/* The links of a sorted array that point at 'to': how many, largest pgsize. */
+static uint64_t links_to(const struct link *v, size_t n, uint64_t to, uint64_t *pgsize)
+{
+	size_t lo = 0, hi = n, cnt = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].to < to)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (pgsize)
+		*pgsize = 0;
+	for (; lo < n && v[lo].to == to; lo++, cnt++)
+		if (pgsize)
+			*pgsize = SIM_MAX(*pgsize, v[lo].pgsize);
+	return cnt;
+}
+
+/* References between the objects of a context: every users count, link and
+ * back link, the domains of each IOAS and the alignment they make. */
+static void check_links(struct checker *c, uint64_t ctx_off)
+{
+	struct sim_ctx *ctx = rec(c, ctx_off, SIM_TAG_CTX);
+	uint64_t limit = itree_max_nodes(c->sim), page = sim_hdr(c->sim)->page_size;
+	struct link *hwl = NULL, *devl = NULL;
+	size_t nhwl = 0, ndevl = 0, cap;
+
+	if (!ctx)
+		return;
+	/* HWPT -> IOAS and DEVICE -> HWPT references, sorted by target */
+	cap = (size_t)SIM_MIN(ctx->nr_objects, limit) + 1;
+	hwl = calloc(cap, sizeof(*hwl));
+	devl = calloc(cap, sizeof(*devl));
+	if (!hwl || !devl) {
+		problem(c, "out of memory checking the links of context %llu",
+			(unsigned long long)ctx->n.start);
+		goto out;
+	}
+	for (uint64_t q = itree_first(c->sim, ctx->obj_root, SIM_TAG_OBJ), j = 0;
+	     q && j <= limit && !c->sim->corrupt; q = itree_next(c->sim, q, SIM_TAG_OBJ), j++) {
+		struct sim_obj *y = rec(c, q, SIM_TAG_OBJ);
+
+		if (!y)
+			continue;
+		if (y->type == SIM_OBJ_HWPT_PAGING && nhwl < cap)
+			hwl[nhwl++] = (struct link){ y->hwpt.ioas, y->hwpt.pgsize };
+		if (y->type == SIM_OBJ_DEVICE && y->idev.hwpt && ndevl < cap)
+			devl[ndevl++] = (struct link){ y->idev.hwpt, 0 };
+	}
+	if (nhwl)
+		qsort(hwl, nhwl, sizeof(*hwl), link_cmp);
+	if (ndevl)
+		qsort(devl, ndevl, sizeof(*devl), link_cmp);
+	for (uint64_t o = itree_first(c->sim, ctx->obj_root, SIM_TAG_OBJ), i = 0;
+	     o && i <= limit && !c->sim->corrupt; o = itree_next(c->sim, o, SIM_TAG_OBJ), i++) {
+		struct sim_obj *obj = rec(c, o, SIM_TAG_OBJ), *x;
+		uint32_t id, expect = 1;
+		uint64_t nhw, ndev, pgsize;
+
+		if (!obj)
+			continue;
+		id = (uint32_t)obj->n.start;
+		/* what refers to it */
+		nhw = links_to(hwl, nhwl, o, &pgsize);
+		ndev = links_to(devl, ndevl, o, NULL);
+		switch (obj->type) {
+		case SIM_OBJ_IOAS: {
+			uint64_t want = obj->ioas.disable_large_pages ? page : 1;
+
+			expect += (uint32_t)nhw;
+			if (obj->ioas.nr_domains != nhw)
+				problem(c, "ioas %u: counts %u domains, %llu HWPTs are on it", id,
+					obj->ioas.nr_domains, (unsigned long long)nhw);
+			want = SIM_MAX(want, pgsize);
+			if (obj->ioas.iova_alignment != want)
+				problem(c, "ioas %u: alignment 0x%llx, expected 0x%llx", id,
+					(unsigned long long)obj->ioas.iova_alignment,
+					(unsigned long long)want);
+			check_owners(c, ctx_off, o, obj);
+			break;
+		}
+		case SIM_OBJ_HWPT_PAGING: {
+			const struct sim_hwpt *h = &obj->hwpt;
+
+			x = obj_in(c, ctx_off, h->ioas, SIM_OBJ_IOAS);
+			if (!x)
+				problem(c, "hwpt %u: its IOAS 0x%llx is not an IOAS of its context", id,
+					(unsigned long long)h->ioas);
+			if (h->flags != (SIM_HWPT_AUTO | SIM_HWPT_ADDED))
+				problem(c, "hwpt %u: flags 0x%x (only added automatic domains exist)", id,
+					h->flags);
+			if (h->pgsize != IFD_MOCK_PAGE_SIZE || h->aperture_start > h->aperture_last)
+				problem(c, "hwpt %u: page size 0x%llx, aperture [0x%llx, 0x%llx]", id,
+					(unsigned long long)h->pgsize,
+					(unsigned long long)h->aperture_start,
+					(unsigned long long)h->aperture_last);
+			if (h->nr_devices != ndev || !ndev)
+				problem(c, "hwpt %u: counts %u devices, %llu are attached (an automatic "
+					"domain lives while one is)", id, h->nr_devices,
+					(unsigned long long)ndev);
+			if (x && owned_ranges(c, x, o) != (uint64_t)(h->aperture_start != 0) +
+							  (h->aperture_last != UINT64_MAX))
+				problem(c, "hwpt %u: reserves %llu ranges of ioas %llu, its aperture "
+					"needs %u", id, (unsigned long long)owned_ranges(c, x, o),
+					(unsigned long long)x->n.start,
+					(h->aperture_start != 0) + (h->aperture_last != UINT64_MAX));
+			expect += h->nr_devices;
+			break;
+		}
+		case SIM_OBJ_DEVICE:
+			x = obj_in(c, ctx_off, obj->idev.stdev, SIM_OBJ_SELFTEST);
+			if (!x || x->stdev.idev != o)
+				problem(c, "device %u: its driver 0x%llx is not a selftest object that "
+					"owns it", id, (unsigned long long)obj->idev.stdev);
+			if (obj->idev.hwpt && !obj_in(c, ctx_off, obj->idev.hwpt, SIM_OBJ_HWPT_PAGING))
+				problem(c, "device %u: attached to 0x%llx, not a HWPT of its context", id,
+					(unsigned long long)obj->idev.hwpt);
+			if (obj->idev.owner_ctx != ctx->n.start)
+				problem(c, "device %u: owned by context %llu, lives in %llu", id,
+					(unsigned long long)obj->idev.owner_ctx,
+					(unsigned long long)ctx->n.start);
+			if (obj->idev.dev_flags & ~SIM_MOCK_DEV_FLAGS)
+				problem(c, "device %u: flags 0x%x", id, obj->idev.dev_flags);
+			expect = 2 + (obj->idev.hwpt != 0);
+			break;
+		case SIM_OBJ_SELFTEST:
+			x = obj_in(c, ctx_off, obj->stdev.idev, SIM_OBJ_DEVICE);
+			if (!x || x->idev.stdev != o || x->idev.dev_flags != obj->stdev.dev_flags)
+				problem(c, "selftest %u: its device 0x%llx does not point back", id,
+					(unsigned long long)obj->stdev.idev);
+			break;
+		default:
+			problem(c, "object %u has type %u, which this version cannot create", id,
+				obj->type);
+			break;
+		}
+		if (obj->users != expect)
+			problem(c, "object %u (%s) has %u users, %u expected", id,
+				sim_obj_type_name(obj->type), obj->users, expect);
+	}
+out:
+	free(hwl);
+	free(devl);
 }
 
 static void visit_ctx(struct checker *c, uint64_t off, void *arg)
@@ -368,6 +593,7 @@ static void visit_ctx(struct checker *c, uint64_t off, void *arg)
 			ctx->account_mode);
 	if (!check_tree(c, ctx->obj_root, SIM_TAG_OBJ, "object", visit_obj, &cw, NULL))
 		return;
+	check_links(c, off);
 	if (cw.objects != ctx->nr_objects)
 		problem(c, "context %llu counts %llu objects, has %llu",
 			(unsigned long long)ctx->n.start, (unsigned long long)ctx->nr_objects,
@@ -413,7 +639,9 @@ static void check_pages(struct checker *c)
 				(unsigned long long)off, (unsigned long long)p->refs,
 				(unsigned long long)n);
 		if (p->type > SIM_SRC_SIM_MEM || p->writable > 1 || !p->npages ||
-		    p->base % sim_hdr(c->sim)->page_size)
+		    p->base % sim_hdr(c->sim)->page_size ||
+		    (p->file_flags & ~(SIM_FILE_KNOWN | SIM_FILE_PINNABLE)) ||
+		    (p->type != SIM_SRC_FILE && (p->file_flags || p->file_size)))
 			problem(c, "source 0x%llx is malformed", (unsigned long long)off);
 		if (p->type == SIM_SRC_SIM_MEM) {
 			if (!rec(c, p->ext, SIM_TAG_EXT))

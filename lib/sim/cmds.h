@@ -25,5 +25,7 @@ int sim_cmd_ioas_map_file(struct sim_ucmd *uc);
 int sim_cmd_ioas_copy(struct sim_ucmd *uc);
 int sim_cmd_ioas_unmap(struct sim_ucmd *uc);
 int sim_cmd_change_process(struct sim_ucmd *uc);
+int sim_cmd_test(struct sim_ucmd *uc);
+int sim_cmd_get_hw_info(struct sim_ucmd *uc);
 
 #endif

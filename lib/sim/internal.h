@@ -14,6 +14,12 @@
 
 #define SIM_ULONG_MAX	UINT64_MAX	/* the emulated kernel is 64-bit */
 
+/* Planted faults for checking the tests (built with -DSIM_MUTANT=N, see
+ * lib/sim/mock.c, ioas.c, oracle.c); 0 = none. */
+#ifndef SIM_MUTANT
+#define SIM_MUTANT 0
+#endif
+
 /* A process's handle on a state: the mapping and the context it works in. */
 struct sim {
 	int fd;				/* our own open file description (flock is per OFD) */
@@ -120,8 +126,16 @@ const char *sim_obj_type_name(uint32_t type);
  * detail that tells a missing ID from one of another type. */
 int sim_get_obj(struct sim *sim, uint32_t id, uint32_t type, uint64_t *off);
 int sim_obj_new(struct sim *sim, uint32_t type, uint64_t *off);
+/* Publish an object made by sim_obj_new(). */
+void sim_obj_finalize(struct sim *sim, uint64_t off);
+/* Undo sim_obj_new() of an object that needs no destroy operation. */
 void sim_obj_abort(struct sim *sim, uint64_t off);
+/* Take an object out of its context's table and destroy it (its type's
+ * destroy operation included), whatever its users count. */
+void sim_obj_unpublish_destroy(struct sim *sim, uint64_t off);
 int sim_obj_destroy(struct sim *sim, uint32_t id);
+/* The object of context 'ctx_off' with the lowest ID >= id, or 0. */
+uint64_t sim_obj_from(struct sim *sim, uint64_t ctx_off, uint64_t id);
 int sim_ctx_release(struct sim *sim, uint64_t ctx_off);
 void sim_ctx_empty(struct sim *sim, uint64_t ctx_off);
 int sim_sweep_dead_owners(struct sim *sim);
@@ -151,6 +165,39 @@ void sim_pages_put(struct sim *sim, uint64_t pages_off);
 uint64_t sim_pages_source_addr(struct sim *sim, uint64_t pages_off, uint64_t start_byte);
 void sim_area_remove(struct sim *sim, uint64_t obj_off, uint64_t area_off);
 int sim_check_alignment(struct sim *sim, uint64_t obj_off, uint64_t align);
+/* The kernel's iopt_calculate_iova_alignment: PAGE_SIZE with huge pages off,
+ * at least every domain's page size; -EADDRINUSE if it grows past an area. */
+int sim_ioas_recalc_alignment(struct sim *sim, uint64_t obj_off);
+/* The kernel's iopt_reserve_iova: -EADDRINUSE over an area or allowed range. */
+int sim_reserve_iova(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t last,
+		     uint64_t owner);
+/* Drop every reserved range of 'owner' (a HWPT record). */
+void sim_remove_reserved(struct sim *sim, uint64_t obj_off, uint64_t owner);
+/* A FILE source's memfd-ness and size as seen on the open file 'fd'. */
+void sim_pages_note_file(struct sim *sim, uint64_t pages_off, int fd);
+
+/* ---- mock.c: the selftest mock (IOMMU_TEST_CMD) -------------------------------- */
+/* The destroy operation of SELFTEST, DEVICE and HWPT_PAGING objects. */
+void sim_mock_destroy_obj(struct sim *sim, uint64_t off);
+/* The largest smallest-page-size of the domains added to an IOAS, 0 if none. */
+uint64_t sim_ioas_domain_pgsize(struct sim *sim, uint64_t obj_off);
+
+/* ---- pin.c: what pinning a source would find in the process's memory ------------- */
+struct sim_vm_cache;
+struct sim_vm_cache *sim_vm_cache_new(void);
+void sim_vm_cache_free(struct sim_vm_cache *vc);
+/* Could the kernel pin the pages of area 'area_off' (of IOAS 'obj_off') now?
+ * Indices another area of the same source holds pinned in a domain are taken
+ * as they are.  0, -EFAULT (user memory), -EINVAL (file not pinnable). */
+int sim_pin_area(struct sim *sim, struct sim_vm_cache *vc, uint64_t area_off);
+int sim_md_check_map(struct sim *sim, uint64_t hwpt_off, uint64_t iova, uint64_t length,
+		     uint64_t uptr);
+int sim_md_check_refs(struct sim *sim, uint64_t uptr, uint64_t length, uint32_t refs);
+/* The live sim-memory extent holding [va, va+len-1], or 0. */
+uint64_t sim_mem_find(struct sim *sim, uint64_t va, uint64_t len);
+
+/* ---- ioas_cmds.c ---------------------------------------------------------------- */
+bool sim_fd_is_dmabuf(int fd);
 
 /* ---- ioctl.c / vfio.c --------------------------------------------------------- */
 int sim_vfio_ioctl(struct sim *sim, unsigned long cmd, unsigned long arg);

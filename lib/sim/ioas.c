@@ -4,15 +4,19 @@
  * reserved and allowed ranges, the sources areas point at, and the
  * operations on them with the kernel's checks in the kernel's order.
  *
- * No domain can be attached yet, so nothing is ever pinned: an area is a
- * record of where its bytes come from, as in the kernel before the first
- * attach.
+ * Without a domain nothing is pinned: an area is a record of where its
+ * bytes come from.  Once a domain (a mock HWPT_PAGING) is added, every area
+ * of the IOAS is pinned, and so is every new one as it is mapped; pinning
+ * is emulated by checking the source is there to be pinned (pin.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 
 #include "internal.h"
 #include "oracle.h"
@@ -34,8 +38,7 @@ void sim_ioas_init(struct sim *sim, uint64_t obj_off)
 
 /* ---- sources ------------------------------------------------------------------------------ */
 
-/* The live sim-memory extent holding [va, va+len-1], or 0. */
-static uint64_t sim_mem_find(struct sim *sim, uint64_t va, uint64_t len)
+uint64_t sim_mem_find(struct sim *sim, uint64_t va, uint64_t len)
 {
 	uint64_t last = va + len - 1;
 	uint64_t off = itree_first_overlap(sim, sim_hdr(sim)->mem_root, SIM_TAG_EXT, va, va);
@@ -95,6 +98,21 @@ void sim_pages_put(struct sim *sim, uint64_t pages_off)
 				    (unsigned long long)ext->n.start);
 	}
 	sim_free(sim, pages_off);
+}
+
+void sim_pages_note_file(struct sim *sim, uint64_t pages_off, int fd)
+{
+	struct sim_pages *p = sim_rec(sim, pages_off, SIM_TAG_PAGES);
+	struct statfs sf;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sf) < 0)
+		return;
+	p->file_size = (uint64_t)st.st_size;
+	p->file_flags = SIM_FILE_KNOWN;
+	/* memfd_pin_folios() takes shmem and hugetlbfs files only. */
+	if ((unsigned long)sf.f_type == TMPFS_MAGIC || (unsigned long)sf.f_type == HUGETLBFS_MAGIC)
+		p->file_flags |= SIM_FILE_PINNABLE;
 }
 
 uint64_t sim_pages_source_addr(struct sim *sim, uint64_t pages_off, uint64_t start_byte)
@@ -281,6 +299,12 @@ static int check_iova(struct sim *sim, uint64_t obj_off, uint64_t iova, uint64_t
 	if (a) {
 		struct sim_tnode *n = sim_node(sim, a, SIM_TAG_AREA);
 
+#if SIM_MUTANT == 1
+		/* Mutant 1: the wrong errno for a fixed map over an area. */
+		return sim_fail(sim, EINVAL, "[0x%llx, 0x%llx] overlaps the mapped area [0x%llx, 0x%llx]",
+				(unsigned long long)iova, (unsigned long long)last,
+				(unsigned long long)n->start, (unsigned long long)n->last);
+#endif
 		return sim_fail(sim, EEXIST, "[0x%llx, 0x%llx] overlaps the mapped area [0x%llx, 0x%llx]",
 				(unsigned long long)iova, (unsigned long long)last,
 				(unsigned long long)n->start, (unsigned long long)n->last);
@@ -349,6 +373,19 @@ int sim_map_pieces(struct sim *sim, uint64_t obj_off, const struct sim_piece *pi
 		}
 		cur += p->length;
 	}
+	/* With a domain attached the new areas are pinned and mapped now, in
+	 * order (iopt_fill_domains_pages); a failure takes them all back. */
+	if (!ret && ioas_of(sim, obj_off)->nr_domains) {
+		struct sim_vm_cache *vc = sim_vm_cache_new();
+
+		for (size_t k = 0; k < n; k++)
+			((struct sim_area *)sim_rec(sim, made[k], SIM_TAG_AREA))->flags |= SIM_AREA_FILLING;
+		for (size_t k = 0; k < n && !ret; k++)
+			ret = sim_pin_area(sim, vc, made[k]);
+		for (size_t k = 0; k < n; k++)
+			((struct sim_area *)sim_rec(sim, made[k], SIM_TAG_AREA))->flags &= ~SIM_AREA_FILLING;
+		sim_vm_cache_free(vc);
+	}
 	if (ret) {
 		/* Nothing of a failed map stays (the kernel aborts its areas). */
 		while (i-- > 0)
@@ -365,6 +402,7 @@ int sim_unmap_range(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t 
 		    uint64_t *unmapped)
 {
 	uint64_t limit = itree_max_nodes(sim), done = 0;
+	const uint64_t first = start;	/* the request, for messages: 'start' advances */
 	int ret = 0;
 
 	for (uint64_t steps = 0; !sim->corrupt; steps++) {
@@ -384,9 +422,9 @@ int sim_unmap_range(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t 
 		a_last = n->last;
 		if (a_first < start || a_last > last) {
 			ret = sim_fail(sim, ENOENT, "the area [0x%llx, 0x%llx] is only partly inside "
-				       "[0x%llx, 0x%llx]; areas are unmapped whole",
+				       "the range [0x%llx, 0x%llx]; areas are unmapped whole",
 				       (unsigned long long)a_first, (unsigned long long)a_last,
-				       (unsigned long long)start, (unsigned long long)last);
+				       (unsigned long long)first, (unsigned long long)last);
 			break;
 		}
 		sim_area_remove(sim, obj_off, off);
@@ -446,14 +484,15 @@ int sim_check_alignment(struct sim *sim, uint64_t obj_off, uint64_t align)
 	return sim->corrupt ? -EUCLEAN : 0;
 }
 
-/* The kernel's iopt_calculate_iova_alignment, for a table without domains
- * or accesses (none can exist yet). */
-static int recalc_alignment(struct sim *sim, uint64_t obj_off)
+/* The kernel's iopt_calculate_iova_alignment (there are no accesses). */
+int sim_ioas_recalc_alignment(struct sim *sim, uint64_t obj_off)
 {
-	struct sim_ioas *ioas = ioas_of(sim, obj_off);
-	uint64_t want = ioas->disable_large_pages ? sim_hdr(sim)->page_size : 1;
+	uint64_t want = ioas_of(sim, obj_off)->disable_large_pages ? sim_hdr(sim)->page_size : 1;
+	struct sim_ioas *ioas;
 	int ret;
 
+	want = SIM_MAX(want, sim_ioas_domain_pgsize(sim, obj_off));
+	ioas = ioas_of(sim, obj_off);
 	if (want > ioas->iova_alignment) {
 		ret = sim_check_alignment(sim, obj_off, want);
 		if (ret)
@@ -461,6 +500,58 @@ static int recalc_alignment(struct sim *sim, uint64_t obj_off)
 	}
 	ioas->iova_alignment = want;
 	return 0;
+}
+
+
+/* ---- reserved ranges ------------------------------------------------------------------------- */
+
+int sim_reserve_iova(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t last,
+		     uint64_t owner)
+{
+	struct sim_ioas *ioas = ioas_of(sim, obj_off);
+	struct sim_resv *r;
+	uint64_t off;
+
+	if (itree_first_overlap(sim, ioas->area_root, SIM_TAG_AREA, start, last))
+		return sim_fail(sim, EADDRINUSE, "[0x%llx, 0x%llx] overlaps a mapped area",
+				(unsigned long long)start, (unsigned long long)last);
+	if (itree_first_overlap(sim, ioas->allow_root, SIM_TAG_ALLOW, start, last))
+		return sim_fail(sim, EADDRINUSE, "[0x%llx, 0x%llx] overlaps an allowed range",
+				(unsigned long long)start, (unsigned long long)last);
+	if (sim->corrupt)
+		return -EUCLEAN;
+	off = sim_alloc(sim, SIM_TAG_RESV);
+	if (!off)
+		return sim->corrupt ? -EUCLEAN : -ENOMEM;
+	r = sim_rec(sim, off, SIM_TAG_RESV);
+	r->n.start = start;
+	r->n.last = last;
+	r->owner = owner;
+	itree_insert(sim, &ioas_of(sim, obj_off)->resv_root, SIM_TAG_RESV, off);
+	sim->dirty = true;
+	return sim->corrupt ? -EUCLEAN : 0;
+}
+
+void sim_remove_reserved(struct sim *sim, uint64_t obj_off, uint64_t owner)
+{
+	uint64_t limit = itree_max_nodes(sim);
+	uint64_t off = itree_first(sim, ioas_of(sim, obj_off)->resv_root, SIM_TAG_RESV);
+
+	for (uint64_t steps = 0; off && !sim->corrupt; steps++) {
+		uint64_t next = itree_next(sim, off, SIM_TAG_RESV);
+		struct sim_resv *r = sim_rec(sim, off, SIM_TAG_RESV);
+
+		if (steps > limit) {
+			sim_corrupt(sim, "reserved tree loops");
+			return;
+		}
+		if (r->owner == owner) {
+			itree_erase(sim, &ioas_of(sim, obj_off)->resv_root, SIM_TAG_RESV, off);
+			sim_free(sim, off);
+			sim->dirty = true;
+		}
+		off = next;
+	}
 }
 
 int sim_disable_large_pages(struct sim *sim, uint64_t obj_off)
@@ -473,7 +564,7 @@ int sim_disable_large_pages(struct sim *sim, uint64_t obj_off)
 	if (ioas->nr_domains && ioas->area_root)
 		return sim_fail(sim, EINVAL, "domains are attached and areas are mapped");
 	ioas->disable_large_pages = 1;
-	ret = recalc_alignment(sim, obj_off);
+	ret = sim_ioas_recalc_alignment(sim, obj_off);
 	if (ret)
 		ioas_of(sim, obj_off)->disable_large_pages = 0;
 	sim->dirty = true;
@@ -483,7 +574,7 @@ int sim_disable_large_pages(struct sim *sim, uint64_t obj_off)
 void sim_enable_large_pages(struct sim *sim, uint64_t obj_off)
 {
 	ioas_of(sim, obj_off)->disable_large_pages = 0;
-	recalc_alignment(sim, obj_off);
+	sim_ioas_recalc_alignment(sim, obj_off);
 	sim->dirty = true;
 }
 
@@ -504,6 +595,11 @@ static int area_split(struct sim *sim, uint64_t obj_off, uint64_t off, uint64_t 
 				"misaligned for 0x%llx", (unsigned long long)start,
 				(unsigned long long)last, (unsigned long long)iova,
 				(unsigned long long)align);
+	/* A domain may hold it in huge IOPTEs, which cannot be split. */
+	if (ioas->nr_domains && !ioas->disable_large_pages)
+		return sim_fail(sim, EINVAL, "cannot cut the area [0x%llx, 0x%llx]: it is mapped in a "
+				"domain that may use huge pages", (unsigned long long)start,
+				(unsigned long long)last);
 	rhs = area_insert(sim, obj_off, a->pages, new_start, last,
 			  a->start_byte + (new_start - start), a->prot);
 	if (!rhs)

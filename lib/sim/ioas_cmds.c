@@ -43,6 +43,7 @@ int sim_cmd_ioas_alloc(struct sim_ucmd *uc)
 		sim_obj_abort(sim, off);
 		return ret;
 	}
+	sim_obj_finalize(sim, off);
 	return 0;
 }
 
@@ -296,10 +297,12 @@ static int map_common(struct sim *sim, uint64_t ioas_off, uint64_t pages, uint64
 	if (sim_my_ctx(sim)->account_mode == SIM_ACCOUNT_MM && p->account_mode == SIM_ACCOUNT_USER)
 		p->account_mode = SIM_ACCOUNT_MM;
 
+	/* Hold the new source across the map: its areas may come and go (a
+	 * failed pin removes them), and it goes with the last reference. */
+	p->refs++;
 	ret = sim_map_pieces(sim, ioas_off, &piece, 1, length, iova, flags & MAP_PROT,
 			     !(flags & IOMMU_IOAS_MAP_FIXED_IOVA));
-	if (((struct sim_pages *)sim_rec(sim, pages, SIM_TAG_PAGES))->refs == 0)
-		sim_pages_put(sim, pages);	/* the map failed: nothing uses it */
+	sim_pages_put(sim, pages);
 	return ret;
 }
 
@@ -341,7 +344,7 @@ int sim_cmd_ioas_map(struct sim_ucmd *uc)
 }
 
 /* A dma-buf file names itself "/dmabuf:NAME". */
-static bool is_dmabuf(int fd)
+bool sim_fd_is_dmabuf(int fd)
 {
 	char path[64], target[64];
 	ssize_t n;
@@ -378,7 +381,7 @@ int sim_cmd_ioas_map_file(struct sim_ucmd *uc)
 	if (__builtin_add_overflow(cmd->start, cmd->length - 1, &last))
 		return sim_fail(sim, EOVERFLOW, "start + length overflows");
 	start_byte = cmd->start % page;
-	if (cmd->fd >= 0 && is_dmabuf(cmd->fd) && fstat(cmd->fd, &st) == 0) {
+	if (cmd->fd >= 0 && sim_fd_is_dmabuf(cmd->fd) && fstat(cmd->fd, &st) == 0) {
 		if ((uint64_t)st.st_size <= last || cmd->length / page >= UINT32_MAX)
 			return sim_fail(sim, EINVAL, "[0x%llx, 0x%llx] is not inside the %llu-byte dma-buf",
 					(unsigned long long)cmd->start, (unsigned long long)last,
@@ -398,7 +401,9 @@ int sim_cmd_ioas_map_file(struct sim_ucmd *uc)
 	if (!pages)
 		return sim->corrupt ? -EUCLEAN : -ENOMEM;
 	/* Any file is taken: the kernel only looks at it (memfd_pin_folios
-	 * wants shmem or hugetlbfs) when pages get pinned, at domain attach. */
+	 * wants shmem or hugetlbfs) when pages get pinned, now if a domain is
+	 * attached, else at the first attach. */
+	sim_pages_note_file(sim, pages, cmd->fd);
 	p = sim_rec(sim, pages, SIM_TAG_PAGES);
 	p->type = SIM_SRC_FILE;
 	p->base = cmd->start - start_byte;
@@ -609,7 +614,7 @@ int sim_cmd_change_process(struct sim_ucmd *uc)
 	ret = for_each_area(uc->sim, area_is_file);
 	if (ret)
 		return ret;
-	/* Nothing is pinned without domains, so no charge moves: the areas'
-	 * source process becomes the caller. */
+	/* Pinned-page charges are not modelled: the areas' source process
+	 * becomes the caller. */
 	return for_each_area(uc->sim, area_take_over);
 }

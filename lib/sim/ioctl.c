@@ -4,10 +4,11 @@
  * (in the kernel's order: table slot, size read, slot match, minimum size,
  * trailing bytes, copy-in), and the commands that are not about an IOAS.
  *
- * The emulated kernel is built without CONFIG_IOMMUFD_TEST, as distribution
- * kernels are: its table ends at IOMMU_HW_QUEUE_ALLOC (0x94), so every number
- * past it, IOMMU_TEST_CMD included, goes to the VFIO compatibility handler
- * and is answered ENOTTY without the argument being read.
+ * The emulated kernel is the VM lab's, built with CONFIG_IOMMUFD_TEST: its
+ * table runs to IOMMU_TEST_CMD (0xa0, mock.c), so 0x95..0x9f are holes of
+ * the table (the size is read first: EFAULT for a bad pointer, then ENOTTY)
+ * and only numbers past 0xa0 go to the VFIO compatibility handler, which
+ * does not read the argument of a command it does not know.
  */
 #include <errno.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include "cmds.h"
 #include "ifd-abi.h"
+#include "ifd-test-abi.h"
 
 /* Layouts of the commands newer than the oldest header we build against
  * (6.6), as in the 7.2 uAPI. */
@@ -76,6 +78,13 @@ _Static_assert(sizeof(struct sim_vdevice_alloc) == 24, "vdevice_alloc");
 _Static_assert(sizeof(struct sim_veventq_alloc) == 32, "veventq_alloc");
 _Static_assert(sizeof(struct sim_hw_queue_alloc) == 40, "hw_queue_alloc");
 
+#define HWPT_ALLOC_NEST_PARENT		(1u << 0)
+#define HWPT_ALLOC_DIRTY_TRACKING	(1u << 1)
+#define HWPT_FAULT_ID_VALID		(1u << 2)
+#define HWPT_ALLOC_PASID		(1u << 3)
+#define HW_CAP_DIRTY_TRACKING		(1ull << 0)
+#define HW_CAP_PCI_ATS_NOT_SUPPORTED	(1ull << 3)
+#define VIOMMU_TYPE_SELFTEST		0xdeadbeefu
 #define HWPT_DIRTY_TRACKING_ENABLE	1u
 #define HWPT_GET_DIRTY_BITMAP_NO_CLEAR	1u
 #define HW_INFO_FLAG_INPUT_TYPE		1u
@@ -224,52 +233,150 @@ static int cmd_vfio_ioas(struct sim_ucmd *uc)
 	}
 }
 
-/* ---- commands that need devices (there are none yet) ------------------------------------- */
+/* ---- commands about devices and HWPTs ------------------------------------------------------ */
+
+static uint32_t dev_flags_of(struct sim *sim, uint64_t idev_off)
+{
+	return ((struct sim_obj *)sim_rec(sim, idev_off, SIM_TAG_OBJ))->idev.dev_flags;
+}
 
 static int cmd_hwpt_alloc(struct sim_ucmd *uc)
 {
 	struct sim_hwpt_alloc *cmd = uc->cmd;
-	uint64_t off;
+	struct sim *sim = uc->sim;
+	const uint32_t paging_flags = HWPT_ALLOC_NEST_PARENT | HWPT_ALLOC_DIRTY_TRACKING |
+				      HWPT_FAULT_ID_VALID | HWPT_ALLOC_PASID;
+	struct sim_obj *pt;
+	uint64_t dev, off;
+	int ret;
 
 	if (cmd->reserved)
-		return sim_fail(uc->sim, EOPNOTSUPP, "__reserved is not zero");
+		return sim_fail(sim, EOPNOTSUPP, "__reserved is not zero");
 	if ((cmd->data_type == 0 && cmd->data_len) || (cmd->data_type != 0 && !cmd->data_len))
-		return sim_fail(uc->sim, EINVAL, "data_type %u does not go with data_len %u",
+		return sim_fail(sim, EINVAL, "data_type %u does not go with data_len %u",
 				cmd->data_type, cmd->data_len);
-	return sim_get_obj(uc->sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
+	ret = sim_get_obj(sim, cmd->dev_id, SIM_OBJ_DEVICE, &dev);
+	if (ret)
+		return ret;
+	/* A missing pt_id is EINVAL here, not ENOENT. */
+	if (sim_get_obj(sim, cmd->pt_id, SIM_OBJ_NONE, &off))
+		return sim->corrupt ? -EUCLEAN : -EINVAL;
+	pt = sim_rec(sim, off, SIM_TAG_OBJ);
+	switch (pt->type) {
+	case SIM_OBJ_IOAS:
+		if (cmd->flags & ~paging_flags)
+			return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
+		if ((cmd->flags & HWPT_ALLOC_DIRTY_TRACKING) &&
+		    (dev_flags_of(sim, dev) & SIM_MOCK_DEV_NO_DIRTY))
+			return sim_fail(sim, EOPNOTSUPP, "device %u cannot track dirty pages",
+					cmd->dev_id);
+		if ((cmd->flags & HWPT_FAULT_ID_VALID) && (cmd->flags & HWPT_ALLOC_NEST_PARENT))
+			return sim_fail(sim, EOPNOTSUPP, "a nest parent cannot take a fault queue");
+		return sim_fail(sim, ENOSYS, "IOMMU_HWPT_ALLOC of a paging HWPT is not simulated "
+				"yet (only the automatic domains of attach are)");
+	case SIM_OBJ_HWPT_PAGING:
+		/* A nested HWPT needs a nest parent; the automatic domains are not. */
+		if ((cmd->flags & ~(HWPT_FAULT_ID_VALID | HWPT_ALLOC_PASID)) || !cmd->data_len)
+			return sim_fail(sim, EOPNOTSUPP, "a nested HWPT takes data and no flags but "
+					"FAULT_ID_VALID and PASID");
+		return sim_fail(sim, EINVAL, "hwpt %u is an automatic domain, not a nest parent",
+				cmd->pt_id);
+	default:
+		return sim_fail(sim, EINVAL, "id %u is a %s: HWPT_ALLOC takes an IOAS or a HWPT",
+				cmd->pt_id, sim_obj_type_name(pt->type));
+	}
 }
 
-static int cmd_get_hw_info(struct sim_ucmd *uc)
+int sim_cmd_get_hw_info(struct sim_ucmd *uc)
 {
+	static const uint8_t zero[256];
+	const struct { uint32_t flags, test_reg; } info = { 0, IFD_HW_INFO_SELFTEST_REGVAL };
 	struct sim_hw_info *cmd = uc->cmd;
+	struct sim *sim = uc->sim;
+	uint32_t copy, flags;
 	uint64_t off;
+	int ret;
 
 	if (cmd->flags & ~HW_INFO_FLAG_INPUT_TYPE)
-		return sim_fail(uc->sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
+		return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
 	if (cmd->reserved[0] || cmd->reserved[1] || cmd->reserved[2])
-		return sim_fail(uc->sim, EOPNOTSUPP, "__reserved is not zero");
-	return sim_get_obj(uc->sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
+		return sim_fail(sim, EOPNOTSUPP, "__reserved is not zero");
+	if (!(cmd->flags & HW_INFO_FLAG_INPUT_TYPE))
+		cmd->data_type = 0;	/* IOMMU_HW_INFO_TYPE_DEFAULT */
+	ret = sim_get_obj(sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
+	if (ret)
+		return ret;
+	/* The mock IOMMU's hw_info: the default type or its own. */
+	if (cmd->data_type != 0 && cmd->data_type != IFD_HW_INFO_TYPE_SELFTEST)
+		return sim_fail(sim, EOPNOTSUPP, "the mock IOMMU reports no data of type 0x%x",
+				cmd->data_type);
+	cmd->data_type = IFD_HW_INFO_TYPE_SELFTEST;
+	copy = SIM_MIN(cmd->data_len, (uint32_t)sizeof(info));
+	if (sim_uwrite(sim, cmd->data_uptr, &info, copy))
+		return sim_fail(sim, EFAULT, "cannot write the data to 0x%llx",
+				(unsigned long long)cmd->data_uptr);
+	/* clear_user() of the rest of the caller's buffer */
+	for (uint64_t done = copy; done < cmd->data_len;) {
+		uint32_t n = SIM_MIN(cmd->data_len - (uint32_t)done, (uint32_t)sizeof(zero));
+
+		if (sim_uwrite(sim, cmd->data_uptr + done, zero, n))
+			return sim_fail(sim, EFAULT, "cannot clear the data past %zu bytes",
+					sizeof(info));
+		done += n;
+	}
+	cmd->data_len = sizeof(info);
+	flags = dev_flags_of(sim, off);
+	cmd->out_capabilities = HW_CAP_PCI_ATS_NOT_SUPPORTED;
+	if (!(flags & SIM_MOCK_DEV_NO_DIRTY))
+		cmd->out_capabilities |= HW_CAP_DIRTY_TRACKING;
+	/* "pasid-num-bits": 0 (one PASID, log2 0) or MOCK_PASID_WIDTH */
+	cmd->out_max_pasid_log2 = (flags & SIM_MOCK_DEV_PASID) ? IFD_MOCK_PASID_WIDTH : 0;
+	return sim_respond(uc);
 }
 
 static int cmd_set_dirty_tracking(struct sim_ucmd *uc)
 {
 	struct sim_hwpt_set_dirty_tracking *cmd = uc->cmd;
 	uint64_t off;
+	int ret;
 
 	if (cmd->flags & ~HWPT_DIRTY_TRACKING_ENABLE)
 		return sim_fail(uc->sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
-	return sim_get_obj(uc->sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
+	ret = sim_get_obj(uc->sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
+	if (ret)
+		return ret;
+	return sim_fail(uc->sim, EOPNOTSUPP, "hwpt %u has no dirty tracking (it is an automatic "
+			"domain)", cmd->hwpt_id);
 }
 
 static int cmd_get_dirty_bitmap(struct sim_ucmd *uc)
 {
 	struct sim_hwpt_get_dirty_bitmap *cmd = uc->cmd;
-	uint64_t off;
+	struct sim *sim = uc->sim;
+	uint64_t off, last, align;
+	struct sim_obj *hw;
+	int ret;
 
 	if ((cmd->flags & ~HWPT_GET_DIRTY_BITMAP_NO_CLEAR) || cmd->reserved)
-		return sim_fail(uc->sim, EOPNOTSUPP, "unknown flags 0x%x or __reserved not zero",
+		return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x or __reserved not zero",
 				cmd->flags);
-	return sim_get_obj(uc->sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
+	ret = sim_get_obj(sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
+	if (ret)
+		return ret;
+	/* iommufd_check_iova_range, then the domain's (missing) dirty ops */
+	hw = sim_rec(sim, off, SIM_TAG_OBJ);
+	align = ((struct sim_obj *)sim_rec(sim, hw->hwpt.ioas, SIM_TAG_OBJ))->ioas.iova_alignment;
+	if (__builtin_add_overflow(cmd->iova, cmd->length - 1, &last))
+		return sim_fail(sim, EOVERFLOW, "iova + length overflows");
+	if ((cmd->iova & (align - 1)) || ((last + 1) & (align - 1)))
+		return sim_fail(sim, EINVAL, "the range is not aligned to the IOAS alignment 0x%llx",
+				(unsigned long long)align);
+	if (!cmd->page_size)
+		return sim_fail(sim, EINVAL, "page_size is 0");
+	if ((cmd->iova & (cmd->page_size - 1)) || ((last + 1) & (cmd->page_size - 1)))
+		return sim_fail(sim, EINVAL, "the range is not aligned to page_size");
+	return sim_fail(sim, EOPNOTSUPP, "hwpt %u has no dirty tracking (it is an automatic domain)",
+			cmd->hwpt_id);
 }
 
 static int hwpt_invalidate(struct sim_ucmd *uc, struct sim_hwpt_invalidate *cmd)
@@ -321,11 +428,21 @@ static int cmd_fault_queue_alloc(struct sim_ucmd *uc)
 static int cmd_viommu_alloc(struct sim_ucmd *uc)
 {
 	struct sim_viommu_alloc *cmd = uc->cmd;
+	struct sim *sim = uc->sim;
 	uint64_t off;
+	int ret;
 
 	if (cmd->flags || cmd->type == 0)
-		return sim_fail(uc->sim, EOPNOTSUPP, "flags must be 0 and type not DEFAULT");
-	return sim_get_obj(uc->sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
+		return sim_fail(sim, EOPNOTSUPP, "flags must be 0 and type not DEFAULT");
+	ret = sim_get_obj(sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
+	if (ret)
+		return ret;
+	if (cmd->type != VIOMMU_TYPE_SELFTEST)
+		return sim_fail(sim, EOPNOTSUPP, "the mock IOMMU has no vIOMMU of type 0x%x", cmd->type);
+	ret = sim_get_obj(sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
+	if (ret)
+		return ret;
+	return sim_fail(sim, EINVAL, "hwpt %u is not a nest parent", cmd->hwpt_id);
 }
 
 static int cmd_vdevice_alloc(struct sim_ucmd *uc)
@@ -380,7 +497,7 @@ static sim_cmd_fn cmd_fn(unsigned int nr)
 	case IFD_NR_OPTION:			return cmd_option;
 	case IFD_NR_VFIO_IOAS:			return cmd_vfio_ioas;
 	case IFD_NR_HWPT_ALLOC:			return cmd_hwpt_alloc;
-	case IFD_NR_GET_HW_INFO:		return cmd_get_hw_info;
+	case IFD_NR_GET_HW_INFO:		return sim_cmd_get_hw_info;
 	case IFD_NR_HWPT_SET_DIRTY_TRACKING:	return cmd_set_dirty_tracking;
 	case IFD_NR_HWPT_GET_DIRTY_BITMAP:	return cmd_get_dirty_bitmap;
 	case IFD_NR_HWPT_INVALIDATE:		return cmd_hwpt_invalidate;
@@ -391,6 +508,7 @@ static sim_cmd_fn cmd_fn(unsigned int nr)
 	case IFD_NR_IOAS_CHANGE_PROCESS:	return sim_cmd_change_process;
 	case IFD_NR_VEVENTQ_ALLOC:		return cmd_veventq_alloc;
 	case IFD_NR_HW_QUEUE_ALLOC:		return cmd_hw_queue_alloc;
+	case IFD_NR_TEST_CMD:			return sim_cmd_test;
 	default:				return NULL;
 	}
 }
@@ -399,15 +517,20 @@ static int dispatch(struct sim *sim, unsigned int cmd, uint64_t ubuf)
 {
 	unsigned int nr = _IOC_NR(cmd);
 	uint64_t buf[16];	/* the largest command struct, 8-byte aligned */
+
+	_Static_assert(sizeof(buf) >= sizeof(struct ifd_test_cmd), "command buffer");
 	struct sim_ucmd uc = { .sim = sim, .ubuf = ubuf, .cmd = buf };
 	uint32_t min;
 	int z;
 
-	if (nr < IFD_CMD_BASE || nr > IFD_NR_LAST)
+	if (nr < IFD_CMD_BASE || nr > IFD_NR_TEST_CMD)
 		return sim_vfio_ioctl(sim, cmd, (unsigned long)ubuf);
 	if (sim_uread(sim, &uc.user_size, ubuf, sizeof(uc.user_size)))
 		return sim_fail(sim, EFAULT, "cannot read the struct size at 0x%llx",
 				(unsigned long long)ubuf);
+	if (nr > IFD_NR_LAST && nr < IFD_NR_TEST_CMD)
+		return sim_fail(sim, ENOTTY, "0x%x is not an iommufd command (slot 0x%x is a hole of "
+				"the table)", cmd, nr);
 	if (cmd != IFD_CMD(nr))
 		return sim_fail(sim, ENOTTY, "0x%x is not an iommufd command (slot 0x%x holds 0x%x)",
 				cmd, nr, (unsigned)IFD_CMD(nr));

@@ -107,21 +107,66 @@ struct sim_ioas {
 	uint64_t nr_areas;
 	uint64_t mapped_bytes;
 	uint32_t disable_large_pages;
-	uint32_t nr_domains;		/* always 0 until domains exist */
+	uint32_t nr_domains;		/* HWPT_PAGING objects added to the table (the kernel's
+					 * iopt->domains); their areas are pinned */
+	uint64_t hwpt_seq;		/* last list position handed to a HWPT of this IOAS */
+};
+
+/*
+ * The selftest mock (CONFIG_IOMMUFD_TEST): a SELFTEST object owns a mock
+ * device, bound as a DEVICE object and attached to a HWPT_PAGING.  Links are
+ * object record offsets in the same context; 0 = none.
+ */
+#define SIM_MOCK_DEV_NO_DIRTY	(1u << 0)	/* MOCK_FLAGS_DEVICE_NO_DIRTY */
+#define SIM_MOCK_DEV_PASID	(1u << 2)	/* MOCK_FLAGS_DEVICE_PASID */
+#define SIM_MOCK_DEV_FLAGS	(SIM_MOCK_DEV_NO_DIRTY | SIM_MOCK_DEV_PASID)
+
+struct sim_stdev {
+	uint64_t idev;			/* the DEVICE it bound */
+	uint32_t dev_flags;		/* SIM_MOCK_DEV_* */
+	uint32_t pad;
+};
+
+struct sim_idev {
+	uint64_t stdev;			/* the driver that owns it (holds a users reference) */
+	uint64_t hwpt;			/* attached HWPT (holds a users reference on each), 0 = none */
+	uint64_t owner_ctx;		/* number of the context the device is bound to (the fd
+					 * that owns its DMA) */
+	uint32_t dev_flags;
+	uint32_t pad;
+};
+
+#define SIM_HWPT_AUTO		(1u << 0)	/* auto domain: destroyed at its last detach */
+#define SIM_HWPT_ADDED		(1u << 1)	/* added to its IOAS (counted in nr_domains) */
+
+struct sim_hwpt {
+	uint64_t ioas;			/* the IOAS (holds a users reference) */
+	uint64_t seq;			/* position in the IOAS's list of HWPTs */
+	uint64_t pgsize;		/* smallest IO page size (lowest bit of pgsize_bitmap) */
+	uint64_t aperture_start, aperture_last;
+	uint32_t flags;			/* SIM_HWPT_* */
+	uint32_t nr_devices;		/* devices attached */
 };
 
 /* An object, keyed by its ID in its context's object tree. */
 struct sim_obj {
-	struct sim_rec r;
+	struct sim_rec r;		/* rflags: SIM_OBJ_PENDING */
 	struct sim_tnode n;		/* start = last = ID */
 	uint32_t type;			/* enum sim_obj_type */
 	uint32_t users;			/* the table's reference + other objects' */
 	uint64_t ctx;			/* the owning context record */
 	union {
 		struct sim_ioas ioas;
+		struct sim_stdev stdev;
+		struct sim_idev idev;
+		struct sim_hwpt hwpt;
 		uint8_t room[104];
 	};
 };
+
+/* An ID reserved but not yet published (the kernel's XA_ZERO_ENTRY): lookups
+ * do not find it.  Only ever set inside one operation. */
+#define SIM_OBJ_PENDING		(1u << 0)
 
 #define SIM_CTX_SHARED	(1u << 0)
 #define SIM_CTX_PRIVATE	(1u << 1)
@@ -162,7 +207,13 @@ struct sim_pages {
 	uint64_t npages;
 	uint64_t dev, ino;		/* FILE */
 	uint64_t ext;			/* SIM_MEM: the extent record */
+	uint64_t file_size;		/* FILE: size when last seen (SIM_FILE_KNOWN) */
+	uint32_t file_flags;		/* FILE: SIM_FILE_* */
+	uint32_t pad;
 };
+
+#define SIM_FILE_KNOWN		(1u << 0)	/* file_size and SIM_FILE_PINNABLE are valid */
+#define SIM_FILE_PINNABLE	(1u << 1)	/* shmem or hugetlbfs (memfd_pin_folios takes it) */
 
 struct sim_area {
 	struct sim_rec r;
@@ -170,13 +221,17 @@ struct sim_area {
 	uint64_t pages;
 	uint64_t start_byte;		/* byte of the pages the area's first byte is */
 	uint32_t prot;			/* IOMMU_IOAS_MAP_READABLE | WRITEABLE */
-	uint32_t pad;
+	uint32_t flags;			/* SIM_AREA_FILLING inside an operation, else 0 */
 };
+
+/* Being filled into the domains (its pages do not count as pinned yet). */
+#define SIM_AREA_FILLING	(1u << 0)
 
 struct sim_resv {
 	struct sim_rec r;
 	struct sim_tnode n;
-	uint64_t owner;			/* object that reserved it, 0 = none */
+	uint64_t owner;			/* object that reserved it: a HWPT_PAGING record for a
+					 * domain's aperture; 0 = none (IOMMU_TEST_OP_ADD_RESERVED) */
 };
 
 struct sim_allow {
@@ -245,6 +300,8 @@ _Static_assert(sizeof(struct sim_pages) <= 96, "pages class");
 _Static_assert(sizeof(struct sim_ext) <= 96, "ext class");
 _Static_assert(sizeof(struct sim_ctx) <= 128, "ctx class");
 _Static_assert(sizeof(struct sim_obj) <= 192, "obj class");
+_Static_assert(sizeof(struct sim_ioas) <= 104 && sizeof(struct sim_hwpt) <= 104 &&
+	       sizeof(struct sim_idev) <= 104 && sizeof(struct sim_stdev) <= 104, "obj payloads");
 _Static_assert(offsetof(struct sim_obj, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_ctx, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_area, n) == offsetof(struct sim_trec, n), "tnode placement");

@@ -72,8 +72,9 @@ int sim_get_obj(struct sim *sim, uint32_t id, uint32_t type, uint64_t *off)
 
 	if (sim->corrupt)
 		return -EUCLEAN;
-	if (!o)
-		return sim_fail(sim, ENOENT, "no object with id %u", id);
+	/* An ID reserved by an operation still in progress is not there yet. */
+	if (!o || (((struct sim_obj *)sim_rec(sim, o, SIM_TAG_OBJ))->r.rflags & SIM_OBJ_PENDING))
+		return sim->corrupt ? -EUCLEAN : sim_fail(sim, ENOENT, "no object with id %u", id);
 	obj = sim_rec(sim, o, SIM_TAG_OBJ);
 	if (type != SIM_OBJ_NONE && obj->type != type)
 		return sim_fail(sim, ENOENT, "id %u is not %s %s (it is %s %s)", id,
@@ -84,7 +85,8 @@ int sim_get_obj(struct sim *sim, uint32_t id, uint32_t type, uint64_t *off)
 }
 
 /* Reserve the lowest free ID and make the object (the kernel's
- * _iommufd_object_alloc); sim_obj_abort() undoes it. */
+ * _iommufd_object_alloc): lookups do not see it until sim_obj_finalize();
+ * sim_obj_abort() undoes it. */
 int sim_obj_new(struct sim *sim, uint32_t type, uint64_t *out)
 {
 	struct sim_ctx *ctx = sim_my_ctx(sim);
@@ -101,6 +103,7 @@ int sim_obj_new(struct sim *sim, uint32_t type, uint64_t *out)
 	ctx = sim_my_ctx(sim);
 	obj = sim_rec(sim, off, SIM_TAG_OBJ);
 	obj->n.start = obj->n.last = id;
+	obj->r.rflags |= SIM_OBJ_PENDING;
 	obj->type = type;
 	obj->users = 1;
 	obj->ctx = sim->ctx_off;
@@ -130,7 +133,21 @@ void sim_obj_abort(struct sim *sim, uint64_t off)
 	obj_remove(sim, ((struct sim_obj *)sim_rec(sim, off, SIM_TAG_OBJ))->ctx, off);
 }
 
-/* The type's destroy operation. */
+void sim_obj_finalize(struct sim *sim, uint64_t off)
+{
+	((struct sim_obj *)sim_rec(sim, off, SIM_TAG_OBJ))->r.rflags &= (uint16_t)~SIM_OBJ_PENDING;
+}
+
+uint64_t sim_obj_from(struct sim *sim, uint64_t ctx_off, uint64_t id)
+{
+	struct sim_ctx *ctx = sim_rec(sim, ctx_off, SIM_TAG_CTX);
+
+	return itree_first_overlap(sim, ctx->obj_root, SIM_TAG_OBJ, id, UINT64_MAX);
+}
+
+/* The type's destroy operation, with the object already out of the table
+ * (as the kernel runs it); it may destroy other objects (a selftest object
+ * takes its device and an auto domain with it). */
 static void obj_destroy_contents(struct sim *sim, uint64_t off)
 {
 	struct sim_obj *obj = sim_rec(sim, off, SIM_TAG_OBJ);
@@ -139,9 +156,34 @@ static void obj_destroy_contents(struct sim *sim, uint64_t off)
 	case SIM_OBJ_IOAS:
 		sim_ioas_destroy(sim, off);
 		break;
+	case SIM_OBJ_SELFTEST:
+	case SIM_OBJ_DEVICE:
+	case SIM_OBJ_HWPT_PAGING:
+		sim_mock_destroy_obj(sim, off);
+		break;
 	default:
 		break;
 	}
+}
+
+/* Take the object out of its table, run its destroy operation, free it. */
+static void obj_destroy(struct sim *sim, uint64_t ctx_off, uint64_t off)
+{
+	struct sim_ctx *ctx = sim_rec(sim, ctx_off, SIM_TAG_CTX);
+	struct sim_obj *obj = sim_rec(sim, off, SIM_TAG_OBJ);
+
+	itree_erase(sim, &ctx->obj_root, SIM_TAG_OBJ, off);
+	ctx->nr_objects--;
+	sim_hdr(sim)->nr_objects--;
+	if (ctx->vfio_ioas == obj->n.start)
+		ctx->vfio_ioas = 0;
+	obj_destroy_contents(sim, off);
+	sim_free(sim, off);
+}
+
+void sim_obj_unpublish_destroy(struct sim *sim, uint64_t off)
+{
+	obj_destroy(sim, ((struct sim_obj *)sim_rec(sim, off, SIM_TAG_OBJ))->ctx, off);
 }
 
 int sim_obj_destroy(struct sim *sim, uint32_t id)
@@ -157,14 +199,15 @@ int sim_obj_destroy(struct sim *sim, uint32_t id)
 	if (obj->users != 1)
 		return sim_fail(sim, EBUSY, "%s %u is in use (%u references besides the table's)",
 				sim_obj_type_name(obj->type), id, obj->users - 1);
-	obj_destroy_contents(sim, off);
-	obj_remove(sim, sim->ctx_off, off);
+	obj_destroy(sim, sim->ctx_off, off);
 	return sim->corrupt ? -EUCLEAN : 0;
 }
 
-/* Destroy every object of a context, leaves first, pass after pass (the
- * kernel's release): a pass that destroys nothing means a reference cycle or
- * miscounted references, which only a corrupt state can have. */
+/* Destroy every object of a context, leaves first, pass after pass in ID
+ * order (the kernel's release).  A destroy may take other objects with it,
+ * so each step looks the next ID up afresh.  A pass that destroys nothing
+ * means a reference cycle or miscounted references, which only a corrupt
+ * state can have. */
 static int ctx_destroy_objects(struct sim *sim, uint64_t ctx_off)
 {
 	uint64_t limit = itree_max_nodes(sim);
@@ -176,18 +219,17 @@ static int ctx_destroy_objects(struct sim *sim, uint64_t ctx_off)
 		if (!off)
 			return sim->corrupt ? -EUCLEAN : 0;
 		for (uint64_t steps = 0; off && !sim->corrupt; steps++) {
-			uint64_t next = itree_next(sim, off, SIM_TAG_OBJ);
 			struct sim_obj *obj = sim_rec(sim, off, SIM_TAG_OBJ);
+			uint64_t id = obj->n.start;
 
 			if (steps > limit)
 				return sim_corrupt(sim, "object table of context %llu loops",
 						   (unsigned long long)ctx->n.start);
 			if (obj->users == 1) {
-				obj_destroy_contents(sim, off);
-				obj_remove(sim, ctx_off, off);
+				obj_destroy(sim, ctx_off, off);
 				destroyed++;
 			}
-			off = next;
+			off = sim_obj_from(sim, ctx_off, id + 1);
 		}
 		if (!destroyed)
 			return sim_corrupt(sim, "objects of context %llu hold references no release "

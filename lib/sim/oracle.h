@@ -12,6 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Planted faults for checking the tests (built with -DSIM_MUTANT=N, see
+ * lib/sim/mock.c, ioas.c, oracle.c); 0 = none. */
+#ifndef SIM_MUTANT
+#define SIM_MUTANT 0
+#endif
+
 struct sim_span {
 	uint64_t start;
 	uint64_t last;			/* inclusive */

@@ -42,8 +42,10 @@ static int check_extension(struct sim *sim, unsigned long type)
 		return SIM_CONFIG_VFIO_NOIOMMU;
 	case VFIO_DMA_CC_IOMMU:
 		ret = compat_ioas(sim, &off);
-		/* Every domain enforces cache coherency, trivially so without domains. */
-		return ret ? ret : 1;
+		if (ret)
+			return ret;
+		/* 1 while every domain enforces cache coherency; the mock's do not. */
+		return ((struct sim_obj *)sim_rec(sim, off, SIM_TAG_OBJ))->ioas.nr_domains ? 0 : 1;
 	default:
 		return 0;
 	}
@@ -223,9 +225,10 @@ static int iommu_map_dma(struct sim *sim, uint64_t arg)
 	piece.start_byte = map.vaddr - sim_pages_source_addr(sim, pages, 0);
 	piece.length = map.size;
 	iova = map.iova;
+	/* held across the map, as in IOMMU_IOAS_MAP */
+	((struct sim_pages *)sim_rec(sim, pages, SIM_TAG_PAGES))->refs++;
 	ret = sim_map_pieces(sim, off, &piece, 1, map.size, &iova, prot, false);
-	if (((struct sim_pages *)sim_rec(sim, pages, SIM_TAG_PAGES))->refs == 0)
-		sim_pages_put(sim, pages);
+	sim_pages_put(sim, pages);
 	return ret;
 }
 

@@ -74,7 +74,7 @@ static void test_errno_and_hints(void)
 	CHECK(strstr(ifd_hint(IOMMU_IOAS_UNMAP, ENOENT), "whole") != NULL);
 	CHECK(strstr(ifd_hint(IOMMU_DESTROY, EBUSY), "in use") != NULL);
 	/* general meanings for any command */
-	CHECK(strstr(ifd_hint(IOMMU_VDEVICE_ALLOC, ENOTTY), "does not have") != NULL);
+	CHECK(strstr(ifd_hint(IFD_CMD(IFD_NR_VDEVICE_ALLOC), ENOTTY), "does not have") != NULL);
 	CHECK(strstr(ifd_hint(IOMMU_IOAS_MAP, E2BIG), "newer") != NULL);
 	CHECK(ifd_hint(IOMMU_IOAS_MAP, ECHILD) == NULL);
 }

@@ -37,7 +37,21 @@
 #
 # Environment: IFD_CACHE (default /var/cache/iommufd-tools), LAB_OUT (default
 # build/vm), LAB_JOBS (make -j, default nproc), LAB_QEMU (qemu binary),
-# LAB_QEMU_EXTRA (more qemu arguments), LAB_VERBOSE=1 (show build output).
+# LAB_QEMU_EXTRA (more qemu arguments), LAB_APPEND (more kernel arguments),
+# LAB_VIOMMU (the vIOMMU device, default intel-iommu,intremap=on; empty: none),
+# LAB_STEP_TIMEOUT (run: seconds per step, default 600), LAB_SHOW=0 (run: no
+# step output), LAB_REUSE_INITRAMFS=1 (run: keep the last initramfs),
+# LAB_GUEST_TOOLS (host programs copied into the guest, default "bash jq"),
+# LAB_VERBOSE=1 (show build output and more of the reports).
+#
+# In the guest a step runs as root under busybox sh -c, in /lab/repo (the repo
+# with build/), with LAB_KERNEL (Debian version), LAB_SERIES, LAB_VFIO_DEVS
+# (/dev/vfio/devices/vfioN of the edu devices bound to vfio-pci), LAB_EDU_BDFS
+# and LAB_OUT_DIR set; files a step leaves in $LAB_OUT_DIR come back to the
+# run's files/ directory.  The kernel's selftests are in /lab/kernel/.  The protocol on
+# the second serial port is described in tests/vm/init.  Runs are kept in
+# build/vm/runs/SERIES-NAME/ (console.log, results.log, step-N-NAME.out,
+# kernel.log, qemu.cmd).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,9 +65,6 @@ JOBS=${LAB_JOBS:-$(nproc)}
 QEMU=${LAB_QEMU:-qemu-system-x86_64}
 PINS=$HERE/kernel-version
 STATUS=$HERE/LAB-STATUS
-
-# Symbols whose absence the guest can live with are not in the fragment; the
-# ones in it are all required.  See kernel.config.
 
 die() { echo "lab: $*" >&2; exit 1; }
 note() { echo "lab: $*" >&2; }
@@ -113,6 +124,13 @@ fragment() {
 }
 
 frag_hash() { fragment "$1" | sha256sum | cut -c1-12; }
+
+# series_opt SERIES KEY DEFAULT: a setting from tests/vm/series.conf.
+series_opt() {
+	local v
+	v=$(awk -v s="$1" -v k="$2" '$1 == s && $2 == k { $1 = ""; $2 = ""; sub(/^ +/, ""); print; exit }' "$HERE/series.conf" 2>/dev/null)
+	echo "${v:-$3}"
+}
 
 # verify_config FRAGMENT CONFIG: every line of the fragment must hold in the
 # final .config.  Prints one line per symbol that does not; exit 1 if any.
@@ -260,7 +278,9 @@ build_one() {
 	note "$P_VER: bzImage built in $build_secs s"
 	stage=$kd.tmp.$$
 	rm -rf "$stage"
-	mkdir -p "$stage/selftests"
+	# shellcheck disable=SC2064
+	trap "rm -rf '$stage'" EXIT
+	mkdir -p "$stage"
 	cp "$obj/arch/x86/boot/bzImage" "$stage/bzImage"
 	cp "$obj/.config" "$stage/config"
 	cp "$frag" "$stage/fragment.config"
@@ -268,35 +288,6 @@ build_one() {
 	cp "$src/drivers/iommu/iommufd/iommufd_test.h" "$stage/iommufd_test.h"
 	make -C "$src" O="$obj" headers_install INSTALL_HDR_PATH="$stage/hdr" >> "$log" 2>&1 ||
 		{ tail -20 "$log" >&2; die "$P_VER: headers_install failed (log: $log)"; }
-	# The kernel's own iommufd selftests, static, against these headers.  A
-	# stable series may carry selftests newer than its own uAPI (6.12.y does:
-	# they use iommu_hw_info.in_data_type from 6.17); the uAPI only ever
-	# grows, so fall back to newer headers: another cached kernel's, then the
-	# system's (linux-libc-dev from unstable, see scripts/deps.sh).
-	local st=$LAB/obj/selftests-$P_VER hdrs=("$stage/hdr/include") h used=""
-	for h in "$KERNELS"/*/hdr/include; do [ -d "$h" ] && hdrs+=("$h"); done
-	hdrs+=(/usr/include)
-	for h in "${hdrs[@]}"; do
-		rm -rf "$st"
-		mkdir -p "$st"
-		echo "lab: selftests against $h" >> "$log"
-		if nice -n 10 make -C "$src/tools/testing/selftests/iommu" OUTPUT="$st" \
-			KHDR_INCLUDES="-isystem $h" LDFLAGS=-static >> "$log" 2>&1; then
-			used=$h
-			break
-		fi
-	done
-	if [ -z "$used" ]; then
-		grep -E 'error' "$log" | tail -10 >&2
-		die "$P_VER: building the iommufd selftests failed with every uAPI header tree (log: $log)"
-	fi
-	case $used in
-	"$stage/hdr/include") used=own ;;
-	/usr/include) used="system ($(dpkg-query -W -f='linux-libc-dev ${Version}' linux-libc-dev 2>/dev/null))" ;;
-	*) used=${used%/hdr/include}; used=${used##*/} ;;
-	esac
-	[ "$used" = own ] || note "$P_VER: the selftests do not build against their own uAPI headers; built against $used"
-	cp "$st/iommufd" "$st/iommufd_fail_nth" "$stage/selftests/"
 	{
 		echo "package=$P_PKG"
 		echo "version=$P_VER"
@@ -306,16 +297,86 @@ build_one() {
 		echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "build_secs=$build_secs"
 		echo "incremental=$reused"
-		echo "selftest_headers=$used"
 		echo "total_secs=$(since "$t0")"
 		echo "gcc=$(gcc -dumpfullversion 2>/dev/null || gcc -dumpversion)"
 		echo "host=$(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) cpus"
 	} > "$stage/BUILD-INFO"
 	rm -rf "$kd"
 	mv "$stage" "$kd"
+	trap - EXIT
 	rm -f "$frag"
+	build_selftests
 	exec 9>&-
 	note "$P_VER: kernel cached in $kd ($(since "$t0") s in all)"
+}
+
+# The selftests are cached beside the kernel, stamped with the hash of
+# selftest-compat.h: a change to it rebuilds them, not the kernel.
+selftests_stamp() { sha256sum "$HERE/selftest-compat.h" | cut -c1-12; }
+
+selftests_current() { [ "$(cat "$(kdir)/selftests/STAMP" 2>/dev/null)" = "$(selftests_stamp)" ]; }
+
+# build_selftests (pin set, kernel cached): the kernel's own iommufd selftests,
+# static, against the kernel's uAPI headers.  A stable series may carry
+# selftests newer than its own uAPI and selftest ABI (6.12.y does: they use
+# iommu_hw_info.in_data_type and MOCK_FLAGS_DEVICE_PASID, from 6.17); the
+# uAPI only ever grows, so fall back to newer headers (another cached
+# kernel's, then the system's: linux-libc-dev from unstable), then to those
+# plus selftest-compat.h for the test-ABI names the old kernel lacks.
+build_selftests() {
+	local kd src log st h used="" compat hdrs
+	kd=$(kdir)
+	extract
+	src=$(src_dir)
+	log=$LAB/logs/selftests-$P_VER.log
+	st=$LAB/obj/selftests-$P_VER
+	: > "$log"
+	hdrs=("$kd/hdr/include")
+	for h in $(ls -d "$KERNELS"/*/hdr/include 2>/dev/null | sort -rV); do
+		[ "$h" = "$kd/hdr/include" ] || hdrs+=("$h")
+	done
+	hdrs+=(/usr/include)
+	for compat in "" "-include $HERE/selftest-compat.h"; do
+		for h in "${hdrs[@]}"; do
+			rm -rf "$st"
+			mkdir -p "$st"
+			echo "lab: selftests against $h $compat" >> "$log"
+			if nice -n 10 make -C "$src/tools/testing/selftests/iommu" OUTPUT="$st" \
+				KHDR_INCLUDES="-isystem $h $compat" LDFLAGS=-static >> "$log" 2>&1; then
+				used=$h
+				break 2
+			fi
+		done
+	done
+	if [ -z "$used" ]; then
+		grep -E 'error' "$log" | sort -u | tail -10 >&2
+		die "$P_VER: building the iommufd selftests failed with every uAPI header tree (log: $log)"
+	fi
+	case $used in
+	"$kd/hdr/include") used=own ;;
+	/usr/include) used="system-$(dpkg-query -W -f='linux-libc-dev-${Version}' linux-libc-dev 2>/dev/null)" ;;
+	*) used=${used%/hdr/include}; used=${used##*/} ;;
+	esac
+	[ -z "$compat" ] || used="$used+selftest-compat.h"
+	[ "$used" = own ] || note "$P_VER: the selftests do not build against their own headers; built against $used"
+	rm -rf "$kd/selftests.tmp"
+	mkdir -p "$kd/selftests.tmp"
+	cp "$st/iommufd" "$st/iommufd_fail_nth" "$kd/selftests.tmp/"
+	echo "headers=$used" > "$kd/selftests.tmp/INFO"
+	selftests_stamp > "$kd/selftests.tmp/STAMP"
+	rm -rf "$kd/selftests"
+	mv "$kd/selftests.tmp" "$kd/selftests"
+}
+
+# ensure_kernel K: the kernel and its selftests, built when missing or stale.
+ensure_kernel() {
+	build_one "$1"
+	pin "$1"
+	selftests_current && return 0
+	exec 9>"$LAB/.lock-$P_VER"
+	flock 9
+	selftests_current || { note "$P_VER: rebuilding the selftests (selftest-compat.h changed)"; build_selftests; }
+	exec 9>&-
 }
 
 # ---- the ABI of IOMMU_TEST_CMD ---------------------------------------------------
@@ -390,7 +451,13 @@ abi_one() {
 	{
 		while read -r c; do
 			case $c in
-			IFD_TEST_OP_*) echo "CHECK_OP(${c#IFD_TEST_OP_})"; nops=$((nops + 1)) ;;
+			IFD_TEST_OP_*)
+				if grep -qx "IOMMU_TEST_OP_${c#IFD_TEST_OP_}" "$tmp/kids"; then
+					echo "CHECK_OP(${c#IFD_TEST_OP_})"; nops=$((nops + 1))
+				else
+					echo "${c#IFD_TEST_OP_}" >> "$tmp/missing-ops"
+				fi
+				;;
 			*)
 				x=${c#IFD_} k=""
 				if grep -qx "IOMMU_$x" "$tmp/kids"; then k=IOMMU_$x
@@ -414,9 +481,17 @@ abi_one() {
 	local only_ours only_kernels
 	only_ours=$(comm -23 "$tmp/ours" "$tmp/kernels" | tr '\n' ' ')
 	only_kernels=$(comm -13 "$tmp/ours" "$tmp/kernels" | tr '\n' ' ')
-	local rc=0
+	local rc=0 missing=""
+	[ -f "$tmp/missing-ops" ] && missing=$(tr '\n' ' ' < "$tmp/missing-ops")
+	if [ -n "$missing" ] && [ "$P_ROLE" = main ]; then
+		# The main kernel is the one the project describes: every op must exist.
+		echo "[$P_VER] abi: ops lib/ifd-test-abi.h names that the kernel does not have: $missing"
+		rc=1
+	elif [ -n "$missing" ]; then
+		echo "[$P_VER] abi: note: ops this older kernel does not have yet (not checked): $missing"
+	fi
 	if out=$(gcc "${cfl[@]}" -fsyntax-only "$HERE/check-test-abi.c" 2>&1); then
-		echo "[$P_VER] abi: lib/ifd-test-abi.h matches the kernel's iommufd_test.h (size, $nops ops, $nfields member paths, $nconsts constants)"
+		[ $rc -ne 0 ] || echo "[$P_VER] abi: lib/ifd-test-abi.h matches the kernel's iommufd_test.h (size, $nops ops, $nfields member paths, $nconsts constants)"
 	else
 		echo "[$P_VER] abi: lib/ifd-test-abi.h drifted from the kernel's iommufd_test.h:"
 		echo "$out" | grep -E 'error' | sed -e 's/^.*error: //' -e 's/static assertion failed: //' -e 's/^/  /' | sort -u
@@ -436,7 +511,7 @@ copy_libs() {
 	local root=$1 f lib
 	shift
 	for f; do
-		ldd "$f" 2>/dev/null | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]+ \(/ { print $1 }'
+		{ ldd "$f" 2>/dev/null || true; } | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]+ \(/ { print $1 }'
 	done | sort -u | while read -r lib; do
 		[ -e "$root$lib" ] && continue
 		mkdir -p "$root$(dirname "$lib")"
@@ -543,6 +618,10 @@ parse_results() {
 		if ($5 == "end") { flush(); file = ""; rc = $6; sub(/rc=/, "", rc); secs = $7; sub(/secs=/, "", secs)
 			printf "%s\t%s\t%s\t%s\t%s\n", n, name, rc, secs, ($8 == "timeout" ? "timeout" : "") >> (dir "/steps.tsv"); next }
 	}
+	/^@@LAB file / { flush(); name = $4; gsub(/[^A-Za-z0-9._-]/, "_", name); system("mkdir -p \"" dir "/files\"")
+		file = dir "/files/" name ".b64"; printf "" > file; next }
+	/^@@LAB endfile/ { flush(); file = ""; next }
+	/^b / && file ~ /\.b64$/ { print substr($0, 3) >> file; next }
 	/^@@LAB dmesg / { flush(); file = dir "/kernel.log"; print "--- " $3 " " $4 >> file; next }
 	/^@@LAB done/ { flush(); file = ""; print $0 > (dir "/done"); next }
 	/^@@LAB / { print $0 >> (dir "/errors"); next }
@@ -571,9 +650,12 @@ boot() {
 	} > "$rundir/initrd.cpio"
 	rm -rf "$extra"
 	local append="console=ttyS0 intel_iommu=on iommu.strict=1 panic=-1 panic_on_warn=1 oops=panic panic_print=0x20"
+	append="$append ${LAB_APPEND:-}"
+	local viommu=()
+	[ -z "${LAB_VIOMMU-intel-iommu,intremap=on}" ] || viommu=(-device "${LAB_VIOMMU-intel-iommu,intremap=on}")
 	# shellcheck disable=SC2086
 	set -- "$QEMU" -M q35 -accel tcg -cpu max -m 1G -nographic -monitor none -no-reboot -nic none \
-		-device intel-iommu,intremap=on -device edu \
+		"${viommu[@]}" -device edu \
 		-kernel "$kd/bzImage" -initrd "$rundir/initrd.cpio" -append "$append" \
 		-serial "file:$rundir/console.log" -serial "file:$rundir/results.log" ${LAB_QEMU_EXTRA:-}
 	printf '%q ' "$@" > "$rundir/qemu.cmd"
@@ -611,6 +693,11 @@ run_steps() {
 	local wall
 	wall=$(since "$t0")
 	parse_results "$rundir/results.log" "$rundir"
+	local b
+	for b in "$rundir"/files/*.b64; do
+		[ -f "$b" ] || continue
+		base64 -d "$b" > "${b%.b64}" 2>/dev/null && rm -f "$b"
+	done
 	local up=? done_up=?
 	[ -f "$rundir/begin" ] && up=$(sed -n 's/.*uptime=\([^ ]*\).*/\1/p' "$rundir/begin")
 	[ -f "$rundir/done" ] && done_up=$(sed -n 's/.*uptime=\([^ ]*\).*/\1/p' "$rundir/done")
@@ -631,14 +718,20 @@ run_steps() {
 		out=$rundir/step-$n-$name.out
 		local tot
 		tot=$(grep -E '^# Totals:' "$out" 2>/dev/null | tail -1 | sed 's/^# Totals: //' || true)
+		# tests/run.sh's "LABEL: N passed, N failed, N skipped".
+		[ -n "$tot" ] || tot=$(sed -n 's/^[^ ]*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/pass:\1 fail:\2 skip:\3/p' "$out" 2>/dev/null | tail -1)
 		if [ "$rc" = 0 ]; then
 			echo "$tag step $name: ok (${secs} s)${tot:+ — $tot}"
-			[ "${LAB_SHOW:-0}" = 1 ] && sed 's/^/    /' "$out"
+			if [ "${LAB_SHOW:-0}" = 1 ] || [[ " ${LAB_SHOW_STEPS:-} " == *" $name "* ]]; then
+				sed 's/^/    /' "$out"
+			fi
 		else
 			echo "$tag step $name: FAILED rc=$rc${to:+ (timed out)} (${secs} s)${tot:+ — $tot}"
 			fail=1
-			if grep -qE '^(not ok|# FAIL|#  FAIL)' "$out"; then
-				grep -E '^(not ok|# FAIL|#  FAIL|# [^ ]+:[0-9]+:)' "$out" | head -40 | sed 's/^/    /'
+			if grep -qE '^(not ok|FAIL )' "$out"; then
+				# kselftest ("not ok" + the assertion) or tests/run.sh ("FAIL name").
+				grep -E '^(not ok|FAIL |# [^ ]+:[0-9]+:)' "$out" | head -40 | sed 's/^/    /'
+				[ "${LAB_VERBOSE:-0}" != 1 ] || sed 's/^/    | /' "$out"
 			else
 				tail -40 "$out" | sed 's/^/    /'
 			fi
@@ -666,6 +759,9 @@ run_steps() {
 		sed "s/^/$tag /" "$rundir/scan.txt"
 		fail=1
 	fi
+	if [ -d "$rundir/files" ]; then
+		echo "$tag files the steps left in \$LAB_OUT_DIR: $(cd "$rundir/files" && ls | tr '\n' ' ')(in $rundir/files)"
+	fi
 	if [ $fail -eq 0 ]; then
 		echo "$tag PASS (logs: ${rundir#"$REPO"/})"
 	else
@@ -689,7 +785,9 @@ cmd_run() {
 	[ $# -gt 0 ] || die "run: no command (usage: lab.sh run [-k K] [-t SECS] [-n NAME] -- CMD...)"
 	command -v "$QEMU" >/dev/null || die "$QEMU is not installed (scripts/deps.sh lab)"
 	pin "$k"
-	kernel_cached "$k" || build_one "$k"
+	ensure_kernel "$k"
+	# The repo may have changed since the last initramfs.
+	[ "${LAB_REUSE_INITRAMFS:-0}" = 1 ] && [ -f "$OUT/initramfs.cpio.gz" ] || initramfs
 	local steps i=0 c
 	steps=$(mktemp)
 	for c; do
@@ -773,7 +871,7 @@ cmd_check() {
 	else
 		deps
 		command -v "$QEMU" >/dev/null || die "$QEMU is not installed (scripts/deps.sh lab)"
-		for r in $rlist; do build_one "$r"; done
+		for r in $rlist; do ensure_kernel "$r"; done
 	fi
 	# The project, as the guest will run it.
 	local built=1 tb
@@ -787,37 +885,52 @@ cmd_check() {
 		note "project built in $(since "$tb") s"
 	fi
 	initramfs
-	local fail=$((1 - built)) steps
+	local fail=$((1 - built)) r
 	for r in $rlist; do
 		pin "$r"
-		local kfail=0
+		local kfail=0 sum steps sel total notrun="" where
 		abi_one "$r" || kfail=1
+		sum=$(mktemp)
 		steps=$(mktemp)
-		printf 'selftest-iommufd\t900\t%s\n' 'dmesg -n 1; /lab/kernel/iommufd; rc=$?; dmesg -n 7; exit $rc' >> "$steps"
-		printf 'selftest-fail_nth\t600\t%s\n' 'dmesg -n 1; /lab/kernel/iommufd_fail_nth; rc=$?; dmesg -n 7; exit $rc' >> "$steps"
-		local notrun=""
+		sel=$(mktemp)
+		local sargs
+		sargs=$(series_opt "$P_SERIES" selftest-args "")
+		[ -z "$sargs" ] || echo "[$P_VER] the iommufd selftest runs with '$sargs' (tests/vm/series.conf)"
+		printf 'selftest-iommufd\t300\t%s\n' "dmesg -n 1; /lab/kernel/iommufd $sargs; rc=\$?; dmesg -n 7; exit \$rc" >> "$sel"
+		printf 'selftest-fail_nth\t180\t%s\n' 'dmesg -n 1; /lab/kernel/iommufd_fail_nth; rc=$?; dmesg -n 7; exit $rc' >> "$sel"
+		where=$(series_opt "$P_SERIES" selftest-viommu same)
+		if [ "$where" = none ]; then
+			echo "[$P_VER] the selftests run in a boot without a vIOMMU (tests/vm/series.conf)"
+			total=$(awk -F'\t' '{ s += $2 } END { print s + 120 }' "$sel")
+			LAB_VIOMMU= run_steps "$r" "$total" check-selftest "$sel" || kfail=1
+			cat "$RUNDIR/summary.tsv" >> "$sum" 2>/dev/null || true
+		else
+			cat "$sel" >> "$steps"
+		fi
 		if [ $built -eq 1 ] && [ -x "$REPO/build/iommuctl" ]; then
-			printf 'iommuctl-status\t120\t%s\n' 'build/iommuctl status' >> "$steps"
+			printf 'iommuctl-status\t60\t%s\n' 'build/iommuctl status' >> "$steps"
 		else
 			notrun="$notrun iommuctl-status"
 		fi
 		if [ $built -eq 1 ] && [ -x "$REPO/tests/run.sh" ]; then
-			printf 'suite\t1500\t%s\n' "IFD_TEST_BACKEND=kernel tests/run.sh --build build --label kernel-$P_SERIES" >> "$steps"
+			printf 'suite\t600\t%s\n' "IFD_TEST_BACKEND=kernel tests/run.sh --build build --label kernel-$P_SERIES" >> "$steps"
 		else
 			notrun="$notrun suite"
 		fi
-		local total
-		total=$(awk -F'\t' '{ s += $2 } END { print s + 120 }' "$steps")
-		run_steps "$r" "$total" check "$steps" || kfail=1
+		if [ -s "$steps" ]; then
+			total=$(awk -F'\t' '{ s += $2 } END { print s + 120 }' "$steps")
+			LAB_SHOW_STEPS=iommuctl-status run_steps "$r" "$total" check "$steps" || kfail=1
+			cat "$RUNDIR/summary.tsv" >> "$sum" 2>/dev/null || true
+		fi
 		for s in $notrun; do
 			case $s in
 			suite) echo "[$P_VER] step suite: not run ($([ $built -eq 1 ] && echo "tests/run.sh does not exist yet" || echo "the project did not build"))" ;;
 			*) echo "[$P_VER] step $s: not run ($([ $built -eq 1 ] && echo "build/iommuctl does not exist" || echo "the project did not build"))" ;;
 			esac
-			printf '%s\tnotrun\t\t\n' "$s" >> "$RUNDIR/summary.tsv"
+			printf '%s\tnotrun\t\t\n' "$s" >> "$sum"
 		done
-		[ $kfail -eq 0 ] && record_status "$r" "$RUNDIR/summary.tsv"
-		rm -f "$steps"
+		[ $kfail -eq 0 ] && record_status "$r" "$sum"
+		rm -f "$steps" "$sel" "$sum"
 		fail=$((fail | kfail))
 	done
 	echo "lab: check took $(since "$t0") s"
@@ -1002,7 +1115,7 @@ case $cmd in
 available) cmd_available ;;
 versions) cmd_versions ;;
 fetch) deps; for r in $(roles "$@"); do fetch_one "$r"; done ;;
-build) deps; for r in $(roles "$@"); do build_one "$r"; done ;;
+build) deps; for r in $(roles "$@"); do ensure_kernel "$r"; done ;;
 initramfs) initramfs ;;
 run) cmd_run "$@" ;;
 check) cmd_check "$@" ;;

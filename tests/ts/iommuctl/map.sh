@@ -1,4 +1,5 @@
 #!/bin/bash
+# valgrind-sample
 # map on the simulator: sources, fixed and chosen IOVAs, flags, EEXIST.
 . "$TS_TOP/tests/functions.sh"
 . "$TS_TOP/tests/ts/iommuctl/common.bash"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# valgrind-sample
 # query: an IOAS (ranges, options, allowed list, areas) and the object list,
 # in every output format.
 . "$TS_TOP/tests/functions.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# valgrind-sample
 # unmap: the three ways to give a range, whole areas only, and the
 # non-atomic failure reported area by area on the simulator.
 . "$TS_TOP/tests/functions.sh"

@@ -1,0 +1,744 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The kernel's selftest mock (CONFIG_IOMMUFD_TEST, selftest.c) and the
+ * device side of iommufd it drives (device.c, hw_pagetable.c): the lab's
+ * kernel has it, so the simulator has it too.
+ *
+ * IOMMU_TEST_OP_MOCK_DOMAIN makes a SELFTEST object, binds a mock device (a
+ * DEVICE object, owned by the driver: one users reference for the SELFTEST
+ * object, one more while attached) and attaches it.  Attaching to an IOAS
+ * takes the first of the IOAS's automatic HWPT_PAGINGs that accepts the
+ * device, or makes a new one, which is added to the IOAS as a domain: the
+ * IOVA alignment grows to the mock page size (2048), everything outside the
+ * mock aperture [16 MiB, 2 GiB - 1] is reserved for it, and the IOAS's areas
+ * are pinned.  An automatic HWPT goes away with its last device; removing it
+ * gives back its reserved ranges and recomputes the alignment.
+ *
+ * IDs come in the kernel's order: the SELFTEST object's first (reserved, not
+ * visible until the command succeeds), then the device's, then a new HWPT's;
+ * a failed command gives every one of them back.
+ *
+ * The mock device has no reserved regions and never refuses an attach; the
+ * automatic domains it gets have no dirty tracking and no PASID support.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "ifd-abi.h"
+#include "ifd-test-abi.h"
+
+#define DMABUF_MAX_PAGES	512
+#define ACCESS_MAX_LENGTH	(16ull << 20)
+#define DIRTY_MAX_BITS		((16ull << 20) * 8)
+#define MEMORY_LIMIT_MIN	12u	/* sizeof(unsigned long) + sizeof(u32) */
+#define MOCK_DEV_CACHE_ID_MAX	3u
+#define MOCK_DEV_CACHE_DEFAULT	0xbaddadu
+#define MOCK_ACCESS_SYZ		(1u << 16)
+
+static struct sim_obj *obj_at(struct sim *sim, uint64_t off)
+{
+	return sim_rec(sim, off, SIM_TAG_OBJ);
+}
+
+static uint32_t id_of(struct sim *sim, uint64_t off)
+{
+	return (uint32_t)obj_at(sim, off)->n.start;
+}
+
+/* ---- domains in an IOAS (io_pagetable.c) ---------------------------------------------------- */
+
+uint64_t sim_ioas_domain_pgsize(struct sim *sim, uint64_t obj_off)
+{
+	struct sim_obj *ioas = obj_at(sim, obj_off);
+	uint64_t ctx = ioas->ctx, limit = itree_max_nodes(sim), best = 0;
+	uint64_t o;
+
+	if (!ioas->ioas.nr_domains)
+		return 0;
+	o = sim_obj_from(sim, ctx, 0);
+	for (uint64_t steps = 0; o && !sim->corrupt && steps <= limit; steps++) {
+		struct sim_obj *obj = obj_at(sim, o);
+		uint64_t id = obj->n.start;
+
+		if (obj->type == SIM_OBJ_HWPT_PAGING && obj->hwpt.ioas == obj_off &&
+		    (obj->hwpt.flags & SIM_HWPT_ADDED))
+			best = SIM_MAX(best, obj->hwpt.pgsize);
+		o = sim_obj_from(sim, ctx, id + 1);
+	}
+	return best;
+}
+
+/* The kernel's iopt_table_add_domain, in its order: alignment, aperture,
+ * then pinning every area when this is the IOAS's first domain. */
+static int add_domain(struct sim *sim, uint64_t hwpt_off)
+{
+	struct sim_hwpt *h = &obj_at(sim, hwpt_off)->hwpt;
+	uint64_t ioas_off = h->ioas, page = sim_hdr(sim)->page_size, start = h->aperture_start;
+	uint64_t end = h->aperture_last, align, last;
+	struct sim_ioas *ioas = &obj_at(sim, ioas_off)->ioas;
+	int ret;
+
+	align = SIM_MAX(h->pgsize, ioas->iova_alignment);
+	if (align > page)
+		return sim_fail(sim, EINVAL, "the domain's page size 0x%llx is above PAGE_SIZE",
+				(unsigned long long)align);
+	if (align != ioas->iova_alignment) {
+		ret = sim_check_alignment(sim, ioas_off, align);
+		if (ret)
+			return ret;
+	}
+	if (start) {
+		last = start - 1;
+#if SIM_MUTANT == 3
+		/* Mutant 3: the reservation below the aperture stops a page short. */
+		last -= page;
+#endif
+		ret = sim_reserve_iova(sim, ioas_off, 0, last, hwpt_off);
+		if (ret)
+			goto fail;
+	}
+	if (end != SIM_ULONG_MAX) {
+		ret = sim_reserve_iova(sim, ioas_off, end + 1, SIM_ULONG_MAX, hwpt_off);
+		if (ret)
+			goto fail;
+	}
+	/* A second domain is filled from the first: nothing new is pinned. */
+	if (!obj_at(sim, ioas_off)->ioas.nr_domains) {
+		struct sim_vm_cache *vc = sim_vm_cache_new();
+		uint64_t limit = itree_max_nodes(sim);
+		uint64_t a = itree_first(sim, obj_at(sim, ioas_off)->ioas.area_root, SIM_TAG_AREA);
+
+		ret = 0;
+		for (uint64_t steps = 0; a && !ret && !sim->corrupt && steps <= limit; steps++) {
+			ret = sim_pin_area(sim, vc, a);
+			a = itree_next(sim, a, SIM_TAG_AREA);
+		}
+		sim_vm_cache_free(vc);
+		if (!ret && sim->corrupt)
+			ret = -EUCLEAN;
+		if (ret)
+			goto fail;
+	}
+	ioas = &obj_at(sim, ioas_off)->ioas;
+	ioas->iova_alignment = align;
+	ioas->nr_domains++;
+	obj_at(sim, hwpt_off)->hwpt.flags |= SIM_HWPT_ADDED;
+	sim->dirty = true;
+	return 0;
+fail:
+	sim_remove_reserved(sim, ioas_off, hwpt_off);
+	return ret;
+}
+
+/* The kernel's iopt_table_remove_domain. */
+static void remove_domain(struct sim *sim, uint64_t hwpt_off)
+{
+	struct sim_hwpt *h = &obj_at(sim, hwpt_off)->hwpt;
+	uint64_t ioas_off = h->ioas;
+
+	if (!(h->flags & SIM_HWPT_ADDED))
+		return;
+	h->flags &= ~SIM_HWPT_ADDED;
+	obj_at(sim, ioas_off)->ioas.nr_domains--;
+	sim_remove_reserved(sim, ioas_off, hwpt_off);
+	/* fewer domains never raise the alignment */
+	sim_ioas_recalc_alignment(sim, ioas_off);
+	sim->dirty = true;
+}
+
+/* ---- HWPT_PAGING ----------------------------------------------------------------------------- */
+
+/* A mock paging domain of the default page-table type on 'ioas_off'. */
+static int hwpt_new(struct sim *sim, uint64_t ioas_off, uint64_t *out)
+{
+	struct sim_hwpt *h;
+	uint64_t off;
+	int ret = sim_obj_new(sim, SIM_OBJ_HWPT_PAGING, &off);
+
+	if (ret)
+		return ret;
+	h = &obj_at(sim, off)->hwpt;
+	h->ioas = ioas_off;
+	h->pgsize = IFD_MOCK_PAGE_SIZE;
+	h->aperture_start = IFD_MOCK_APERTURE_START;
+	h->aperture_last = IFD_MOCK_APERTURE_LAST;
+	obj_at(sim, ioas_off)->users++;
+	*out = off;
+	return 0;
+}
+
+/* The destroy operation (with the HWPT out of the table, or never in it). */
+static void hwpt_destroy(struct sim *sim, uint64_t off)
+{
+	uint64_t ioas_off = obj_at(sim, off)->hwpt.ioas;
+
+	remove_domain(sim, off);
+	if (obj_at(sim, ioas_off)->users > 1)
+		obj_at(sim, ioas_off)->users--;
+	else
+		sim_corrupt(sim, "ioas %u has fewer users than HWPTs",
+			    (uint32_t)obj_at(sim, ioas_off)->n.start);
+}
+
+static void hwpt_abort(struct sim *sim, uint64_t off)
+{
+	hwpt_destroy(sim, off);
+	sim_obj_abort(sim, off);
+}
+
+/* Drop a users reference; an automatic domain goes with its last one
+ * (iommufd_hw_pagetable_put). */
+static void hwpt_put(struct sim *sim, uint64_t off)
+{
+	struct sim_obj *hw = obj_at(sim, off);
+
+	if (hw->users <= 1) {
+		sim_corrupt(sim, "hwpt %u is put more often than it is held", id_of(sim, off));
+		return;
+	}
+	hw->users--;
+	if ((hw->hwpt.flags & SIM_HWPT_AUTO) && hw->users == 1)
+		sim_obj_unpublish_destroy(sim, off);
+}
+
+/* ---- attaching the mock device (device.c) --------------------------------------------------- */
+
+/* iommufd_hw_pagetable_attach: the mock device has no reserved regions and
+ * its attach never fails, so only a second attach is refused. */
+static int hwpt_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
+{
+	struct sim_obj *dv = obj_at(sim, idev_off), *hw;
+
+	if (dv->idev.hwpt)
+		return sim_fail(sim, EBUSY, "device %u is already attached (to hwpt %u)",
+				id_of(sim, idev_off), id_of(sim, dv->idev.hwpt));
+	dv->idev.hwpt = hwpt_off;
+	hw = obj_at(sim, hwpt_off);
+	hw->hwpt.nr_devices++;
+	hw->users++;
+	sim->dirty = true;
+	return 0;
+}
+
+/* iommufd_hw_pagetable_detach + put. */
+static void hwpt_detach(struct sim *sim, uint64_t idev_off)
+{
+	struct sim_obj *dv = obj_at(sim, idev_off);
+	uint64_t hwpt_off = dv->idev.hwpt;
+
+	if (!hwpt_off)
+		return;
+	dv->idev.hwpt = 0;
+	obj_at(sim, hwpt_off)->hwpt.nr_devices--;
+	hwpt_put(sim, hwpt_off);
+	sim->dirty = true;
+}
+
+/* iommufd_device_detach */
+static void device_detach(struct sim *sim, uint64_t idev_off)
+{
+	if (!obj_at(sim, idev_off)->idev.hwpt)
+		return;
+	hwpt_detach(sim, idev_off);
+	obj_at(sim, idev_off)->users--;
+}
+
+/* iommufd_device_do_replace for the mock device's only attachment. */
+static int do_replace(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off)
+{
+	struct sim_obj *dv = obj_at(sim, idev_off), *hw;
+	uint64_t old = dv->idev.hwpt;
+
+	if (!old)
+		return sim_fail(sim, EINVAL, "device %u is not attached: nothing to replace",
+				id_of(sim, idev_off));
+	if (old == hwpt_off)
+		return 0;
+	dv->idev.hwpt = hwpt_off;
+	hw = obj_at(sim, hwpt_off);
+	hw->hwpt.nr_devices++;
+	hw->users++;
+	obj_at(sim, old)->hwpt.nr_devices--;
+	hwpt_put(sim, old);
+	sim->dirty = true;
+	return 0;
+}
+
+/* The next automatic domain of the IOAS in list order after position 'seq'. */
+static uint64_t next_auto_hwpt(struct sim *sim, uint64_t ioas_off, uint64_t seq)
+{
+	uint64_t ctx = obj_at(sim, ioas_off)->ctx, limit = itree_max_nodes(sim), best = 0;
+	uint64_t best_seq = 0, o = sim_obj_from(sim, ctx, 0);
+
+	for (uint64_t steps = 0; o && !sim->corrupt && steps <= limit; steps++) {
+		struct sim_obj *obj = obj_at(sim, o);
+		uint64_t id = obj->n.start;
+
+		if (obj->type == SIM_OBJ_HWPT_PAGING && obj->hwpt.ioas == ioas_off &&
+		    (obj->hwpt.flags & SIM_HWPT_AUTO) && !(obj->r.rflags & SIM_OBJ_PENDING) &&
+		    obj->hwpt.seq > seq && (!best || obj->hwpt.seq < best_seq)) {
+			best = o;
+			best_seq = obj->hwpt.seq;
+		}
+		o = sim_obj_from(sim, ctx, id + 1);
+	}
+	return best;
+}
+
+/* iommufd_device_auto_get_domain: an existing automatic domain that takes
+ * the device (EINVAL from one means "try the next"), else a new one. */
+static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint64_t ioas_off, bool replace,
+			   uint32_t *pt_out)
+{
+	uint64_t hw = 0, limit = itree_max_nodes(sim);
+	struct sim_ioas *ioas;
+	int ret;
+
+	for (uint64_t steps = 0; !sim->corrupt && steps <= limit; steps++) {
+		hw = next_auto_hwpt(sim, ioas_off, hw ? obj_at(sim, hw)->hwpt.seq : 0);
+		if (!hw)
+			break;
+		ret = replace ? do_replace(sim, idev_off, hw) : hwpt_attach(sim, hw, idev_off);
+		if (ret == -EINVAL)
+			continue;
+		if (ret)
+			return ret;
+		*pt_out = id_of(sim, hw);
+		return 0;
+	}
+	if (sim->corrupt)
+		return -EUCLEAN;
+
+	ret = sim_reserve(sim, 4, 0);
+	if (ret)
+		return ret;
+	ret = hwpt_new(sim, ioas_off, &hw);
+	if (ret)
+		return ret;
+	if (!replace) {
+		/* immediate attach: the device first, then the domain */
+		ret = hwpt_attach(sim, hw, idev_off);
+		if (!ret) {
+			ret = add_domain(sim, hw);
+			if (ret) {
+				struct sim_obj *dv = obj_at(sim, idev_off);
+
+				dv->idev.hwpt = 0;
+				obj_at(sim, hw)->hwpt.nr_devices--;
+				obj_at(sim, hw)->users--;
+			}
+		}
+	} else {
+		ret = add_domain(sim, hw);
+		if (!ret)
+			ret = do_replace(sim, idev_off, hw);
+	}
+	if (ret) {
+		hwpt_abort(sim, hw);
+		return ret;
+	}
+	ioas = &obj_at(sim, ioas_off)->ioas;
+	obj_at(sim, hw)->hwpt.seq = ++ioas->hwpt_seq;
+	obj_at(sim, hw)->hwpt.flags |= SIM_HWPT_AUTO;
+	sim_obj_finalize(sim, hw);
+	*pt_out = id_of(sim, hw);
+	sim->dirty = true;
+	return 0;
+}
+
+/* iommufd_device_change_pt for the non-PASID attachment: *pt is an IOAS or
+ * a HWPT on input, the HWPT on output. */
+static int change_pt(struct sim *sim, uint64_t idev_off, uint32_t *pt, bool replace)
+{
+	struct sim_obj *obj;
+	uint64_t off;
+	int ret = sim_get_obj(sim, *pt, SIM_OBJ_NONE, &off);
+
+	if (ret)
+		return ret;
+	obj = obj_at(sim, off);
+	switch (obj->type) {
+	case SIM_OBJ_HWPT_PAGING:
+		return replace ? do_replace(sim, idev_off, off) : hwpt_attach(sim, off, idev_off);
+	case SIM_OBJ_IOAS:
+		return auto_get_domain(sim, idev_off, off, replace, pt);
+	default:
+		return sim_fail(sim, EINVAL, "id %u is a %s: a device attaches to an IOAS or a HWPT",
+				*pt, sim_obj_type_name(obj->type));
+	}
+}
+
+/* iommufd_device_attach */
+static int device_attach(struct sim *sim, uint64_t idev_off, uint32_t *pt)
+{
+	int ret = change_pt(sim, idev_off, pt, false);
+
+	if (!ret)
+		obj_at(sim, idev_off)->users++;
+	return ret;
+}
+
+/* iommufd_device_unbind: the driver drops its reference and the device goes. */
+static void device_unbind(struct sim *sim, uint64_t idev_off)
+{
+	struct sim_obj *dv = obj_at(sim, idev_off);
+
+	if (dv->users != 2) {
+		sim_corrupt(sim, "device %u is unbound with %u users", id_of(sim, idev_off),
+			    dv->users);
+		return;
+	}
+	dv->users--;
+	sim_obj_unpublish_destroy(sim, idev_off);
+}
+
+void sim_mock_destroy_obj(struct sim *sim, uint64_t off)
+{
+	struct sim_obj *obj = obj_at(sim, off);
+	uint64_t dv;
+
+	switch (obj->type) {
+	case SIM_OBJ_SELFTEST:
+		/* iommufd_selftest_destroy: detach, unbind, the mock device goes */
+		dv = obj->stdev.idev;
+		if (!dv)
+			break;
+		device_detach(sim, dv);
+		device_unbind(sim, dv);
+		break;
+	case SIM_OBJ_HWPT_PAGING:
+		hwpt_destroy(sim, off);
+		break;
+	default:
+		/* DEVICE: its owner already detached it */
+		break;
+	}
+}
+
+/* ---- the operations ----------------------------------------------------------------------------- */
+
+static int test_add_reserved(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
+{
+	struct sim *sim = uc->sim;
+	uint64_t start = cmd->add_reserved.start, length = cmd->add_reserved.length, last, off;
+	int ret;
+
+	if (!length)
+		return sim_fail(sim, EINVAL, "length is 0");
+	if (__builtin_add_overflow(start, length - 1, &last))
+		return sim_fail(sim, EOVERFLOW, "start + length overflows");
+	ret = sim_get_obj(sim, cmd->id, SIM_OBJ_IOAS, &off);
+	if (!ret)
+		ret = sim_reserve(sim, 1, 0);
+	if (!ret)
+		ret = sim_reserve_iova(sim, off, start, last, 0);
+	return ret;
+}
+
+static int test_mock_domain(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
+{
+	struct sim *sim = uc->sim;
+	uint32_t flags = cmd->op == IFD_TEST_OP_MOCK_DOMAIN_FLAGS ? cmd->mock_domain.dev_flags : 0;
+	uint32_t pt = cmd->id;
+	uint64_t st, dv;
+	struct sim_obj *o;
+	int ret;
+
+	ret = sim_reserve(sim, 8, 0);
+	if (ret)
+		return ret;
+	ret = sim_obj_new(sim, SIM_OBJ_SELFTEST, &st);
+	if (ret)
+		return ret;
+	if (flags & ~SIM_MOCK_DEV_FLAGS) {
+		sim_obj_abort(sim, st);
+		return sim_fail(sim, EINVAL, "unknown mock device flags 0x%x",
+				flags & ~SIM_MOCK_DEV_FLAGS);
+	}
+	obj_at(sim, st)->stdev.dev_flags = flags;
+	/* iommufd_device_bind: the device is published at once */
+	ret = sim_obj_new(sim, SIM_OBJ_DEVICE, &dv);
+	if (ret) {
+		sim_obj_abort(sim, st);
+		return ret;
+	}
+	o = obj_at(sim, dv);
+	o->users = 2;
+	o->idev.stdev = st;
+	o->idev.dev_flags = flags;
+	o->idev.owner_ctx = sim_my_ctx(sim)->n.start;
+	sim_obj_finalize(sim, dv);
+	obj_at(sim, st)->stdev.idev = dv;
+
+	ret = device_attach(sim, dv, &pt);
+	if (ret)
+		goto unbind;
+	cmd->mock_domain.out_hwpt_id = pt;
+	cmd->mock_domain.out_stdev_id = id_of(sim, st);
+	cmd->mock_domain.out_idev_id = id_of(sim, dv);
+	ret = sim_respond(uc);
+	if (ret) {
+		device_detach(sim, dv);
+		goto unbind;
+	}
+	sim_obj_finalize(sim, st);
+	sim->dirty = true;
+	return 0;
+unbind:
+	device_unbind(sim, dv);
+	sim_obj_abort(sim, st);
+	return sim->corrupt ? -EUCLEAN : ret;
+}
+
+static int get_stdev(struct sim *sim, uint32_t id, uint64_t *idev)
+{
+	uint64_t st;
+	int ret = sim_get_obj(sim, id, SIM_OBJ_SELFTEST, &st);
+
+	if (ret)
+		return ret;
+	*idev = obj_at(sim, st)->stdev.idev;
+	return sim->corrupt ? -EUCLEAN : 0;
+}
+
+static int test_mock_domain_replace(struct sim_ucmd *uc, struct ifd_test_cmd *cmd, uint32_t *pt)
+{
+	struct sim *sim = uc->sim;
+	uint64_t dv;
+	int ret = get_stdev(sim, cmd->id, &dv);
+
+	if (ret)
+		return ret;
+	ret = change_pt(sim, dv, pt, true);
+	if (ret)
+		return ret;
+	return sim_respond(uc);
+}
+
+/* A PASID other than IOMMU_NO_PASID: the automatic domains are not PASID
+ * compatible, and there are no others, so an attach is refused (EINVAL);
+ * a replace finds nothing attached, but may first make (and drop) a domain,
+ * whose failure to be added is what it reports then. */
+static int pasid_change(struct sim *sim, uint32_t pt, bool replace)
+{
+	struct sim_obj *obj;
+	uint64_t off, hw;
+	int ret = sim_get_obj(sim, pt, SIM_OBJ_NONE, &off);
+
+	if (ret)
+		return ret;
+	obj = obj_at(sim, off);
+	if (obj->type == SIM_OBJ_IOAS && replace) {
+		ret = sim_reserve(sim, 4, 0);
+		if (!ret)
+			ret = hwpt_new(sim, off, &hw);
+		if (ret)
+			return ret;
+		ret = add_domain(sim, hw);
+		hwpt_abort(sim, hw);
+		if (ret)
+			return ret;
+	}
+	if (obj->type == SIM_OBJ_IOAS || obj->type == SIM_OBJ_HWPT_PAGING)
+		return sim_fail(sim, EINVAL, "PASID %s: no PASID-compatible domain (the simulator's "
+				"domains never are)", replace ? "replace" : "attach");
+	return sim_fail(sim, EINVAL, "id %u is a %s: a device attaches to an IOAS or a HWPT", pt,
+			sim_obj_type_name(obj->type));
+}
+
+static int test_pasid(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
+{
+	struct sim *sim = uc->sim;
+	uint32_t pasid = cmd->pasid_attach.pasid;
+	uint64_t dv, hw;
+	int ret = get_stdev(sim, cmd->id, &dv);
+
+	if (ret)
+		return ret;
+	switch (cmd->op) {
+	case IFD_TEST_OP_PASID_ATTACH:
+		if (pasid)
+			return pasid_change(sim, cmd->pasid_attach.pt_id, false);
+		ret = device_attach(sim, dv, &cmd->pasid_attach.pt_id);
+		if (ret)
+			return ret;
+		ret = sim_respond(uc);
+		if (ret)
+			device_detach(sim, dv);
+		return ret;
+	case IFD_TEST_OP_PASID_REPLACE:
+		if (pasid)
+			return pasid_change(sim, cmd->pasid_attach.pt_id, true);
+		ret = change_pt(sim, dv, &cmd->pasid_attach.pt_id, true);
+		return ret ? ret : sim_respond(uc);
+	case IFD_TEST_OP_PASID_DETACH:
+		if (!pasid)
+			device_detach(sim, dv);
+		return sim->corrupt ? -EUCLEAN : 0;
+	default:		/* PASID_CHECK_HWPT */
+		hw = pasid ? 0 : obj_at(sim, dv)->idev.hwpt;
+		if (!cmd->pasid_check.hwpt_id) {
+			if (hw)
+				return sim_fail(sim, EINVAL, "PASID %u is attached", pasid);
+			return 0;
+		}
+		ret = sim_get_obj(sim, cmd->pasid_check.hwpt_id, SIM_OBJ_NONE, &dv);
+		if (ret)
+			return ret;
+		if (obj_at(sim, dv)->type != SIM_OBJ_HWPT_PAGING &&
+		    obj_at(sim, dv)->type != SIM_OBJ_HWPT_NESTED)
+			return sim_fail(sim, EINVAL, "id %u is not a HWPT", cmd->pasid_check.hwpt_id);
+		if (dv != hw)
+			return sim_fail(sim, EINVAL, "PASID %u is not attached to hwpt %u", pasid,
+					cmd->pasid_check.hwpt_id);
+		return 0;
+	}
+}
+
+static int test_md_check_map(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
+{
+	uint64_t hw;
+	int ret = sim_get_obj(uc->sim, cmd->id, SIM_OBJ_HWPT_PAGING, &hw);
+
+	if (ret)
+		return ret;
+	return sim_md_check_map(uc->sim, hw, cmd->check_map.iova, cmd->check_map.length,
+				cmd->check_map.uptr);
+}
+
+static int test_dirty(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
+{
+	struct sim *sim = uc->sim;
+	uint64_t ps = cmd->dirty.page_size, hw;
+	int ret;
+
+	if (!ps || !cmd->dirty.length || cmd->dirty.iova % ps || cmd->dirty.length % ps ||
+	    !cmd->dirty.uptr)
+		return sim_fail(sim, EINVAL, "page_size, length and uptr must be non-zero, iova and "
+				"length multiples of page_size");
+	if (cmd->dirty.length / ps > DIRTY_MAX_BITS)
+		return sim_fail(sim, EOVERFLOW, "more than %llu pages",
+				(unsigned long long)DIRTY_MAX_BITS);
+	ret = sim_get_obj(sim, cmd->id, SIM_OBJ_HWPT_PAGING, &hw);
+	if (ret)
+		return ret;
+	/* Only a domain allocated with dirty tracking could have it enabled. */
+	return sim_fail(sim, EINVAL, "hwpt %u does not track dirty pages", cmd->id);
+}
+
+/* An fd that is not a selftest access file (the simulator makes none). */
+static int no_access(struct sim *sim, uint32_t fd)
+{
+	return sim_fail(sim, EBADFD, "fd %d is not a selftest access (the simulator does not "
+			"simulate accesses yet)", (int)fd);
+}
+
+static int test_dmabuf_revoke(struct sim *sim, int fd)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return sim_fail(sim, EBADF, "fd %d is not open", fd);
+	if (!sim_fd_is_dmabuf(fd))
+		return sim_fail(sim, EINVAL, "fd %d is not a dma-buf", fd);
+	return sim_fail(sim, EOPNOTSUPP, "fd %d is not a selftest dma-buf", fd);
+}
+
+int sim_cmd_test(struct sim_ucmd *uc)
+{
+	struct ifd_test_cmd *cmd = uc->cmd;
+	struct sim *sim = uc->sim;
+	uint64_t off, page = sim_hdr(sim)->page_size, len;
+	int ret;
+
+	/* __reserved is not checked */
+	switch (cmd->op) {
+	case IFD_TEST_OP_ADD_RESERVED:
+		return test_add_reserved(uc, cmd);
+	case IFD_TEST_OP_MOCK_DOMAIN:
+	case IFD_TEST_OP_MOCK_DOMAIN_FLAGS:
+		return test_mock_domain(uc, cmd);
+	case IFD_TEST_OP_MOCK_DOMAIN_REPLACE:
+		return test_mock_domain_replace(uc, cmd, &cmd->mock_domain_replace.pt_id);
+	case IFD_TEST_OP_MD_CHECK_MAP:
+		return test_md_check_map(uc, cmd);
+	case IFD_TEST_OP_MD_CHECK_REFS:
+		return sim_md_check_refs(sim, cmd->check_refs.uptr, cmd->check_refs.length,
+					 cmd->check_refs.refs);
+	case IFD_TEST_OP_MD_CHECK_IOTLB:
+		/* Only a nested mock domain has an IOTLB, and none can exist here. */
+		return sim_get_obj(sim, cmd->id, SIM_OBJ_HWPT_NESTED, &off);
+	case IFD_TEST_OP_DEV_CHECK_CACHE: {
+		uint32_t cache_id = ((uint32_t *)cmd->raw)[0], cache = ((uint32_t *)cmd->raw)[1];
+
+		ret = sim_get_obj(sim, cmd->id, SIM_OBJ_DEVICE, &off);
+		if (ret)
+			return ret;
+		/* Only vIOMMU invalidations change the cache. */
+		if (cache_id > MOCK_DEV_CACHE_ID_MAX || cache != MOCK_DEV_CACHE_DEFAULT)
+			return sim_fail(sim, EINVAL, "cache[%u] holds 0x%x", cache_id,
+					MOCK_DEV_CACHE_DEFAULT);
+		return 0;
+	}
+	case IFD_TEST_OP_CREATE_ACCESS:
+		if (cmd->create_access.flags & ~IFD_MOCK_ACCESS_CREATE_NEEDS_PIN_PAGES)
+			return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->create_access.flags);
+		ret = sim_get_obj(sim, cmd->id, SIM_OBJ_IOAS, &off);
+		if (ret)
+			return ret;
+		return sim_fail(sim, EOPNOTSUPP, "IOMMU_TEST_OP_CREATE_ACCESS: accesses are not "
+				"simulated yet");
+	case IFD_TEST_OP_ACCESS_REPLACE_IOAS:
+	case IFD_TEST_OP_DESTROY_ACCESS_PAGES:
+		return no_access(sim, cmd->id);
+	case IFD_TEST_OP_ACCESS_PAGES:
+		if (cmd->access_pages.length > ACCESS_MAX_LENGTH)
+			return sim_fail(sim, ENOMEM, "length above 16 MiB");
+		if (cmd->access_pages.flags & ~(IFD_MOCK_ACCESS_PAGES_WRITE | MOCK_ACCESS_SYZ))
+			return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->access_pages.flags);
+		return no_access(sim, cmd->id);
+	case IFD_TEST_OP_ACCESS_RW:
+		if (cmd->access_rw.length > ACCESS_MAX_LENGTH)
+			return sim_fail(sim, ENOMEM, "length above 16 MiB");
+		if (cmd->access_rw.flags & ~(IFD_MOCK_ACCESS_RW_WRITE | IFD_MOCK_ACCESS_RW_SLOW_PATH |
+					     MOCK_ACCESS_SYZ))
+			return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->access_rw.flags);
+		return no_access(sim, cmd->id);
+	case IFD_TEST_OP_SET_TEMP_MEMORY_LIMIT:
+		/* It sizes the kernel's batch buffers: nothing to change here. */
+		if (cmd->memory_limit.limit < MEMORY_LIMIT_MIN)
+			return sim_fail(sim, EINVAL, "limit %u is below %u", cmd->memory_limit.limit,
+					MEMORY_LIMIT_MIN);
+		return 0;
+	case IFD_TEST_OP_DIRTY:
+		return test_dirty(uc, cmd);
+	case IFD_TEST_OP_TRIGGER_IOPF:
+		/* Reported to no fault queue: nothing happens. */
+		return sim_get_obj(sim, ((uint32_t *)cmd->raw)[0], SIM_OBJ_DEVICE, &off);
+	case IFD_TEST_OP_TRIGGER_VEVENT:
+		ret = sim_get_obj(sim, ((uint32_t *)cmd->raw)[0], SIM_OBJ_DEVICE, &off);
+		if (ret)
+			return ret;
+		return sim_fail(sim, ENOENT, "device %u has no virtual device",
+				((uint32_t *)cmd->raw)[0]);
+	case IFD_TEST_OP_PASID_ATTACH:
+	case IFD_TEST_OP_PASID_REPLACE:
+	case IFD_TEST_OP_PASID_DETACH:
+	case IFD_TEST_OP_PASID_CHECK_HWPT:
+		return test_pasid(uc, cmd);
+	case IFD_TEST_OP_DMABUF_GET:
+		len = ((uint64_t)((uint32_t *)cmd->raw)[0] + page - 1) & ~(page - 1);
+		if (!len || len > DMABUF_MAX_PAGES * page)
+			return sim_fail(sim, EINVAL, "length must be 1..%llu bytes",
+					(unsigned long long)(DMABUF_MAX_PAGES * page));
+		return sim_fail(sim, EOPNOTSUPP, "IOMMU_TEST_OP_DMABUF_GET: selftest dma-bufs are not "
+				"simulated yet");
+	case IFD_TEST_OP_DMABUF_REVOKE:
+		return test_dmabuf_revoke(sim, ((int32_t *)cmd->raw)[0]);
+	default:
+		return sim_fail(sim, EOPNOTSUPP, "unknown IOMMU_TEST_CMD op %u", cmd->op);
+	}
+}
