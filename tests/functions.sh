@@ -27,6 +27,12 @@
 #   ts_jq [JQ_ARGS...] FILTER FILE   jq -e FILTER FILE must be true
 #   ts_grep PATTERN FILE         grep (basic regex) must find PATTERN in FILE
 #   ts_sed_tmp                   filter: replace $TS_TMP by @TMP@
+#   ts_on BACKEND                true when the test runs on BACKEND (sim, kernel)
+#
+# The backends a test supports are declared in its first lines, read by
+# tests/run.sh: "# backends: sim kernel".  Expected files are written on the
+# simulator; on the kernel ts_golden compares with the backend's name
+# (backend: ..., "backend":"...") left out of both sides.
 #
 # Run a helper in a subshell to check that it fails: `if (ts_golden ...); then`.
 
@@ -66,6 +72,19 @@ ts__show() {
 	return 0
 }
 
+TS_BACKEND=${TS_BACKEND:-sim}
+
+ts_on() {
+	[ "$TS_BACKEND" = "$1" ]
+}
+
+# The backend's name is the one line of output that must differ between them.
+ts__sed_backend() {
+	sed -e 's/^backend: \(kernel\|simulator\)$/backend: @BACKEND@/' \
+	    -e 's/"backend":"\(kernel\|simulator\)"/"backend":"@BACKEND@"/g' \
+	    -e 's/"backend": "\(kernel\|simulator\)"/"backend": "@BACKEND@"/g'
+}
+
 ts_sed_tmp() {
 	local esc
 	esc=$(printf '%s' "$TS_TMP" | sed 's/[][\\.*^$/]/\\&/g')
@@ -79,6 +98,12 @@ ts__golden_cmp() {
 		echo "ts_golden: no expected $kind file ${exp#"$TS_TOP"/} (UPDATE_GOLDEN=1 writes it); got:" >&2
 		ts__show "$act" >&2
 		return 1
+	fi
+	if ! ts_on sim; then
+		# compare without the backend's name (expected files come from the simulator)
+		ts__sed_backend <"$exp" >"$act.exp-nb"
+		ts__sed_backend <"$act" >"$act.nb"
+		exp=$act.exp-nb act=$act.nb
 	fi
 	if ! cmp -s "$exp" "$act"; then
 		echo "ts_golden: $kind differs from ${exp#"$TS_TOP"/}:" >&2

@@ -16,6 +16,8 @@
 #   TS_SUITE TS_NAME the test's suite and name (unit tests: "unit")
 #   TS_BUILD         the build directory (absolute)
 #   IOMMUCTL         DIR/iommuctl, or with --valgrind a wrapper running it under valgrind
+#                    (on the kernel backend: with --fd 3, see below)
+#   IOMMUCTL_BIN     the same without --fd 3, for tests that choose their own backend
 #   IOMMUTOP         DIR/iommutop, likewise
 #   TS_TMP           the test's own temporary directory
 #   IOMMUFD_SIM      $TS_TMP/state (not created)
@@ -32,6 +34,14 @@
 #
 # With --valgrind only the unit tests (themselves run under valgrind) and the
 # shell tests carrying a line "# valgrind-sample" in their first 10 lines run.
+#
+# Backends: IFD_TEST_BACKEND=sim (default) or kernel.  A shell test names the
+# backends it supports in a line "# backends: sim kernel" among its first 10
+# lines (no such line: sim only); on another backend it is reported skipped.
+# On the kernel (the VM lab) each test runs with /dev/iommu open on fd 3 and
+# IOMMUCTL runs iommuctl --fd 3, so its objects live as long as the test;
+# TS_BACKEND tells the test which backend it has.  The unit tests check the
+# simulator and the library on their own, so they run on the sim backend only.
 #
 # Prints one line per test, the output of each failed test (capped), then
 # "LABEL: N passed, N failed, N skipped"; writes "passed=N failed=N skipped=N"
@@ -140,6 +150,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "run.sh: interrupted" >&2; exit 130' INT TERM HUP
 
+backend=${IFD_TEST_BACKEND:-sim}
+case $backend in
+sim|kernel) ;;
+*) die "IFD_TEST_BACKEND must be sim or kernel, not '$backend'" ;;
+esac
+if [ "$backend" = kernel ] && ! [ -c /dev/iommu ]; then
+	die "IFD_TEST_BACKEND=kernel, but there is no /dev/iommu here"
+fi
+
 # ---- the tools under test ---------------------------------------------------
 # With --valgrind each tool is a wrapper script of the same name.
 tool_path() {
@@ -158,6 +177,13 @@ tool_path() {
 	fi
 }
 IOMMUCTL_PATH=$(tool_path iommuctl)
+IOMMUCTL_BIN=$IOMMUCTL_PATH
+if [ "$backend" = kernel ]; then
+	# every invocation uses the test's own /dev/iommu, held open on fd 3
+	printf '#!/bin/sh\nexec %q --fd 3 "$@"\n' "$IOMMUCTL_PATH" >"$rundir/bin/iommuctl-fd3"
+	chmod +x "$rundir/bin/iommuctl-fd3"
+	IOMMUCTL_PATH=$rundir/bin/iommuctl-fd3
+fi
 IOMMUTOP_PATH=$(tool_path iommutop)
 
 # ---- collect the tests ------------------------------------------------------
@@ -172,6 +198,7 @@ for f in "$build"/tests/test-*; do
 	case $f in *.d|*.o|*.tmp) continue ;; esac
 	n=unit/${f##*/}
 	matches "$n" || continue
+	[ "$backend" = sim ] || continue
 	t_kind+=(unit) t_name+=("$n") t_path+=("$f")
 done
 for f in "$TS_DIR"/*/*.sh; do
@@ -186,7 +213,16 @@ for f in "$TS_DIR"/*/*.sh; do
 	if [ "$valgrind" -eq 1 ] && ! head -n 10 "$f" | grep -q '^#[[:space:]]*valgrind-sample'; then
 		continue
 	fi
-	t_kind+=(sh) t_name+=("$n") t_path+=("$f")
+	if head -n 10 "$f" | grep -q '^#[[:space:]]*backends:'; then
+		backends=$(head -n 10 "$f" | sed -n 's/^#[[:space:]]*backends:\(.*\)/\1/p' | head -n 1)
+	else
+		backends=sim
+	fi
+	case " $backends " in
+	*" $backend "*) t_kind+=(sh) ;;
+	*) t_kind+=(skip) ;;
+	esac
+	t_name+=("$n") t_path+=("$f")
 done
 
 # ---- run one test -----------------------------------------------------------
@@ -201,6 +237,10 @@ run_one() {
 	local suite=${name%%/*} rc=0 tpid
 	local cmd=("$path")
 
+	if [ "$kind" = skip ]; then
+		printf 'SKIP\tnot a %s-backend test (its "# backends:" line)\n' "$backend" >"$res"
+		return 0
+	fi
 	mkdir -p "$tmp/run" "$tmp/home/.config" "$tmp/home/.local/state"
 	chmod 0700 "$tmp/run"
 	if [ "$kind" = unit ] && [ "$valgrind" -eq 1 ]; then
@@ -209,10 +249,13 @@ run_one() {
 
 	(
 		cd "$tmp" || exit 1
+		if [ "$backend" = kernel ] && [ "$kind" = sh ]; then
+			exec 3<>/dev/iommu || exit 1
+		fi
 		exec env -i "${passenv[@]}" \
 			TS_TOP="$TS_TOP" TS_SUITE="$suite" TS_NAME="${name#*/}" TS_BUILD="$build" \
-			TS_TMP="$tmp" TS_VALGRIND="$valgrind" \
-			IOMMUCTL="$IOMMUCTL_PATH" IOMMUTOP="$IOMMUTOP_PATH" \
+			TS_TMP="$tmp" TS_VALGRIND="$valgrind" TS_BACKEND="$backend" \
+			IOMMUCTL="$IOMMUCTL_PATH" IOMMUCTL_BIN="$IOMMUCTL_BIN" IOMMUTOP="$IOMMUTOP_PATH" \
 			IOMMUFD_SIM="$tmp/state" XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp/home" \
 			XDG_CONFIG_HOME="$tmp/home/.config" XDG_STATE_HOME="$tmp/home/.local/state" \
 			LC_ALL=C LANG=C NO_COLOR=1 COLUMNS=80 TZ=UTC \

@@ -21,6 +21,7 @@
 #include <linux/vfio.h>
 
 #include "ifd-test-abi.h"
+#include "sim/layout.h"
 #include "sim-test.h"
 
 #define PAGE 4096ull
@@ -1038,6 +1039,108 @@ static void test_vfio_with_domain(void)
 	sim_close(sim);
 }
 
+/* ---- sim_check on the mock's records ----------------------------------------------------------- */
+
+static int slurp(const char *path, uint8_t **out, size_t *len)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -1;
+	*out = malloc((size_t)st.st_size);
+	n = read(fd, *out, (size_t)st.st_size);
+	close(fd);
+	*len = (size_t)st.st_size;
+	return n == st.st_size ? 0 : -1;
+}
+
+static int spill(const char *path, const uint8_t *buf, size_t len)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, buf, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+/* The object record with ID 'id' in the tree at 'node'. */
+static uint64_t find_obj(const uint8_t *img, uint64_t node, uint64_t id)
+{
+	while (node) {
+		const struct sim_obj *o = (const void *)(img + node);
+
+		if (o->n.start == id)
+			return node;
+		node = id < o->n.start ? o->n.left : o->n.right;
+	}
+	return 0;
+}
+
+static void test_check_mock_records(void)
+{
+	char path[PATH_MAX], bad[PATH_MAX], report[4096];
+	struct sim *sim = st_open_new("default", 0, path, sizeof(path));
+	uint64_t ioas_off, stdev_off, idev_off, hwpt_off, resv_off;
+	uint8_t *pristine = NULL, *copy;
+	size_t len = 0;
+	int err;
+
+	CHECK(sim != NULL);
+	if (!sim)
+		return;
+	CHECK_EQ(mock_domain(sim, st_ioas(sim), NULL, NULL, NULL), 0);
+	CHECK_EQ(st_check(sim), 0);
+	sim_close(sim);
+	CHECK_EQ(slurp(path, &pristine, &len), 0);
+	copy = malloc(len);
+	{
+		const struct sim_hdr *h = (const void *)pristine;
+		const struct sim_ctx *ctx = (const void *)(pristine + h->shared_ctx);
+		const struct sim_obj *io;
+
+		ioas_off = find_obj(pristine, ctx->obj_root, 1);
+		stdev_off = find_obj(pristine, ctx->obj_root, 2);
+		idev_off = find_obj(pristine, ctx->obj_root, 3);
+		hwpt_off = find_obj(pristine, ctx->obj_root, 4);
+		io = (const void *)(pristine + ioas_off);
+		resv_off = io->ioas.resv_root;
+	}
+	CHECK(ioas_off && stdev_off && idev_off && hwpt_off && resv_off);
+	st_path(bad, sizeof(bad), "broken.state");
+
+#define OBJ(off) ((struct sim_obj *)(copy + (off)))
+#define BROKEN(stmt, what) do {									memcpy(copy, pristine, len);							stmt;										CHECK_EQ(spill(bad, copy, len), 0);						sim = st_open_path(bad, 0, &err);						CHECK(sim != NULL);								if (sim) {										CHECK_EQ(sim_check(sim, report, sizeof(report)), -EUCLEAN); 			if (!strstr(report, what))								fprintf(stderr, "expected \"%s\" in:\n%s", what, report); 			CHECK(strstr(report, what) != NULL);						sim_close(sim);								}									} while (0)
+
+	BROKEN(OBJ(hwpt_off)->users = 3, "(hwpt_paging) has 3 users, 2 expected");
+	BROKEN(OBJ(ioas_off)->users = 1, "(ioas) has 1 users, 2 expected");
+	BROKEN(OBJ(idev_off)->idev.hwpt = 0, "counts 1 devices, 0 are attached");
+	BROKEN(OBJ(idev_off)->idev.owner_ctx = 77, "owned by context 77");
+	BROKEN(OBJ(stdev_off)->stdev.idev = 0, "does not point back");
+	BROKEN(OBJ(ioas_off)->ioas.nr_domains = 0, "counts 0 domains");
+	BROKEN(OBJ(ioas_off)->ioas.iova_alignment = 1, "alignment 0x1, expected 0x800");
+	BROKEN(OBJ(hwpt_off)->hwpt.flags = SIM_HWPT_ADDED, "only added automatic domains");
+	BROKEN(OBJ(stdev_off)->r.rflags = SIM_OBJ_PENDING, "never published");
+	BROKEN(((struct sim_resv *)(copy + resv_off))->owner = stdev_off, "not a domain");
+	BROKEN(((struct sim_resv *)(copy + resv_off))->owner = 0, "reserves 1 ranges");
+#undef BROKEN
+#undef OBJ
+	/* and the pristine copy is clean */
+	CHECK_EQ(spill(bad, pristine, len), 0);
+	sim = st_open_path(bad, 0, &err);
+	CHECK(sim != NULL);
+	if (sim) {
+		CHECK_EQ(st_check(sim), 0);
+		sim_close(sim);
+	}
+	free(copy);
+	free(pristine);
+}
+
 /* ---- the planted faults (SIM_MUTANT) ------------------------------------------------------------- */
 
 /* Mutant 1: a fixed map over an area is EEXIST (selftest "area"), domain or not. */
@@ -1088,7 +1191,6 @@ static void test_mutant_aperture_edge(void)
 
 int main(void)
 {
-	(void)st_path;
 	st_setup_dir();
 	UNIT_RUN(test_ids_and_refs);
 	UNIT_RUN(test_failed_mock_domain_leaks_nothing);
@@ -1108,6 +1210,7 @@ int main(void)
 	UNIT_RUN(test_pasid_ops);
 	UNIT_RUN(test_device_commands);
 	UNIT_RUN(test_vfio_with_domain);
+	UNIT_RUN(test_check_mock_records);
 	UNIT_RUN(test_mutant_fixed_overlap);
 	UNIT_RUN(test_mutant_thp_alignment);
 	UNIT_RUN(test_mutant_aperture_edge);
