@@ -480,6 +480,34 @@ static int get_pieces(struct sim *sim, uint64_t ioas_off, uint64_t iova, uint64_
 	return 0;
 }
 
+/*
+ * The test kernel's syzkaller hook (CONFIG_IOMMUFD_TEST, which the lab's kernel
+ * and so the simulator have): a COPY whose flags carry bit 16 has the bit
+ * cleared and src_iova read as {u32 nth area, u32 offset} of the source IOAS
+ * (little-endian); no such area, or no such IOAS, leaves IOVA 0 / as given.
+ */
+#define SYZ_CONV_FLAG (1u << 16)
+static void syz_conv_src_iova(struct sim *sim, struct iommu_ioas_copy *cmd)
+{
+	uint32_t nth = (uint32_t)cmd->src_iova, offset = (uint32_t)(cmd->src_iova >> 32);
+	uint64_t ioas, a, limit = itree_max_nodes(sim);
+
+	if (!(cmd->flags & SYZ_CONV_FLAG))
+		return;
+	cmd->flags &= ~SYZ_CONV_FLAG;
+	if (sim_get_obj(sim, cmd->src_ioas_id, SIM_OBJ_IOAS, &ioas))
+		return;	/* the kernel ignores the lookup failure here; COPY fails later */
+	a = itree_first(sim, ioas_at(sim, ioas)->area_root, SIM_TAG_AREA);
+	for (uint64_t steps = 0; a && steps <= limit && !sim->corrupt; steps++) {
+		if (nth-- == 0) {
+			cmd->src_iova = sim_node(sim, a, SIM_TAG_AREA)->start + offset;
+			return;
+		}
+		a = itree_next(sim, a, SIM_TAG_AREA);
+	}
+	cmd->src_iova = 0;
+}
+
 int sim_cmd_ioas_copy(struct sim_ucmd *uc)
 {
 	struct iommu_ioas_copy *cmd = uc->cmd;
@@ -489,6 +517,7 @@ int sim_cmd_ioas_copy(struct sim_ucmd *uc)
 	size_t n = 0;
 	int ret;
 
+	syz_conv_src_iova(sim, cmd);
 	if (cmd->flags & ~MAP_FLAGS)
 		return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags & ~MAP_FLAGS);
 	if (cmd->length >= SIM_ULONG_MAX || cmd->src_iova >= SIM_ULONG_MAX ||

@@ -508,6 +508,16 @@ static void test_copy(void)
 	iova = base + bufsz;
 	CHECK_EQ(copy(sim, RW | FIXED, src, src, base, PAGE, &iova), 0);
 
+	/* The test kernel's syzkaller hook: flag bit 16 is dropped and src_iova
+	 * names {nth area, offset}; found in the lab by ifd-diff (EINVAL, not
+	 * EOPNOTSUPP, for FIXED|bit 16 with no R/W flag). */
+	iova = 0x7000000;
+	CHECK_EQ(copy(sim, FIXED | (1u << 16), dst, src, 0x2001, PAGE, &iova), -EINVAL);
+	CHECK_EQ(copy(sim, RW | FIXED | (1u << 16), dst, src, (0x800ULL << 32) | 0, PAGE, &iova), 0);
+	CHECK_EQ(st_unmap(sim, dst, 0x7000000, PAGE, NULL), 0);
+	/* nth area past the end: IOVA 0, which no area covers */
+	CHECK_EQ(copy(sim, RW | FIXED | (1u << 16), dst, src, 99, PAGE, &iova), -ENOENT);
+
 	/* Two touching areas: one destination area per piece, sources carried over. */
 	{
 		uint32_t s2 = st_ioas(sim), d2 = st_ioas(sim);

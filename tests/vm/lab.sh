@@ -63,6 +63,12 @@ LAB=$CACHE/lab
 OUT=${LAB_OUT:-$REPO/build/vm}
 JOBS=${LAB_JOBS:-$(nproc)}
 QEMU=${LAB_QEMU:-qemu-system-x86_64}
+# The differential test: sequences per run, a seed that changes every run (it
+# is printed, so any mismatch reproduces), and the planted simulator bugs
+# (-DSIM_MUTANT=N) it must catch.
+LAB_DIFF_SEQUENCES=${LAB_DIFF_SEQUENCES:-2000}
+LAB_DIFF_SEED=${LAB_DIFF_SEED:-$(date +%s)}
+LAB_MUTANTS=${LAB_MUTANTS:-"1 2 3"}
 PINS=$HERE/kernel-version
 STATUS=$HERE/LAB-STATUS
 
@@ -883,6 +889,19 @@ cmd_check() {
 		{ grep -E 'error:|Error [0-9]+' "$OUT/make.log" || tail -5 "$OUT/make.log"; } | head -12 | sed 's/^/    /'
 	else
 		note "project built in $(since "$tb") s"
+		# The simulator with planted bugs: the differential test must catch each.
+		local m
+		rm -rf "$REPO/build/mutants"
+		mkdir -p "$REPO/build/mutants"
+		for m in $LAB_MUTANTS; do
+			if make -C "$REPO" -s -j"$JOBS" B=build-mutant$m CFLAGS=-DSIM_MUTANT=$m \
+				build-mutant$m/ifd-diff >>"$OUT/make.log" 2>&1; then
+				cp "$REPO/build-mutant$m/ifd-diff" "$REPO/build/mutants/ifd-diff-mutant$m"
+			else
+				echo "lab: building mutant $m failed (log: $OUT/make.log)"
+				built=0
+			fi
+		done
 	fi
 	initramfs
 	local fail=$((1 - built)) r
@@ -916,6 +935,14 @@ cmd_check() {
 			printf 'suite\t600\t%s\n' "IFD_TEST_BACKEND=kernel tests/run.sh --build build --label kernel-$P_SERIES" >> "$steps"
 		else
 			notrun="$notrun suite"
+		fi
+		# Differential tests against this kernel: the simulator emulates the main
+		# series, so they run there only.  Every mutant must be caught.
+		if [ $built -eq 1 ] && [ "$P_ROLE" = main ]; then
+			printf 'diff\t900\t%s\n' "build/ifd-diff --mock --quiet --sequences $LAB_DIFF_SEQUENCES --length 60 --seed $LAB_DIFF_SEED" >> "$steps"
+			for m in $LAB_MUTANTS; do
+				printf 'mutant%s\t600\t%s\n' "$m" "build/mutants/ifd-diff-mutant$m --mock --quiet --sequences $LAB_DIFF_SEQUENCES --length 60 --seed $LAB_DIFF_SEED; rc=\$?; if [ \$rc -eq 1 ]; then echo 'mutant $m: caught'; exit 0; fi; echo 'mutant $m: NOT caught (ifd-diff exit '\$rc')'; exit 1" >> "$steps"
+			done
 		fi
 		if [ -s "$steps" ]; then
 			total=$(awk -F'\t' '{ s += $2 } END { print s + 120 }' "$steps")

@@ -1,4 +1,5 @@
 #!/bin/bash
+# backends: sim kernel
 # Strict number parsing: every bad value is refused with one message and
 # exit 2, before any backend is opened (no state exists here).
 . "$TS_TOP/tests/functions.sh"
