@@ -191,8 +191,23 @@ check:
 	@st=0; \
 	$(MAKE) --no-print-directory B=build check-plain || st=1; \
 	$(MAKE) --no-print-directory SAN=1 B=build-san check-plain || st=1; \
-	echo "== make check: plain + asan+ubsan"; \
-	tests/run.sh --sum build/test-results build-san/test-results || st=1; \
+	$(MAKE) --no-print-directory check-kernel-cached || st=1; \
+	echo "== make check: plain + asan+ubsan + kernel (VM lab)"; \
+	tests/run.sh --sum build/test-results build-san/test-results build/test-results-kernel || st=1; \
+	exit $$st
+
+# The VM lab when it can run without building a kernel (qemu installed, a lab
+# kernel cached); otherwise "kernel tests: skipped (reason)".  Each lab step
+# counts as one test in build/test-results-kernel.
+check-kernel-cached:
+	@out=build/vm-cached.log; mkdir -p build; st=0; \
+	tests/vm/lab.sh check --cached >$$out 2>&1 || st=1; \
+	cat $$out; \
+	p=$$(grep -c '^\[[^]]*\] step [^ ]*: ok' $$out); \
+	f=$$(grep -c '^\[[^]]*\] step [^ ]*: FAILED' $$out); \
+	s=$$(grep -c '^kernel tests: .*skipped\|^\[[^]]*\] step [^ ]*: not run' $$out); \
+	[ $$st -eq 0 ] || [ $$f -gt 0 ] || f=1; \
+	echo "passed=$$p failed=$$f skipped=$$s label=kernel" > build/test-results-kernel; \
 	exit $$st
 
 check-plain: all unit
@@ -227,7 +242,7 @@ clean:
 #   make check-kernel   build (or reuse) the lab kernels, boot each, run the kernel's
 #                       iommufd selftests, iommuctl status and tests/run.sh in the guest
 #   make lab-update     move tests/vm/kernel-version to Debian's current kernels
-.PHONY: check-kernel lab-update
+.PHONY: check-kernel check-kernel-cached lab-update
 check-kernel:
 	@tests/vm/lab.sh check
 

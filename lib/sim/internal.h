@@ -176,6 +176,12 @@ void sim_remove_reserved(struct sim *sim, uint64_t obj_off, uint64_t owner);
 /* A FILE source's memfd-ness and size as seen on the open file 'fd'. */
 void sim_pages_note_file(struct sim *sim, uint64_t pages_off, int fd);
 
+/* Call fn(arg, start, last) for each hole of the IOAS's reserved ranges over
+ * [0, ULONG_MAX], in order: where mapping is legal (IOVA_RANGES, VFIO's IOVA
+ * capability).  Returns 0, fn's first non-zero result, or -EUCLEAN. */
+int sim_resv_holes(struct sim *sim, uint64_t ioas_off,
+		   int (*fn)(void *arg, uint64_t start, uint64_t last), void *arg);
+
 /* ---- mock.c: the selftest mock (IOMMU_TEST_CMD) -------------------------------- */
 /* The destroy operation of SELFTEST, DEVICE and HWPT_PAGING objects. */
 void sim_mock_destroy_obj(struct sim *sim, uint64_t off);

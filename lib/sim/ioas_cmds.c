@@ -54,13 +54,68 @@ static struct sim_ioas *ioas_at(struct sim *sim, uint64_t off)
 
 /* ---- IOVA_RANGES --------------------------------------------------------------------------- */
 
+int sim_resv_holes(struct sim *sim, uint64_t ioas_off,
+		   int (*fn)(void *arg, uint64_t start, uint64_t last), void *arg)
+{
+	uint64_t r = itree_first(sim, ioas_at(sim, ioas_off)->resv_root, SIM_TAG_RESV);
+	uint64_t pos = 0, limit = itree_max_nodes(sim);
+	bool done = false;
+	int ret;
+
+	for (uint64_t steps = 0; !done && !sim->corrupt; steps++) {
+		struct sim_tnode *n = r ? sim_node(sim, r, SIM_TAG_RESV) : NULL;
+
+		if (steps > limit)
+			return sim_corrupt(sim, "reserved tree loops");
+		if (n && n->start <= pos) {
+			/* covered from pos on (reserved ranges may overlap) */
+			if (n->last >= pos) {
+				if (n->last == SIM_ULONG_MAX)
+					done = true;
+				else
+					pos = n->last + 1;
+			}
+			r = itree_next(sim, r, SIM_TAG_RESV);
+			continue;
+		}
+		ret = fn(arg, pos, n ? n->start - 1 : SIM_ULONG_MAX);
+		if (ret)
+			return ret;
+		if (!n)
+			done = true;
+		pos = n ? n->start : 0;
+	}
+	return sim->corrupt ? -EUCLEAN : 0;
+}
+
+struct ranges_out {
+	struct sim *sim;
+	struct iommu_ioas_iova_ranges *cmd;
+	uint32_t max;
+};
+
+/* Write one range if the caller's array has room; count it either way. */
+static int put_range(void *arg, uint64_t start, uint64_t last)
+{
+	struct ranges_out *o = arg;
+	struct iommu_iova_range elm = { .start = start, .last = last };
+
+	if (o->cmd->num_iovas < o->max &&
+	    sim_uwrite(o->sim, o->cmd->allowed_iovas + (uint64_t)o->cmd->num_iovas * sizeof(elm),
+		       &elm, sizeof(elm)))
+		return sim_fail(o->sim, EFAULT, "cannot write range %u to allowed_iovas",
+				o->cmd->num_iovas);
+	o->cmd->num_iovas++;
+	return 0;
+}
+
 int sim_cmd_iova_ranges(struct sim_ucmd *uc)
 {
 	struct iommu_ioas_iova_ranges *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
-	uint64_t off, pos = 0, limit, r;
+	struct ranges_out out;
+	uint64_t off;
 	uint32_t max;
-	bool done = false;
 	int ret;
 
 	if (cmd->__reserved)
@@ -73,39 +128,10 @@ int sim_cmd_iova_ranges(struct sim_ucmd *uc)
 	cmd->out_iova_alignment = ioas_at(sim, off)->iova_alignment;
 
 	/* The holes of the reserved ranges over the whole IOVA space. */
-	limit = itree_max_nodes(sim);
-	r = itree_first(sim, ioas_at(sim, off)->resv_root, SIM_TAG_RESV);
-	for (uint64_t steps = 0; !done && !sim->corrupt; steps++) {
-		struct iommu_iova_range elm;
-		struct sim_tnode *n = r ? sim_node(sim, r, SIM_TAG_RESV) : NULL;
-
-		if (steps > limit)
-			return sim_corrupt(sim, "reserved tree loops");
-		if (n && n->start <= pos) {
-			/* covered from pos on */
-			if (n->last >= pos) {
-				if (n->last == SIM_ULONG_MAX)
-					done = true;
-				else
-					pos = n->last + 1;
-			}
-			r = itree_next(sim, r, SIM_TAG_RESV);
-			continue;
-		}
-		elm.start = pos;
-		elm.last = n ? n->start - 1 : SIM_ULONG_MAX;
-		if (!n)
-			done = true;
-		if (cmd->num_iovas < max &&
-		    sim_uwrite(sim, cmd->allowed_iovas + (uint64_t)cmd->num_iovas * sizeof(elm), &elm,
-			       sizeof(elm)))
-			return sim_fail(sim, EFAULT, "cannot write range %u to allowed_iovas",
-					cmd->num_iovas);
-		cmd->num_iovas++;
-		pos = n ? n->start : 0;
-	}
-	if (sim->corrupt)
-		return -EUCLEAN;
+	out = (struct ranges_out){ .sim = sim, .cmd = cmd, .max = max };
+	ret = sim_resv_holes(sim, off, put_range, &out);
+	if (ret)
+		return ret;
 	ret = sim_respond(uc);
 	if (ret)
 		return ret;

@@ -69,47 +69,38 @@ static int set_iommu(struct sim *sim, unsigned long type)
 	return 0;
 }
 
+struct cap_iova_out {
+	struct sim *sim;
+	struct vfio_iommu_type1_info_cap_iova_range *cap;
+	uint64_t cur, avail;
+};
+
+/* Write one range after the capability header while it fits; count it always. */
+static int put_cap_range(void *arg, uint64_t start, uint64_t last)
+{
+	struct cap_iova_out *o = arg;
+	struct vfio_iova_range range = { .start = start, .end = last };
+	uint64_t at = sizeof(*o->cap) + (uint64_t)o->cap->nr_iovas * sizeof(range);
+
+	if (o->avail >= at + sizeof(range) && sim_uwrite(o->sim, o->cur + at, &range, sizeof(range)))
+		return sim_fail(o->sim, EFAULT, "cannot write the IOVA ranges");
+	o->cap->nr_iovas++;
+	return 0;
+}
+
 /* The holes of the reserved ranges, as the IOVA-range capability lists them. */
 static int fill_cap_iova(struct sim *sim, uint64_t off, uint64_t cur, uint64_t avail)
 {
 	struct vfio_iommu_type1_info_cap_iova_range cap;
-	struct sim_obj *obj = sim_rec(sim, off, SIM_TAG_OBJ);
-	uint64_t r = itree_first(sim, obj->ioas.resv_root, SIM_TAG_RESV), pos = 0;
-	uint64_t limit = itree_max_nodes(sim);
-	bool done = false;
+	struct cap_iova_out out = { .sim = sim, .cap = &cap, .cur = cur, .avail = avail };
+	int ret;
 
 	memset(&cap, 0, sizeof(cap));
 	cap.header.id = VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE;
 	cap.header.version = 1;
-	for (uint64_t steps = 0; !done && !sim->corrupt; steps++) {
-		struct sim_tnode *n = r ? sim_node(sim, r, SIM_TAG_RESV) : NULL;
-		struct vfio_iova_range range;
-
-		if (steps > limit)
-			return sim_corrupt(sim, "reserved tree loops");
-		if (n && n->start <= pos) {
-			if (n->last >= pos) {
-				if (n->last == SIM_ULONG_MAX)
-					done = true;
-				else
-					pos = n->last + 1;
-			}
-			r = itree_next(sim, r, SIM_TAG_RESV);
-			continue;
-		}
-		range.start = pos;
-		range.end = n ? n->start - 1 : SIM_ULONG_MAX;
-		if (!n)
-			done = true;
-		if (avail >= sizeof(cap) + (uint64_t)(cap.nr_iovas + 1) * sizeof(range) &&
-		    sim_uwrite(sim, cur + sizeof(cap) + (uint64_t)cap.nr_iovas * sizeof(range), &range,
-			       sizeof(range)))
-			return sim_fail(sim, EFAULT, "cannot write the IOVA ranges");
-		cap.nr_iovas++;
-		pos = n ? n->start : 0;
-	}
-	if (sim->corrupt)
-		return -EUCLEAN;
+	ret = sim_resv_holes(sim, off, put_cap_range, &out);
+	if (ret)
+		return ret;
 	if (avail >= sizeof(cap) + (uint64_t)cap.nr_iovas * sizeof(struct vfio_iova_range) &&
 	    sim_uwrite(sim, cur, &cap, sizeof(cap)))
 		return sim_fail(sim, EFAULT, "cannot write the IOVA range capability");

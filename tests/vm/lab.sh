@@ -823,9 +823,11 @@ record_status() {
 	kd=$(kdir)
 	qv=$("$QEMU" --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')
 	line="passed $P_SERIES $P_VER config=${kd##*-} date=$(date -u +%Y-%m-%d) qemu=$qv"
-	local name rc secs tot
+	local name rc secs tot seen=" "
 	while IFS=$'\t' read -r name rc secs tot; do
 		local v
+		[[ $seen == *" $name "* ]] && continue
+		seen="$seen$name "
 		v=$(echo "$tot" | sed -n 's/pass:\([0-9]*\) fail:\([0-9]*\).* skip:\([0-9]*\).*/\1\/\2\/\3/p')
 		[ "$rc" = notrun ] && v=notrun
 		line="$line $name=${v:-ok}"
@@ -940,6 +942,7 @@ cmd_check() {
 		# series, so they run there only.  Every mutant must be caught.
 		if [ $built -eq 1 ] && [ "$P_ROLE" = main ]; then
 			printf 'diff\t900\t%s\n' "build/ifd-diff --mock --quiet --sequences $LAB_DIFF_SEQUENCES --length 60 --seed $LAB_DIFF_SEED" >> "$steps"
+			printf 'diff-regress\t300\t%s\n' "grep -v '^#' tests/diff/regress.txt | while read -r seed len opt; do [ -n \"\$seed\" ] || continue; build/ifd-diff --quiet --sequences 1 --seed \$seed --length \$len \$opt || exit 1; done" >> "$steps"
 			for m in $LAB_MUTANTS; do
 				printf 'mutant%s\t600\t%s\n' "$m" "build/mutants/ifd-diff-mutant$m --mock --quiet --sequences $LAB_DIFF_SEQUENCES --length 60 --seed $LAB_DIFF_SEED; rc=\$?; if [ \$rc -eq 1 ]; then echo 'mutant $m: caught'; exit 0; fi; echo 'mutant $m: NOT caught (ifd-diff exit '\$rc')'; exit 1" >> "$steps"
 			done
@@ -1134,6 +1137,17 @@ cmd_selfcheck_guest() {
 	return $fail
 }
 
+# One lab run at a time per output tree: runs share build/vm (the initramfs,
+# runs/SERIES-NAME), and two at once would clobber each other's results.
+lock_out() {
+	mkdir -p "$OUT"
+	exec 8>"$OUT/.lock"
+	if ! flock -n 8; then
+		note "another lab run is using $OUT; waiting for it"
+		flock 8
+	fi
+}
+
 # ---- main ------------------------------------------------------------------------
 
 cmd=${1:-}
@@ -1143,12 +1157,12 @@ available) cmd_available ;;
 versions) cmd_versions ;;
 fetch) deps; for r in $(roles "$@"); do fetch_one "$r"; done ;;
 build) deps; for r in $(roles "$@"); do ensure_kernel "$r"; done ;;
-initramfs) initramfs ;;
-run) cmd_run "$@" ;;
-check) cmd_check "$@" ;;
+initramfs) lock_out; initramfs ;;
+run) lock_out; cmd_run "$@" ;;
+check) lock_out; cmd_check "$@" ;;
 abi) rc=0; for r in $(roles "$@"); do abi_one "$r" || rc=1; done; exit $rc ;;
 scan) scan "$@" ;;
-selfcheck) if [ "${1:-}" = --guest ]; then shift; cmd_selfcheck_guest "$@"; else cmd_selfcheck; fi ;;
+selfcheck) if [ "${1:-}" = --guest ]; then shift; lock_out; cmd_selfcheck_guest "$@"; else cmd_selfcheck; fi ;;
 update) cmd_update ;;
 clean) cmd_clean ;;
 fragment) pin "${1:-main}"; fragment "$P_SERIES" ;;
