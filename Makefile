@@ -197,18 +197,21 @@ check:
 	exit $$st
 
 # The VM lab when it can run without building a kernel (qemu installed, a lab
-# kernel cached); otherwise "kernel tests: skipped (reason)".  Each lab step
-# counts as one test in build/test-results-kernel.
+# kernel cached); otherwise "kernel tests: skipped (reason)".
 check-kernel-cached:
-	@out=build/vm-cached.log; mkdir -p build; st=0; \
-	tests/vm/lab.sh check --cached >$$out 2>&1 || st=1; \
-	cat $$out; \
+	@$(call lab_check,--cached)
+
+# Run the VM lab (tests/vm/lab.sh check $(1)) with its output shown as it
+# comes, count each of its steps as one test into build/test-results-kernel
+# and close with "kernel: N passed, N failed, N skipped".
+lab_check = mkdir -p build; out=build/vm-check.log; \
+	{ tests/vm/lab.sh check $(1) 2>&1; echo $$? >$$out.rc; } | tee $$out; st=$$(cat $$out.rc); \
 	p=$$(grep -c '^\[[^]]*\] step [^ ]*: ok' $$out); \
 	f=$$(grep -c '^\[[^]]*\] step [^ ]*: FAILED' $$out); \
 	s=$$(grep -c '^kernel tests: .*skipped\|^\[[^]]*\] step [^ ]*: not run' $$out); \
 	[ $$st -eq 0 ] || [ $$f -gt 0 ] || f=1; \
-	echo "passed=$$p failed=$$f skipped=$$s label=kernel" > build/test-results-kernel; \
-	exit $$st
+	echo "passed=$$p failed=$$f skipped=$$s label=kernel" >build/test-results-kernel; \
+	echo "kernel: $$p passed, $$f failed, $$s skipped"; exit $$st
 
 check-plain: all unit
 	@$(if $(filter 1,$(SAN)),$(SAN_ENV)) tests/run.sh --build $(B) --jobs $(TEST_JOBS) \
@@ -244,7 +247,7 @@ clean:
 #   make lab-update     move tests/vm/kernel-version to Debian's current kernels
 .PHONY: check-kernel check-kernel-cached lab-update
 check-kernel:
-	@tests/vm/lab.sh check
+	@$(call lab_check,)
 
 lab-update:
 	@tests/vm/lab.sh update

@@ -84,6 +84,32 @@ struct iommu_ioas_change_process {
 #define IOMMU_IOAS_CHANGE_PROCESS IFD_CMD(IFD_NR_IOAS_CHANGE_PROCESS)
 #endif
 
+/* ---- command numbers a 6.6..6.12 header lacks ---------------------------- */
+#ifndef IOMMU_HWPT_SET_DIRTY_TRACKING
+#define IOMMU_HWPT_SET_DIRTY_TRACKING IFD_CMD(IFD_NR_HWPT_SET_DIRTY_TRACKING)
+#endif
+#ifndef IOMMU_HWPT_GET_DIRTY_BITMAP
+#define IOMMU_HWPT_GET_DIRTY_BITMAP IFD_CMD(IFD_NR_HWPT_GET_DIRTY_BITMAP)
+#endif
+#ifndef IOMMU_HWPT_INVALIDATE
+#define IOMMU_HWPT_INVALIDATE IFD_CMD(IFD_NR_HWPT_INVALIDATE)
+#endif
+#ifndef IOMMU_FAULT_QUEUE_ALLOC
+#define IOMMU_FAULT_QUEUE_ALLOC IFD_CMD(IFD_NR_FAULT_QUEUE_ALLOC)
+#endif
+#ifndef IOMMU_VIOMMU_ALLOC
+#define IOMMU_VIOMMU_ALLOC IFD_CMD(IFD_NR_VIOMMU_ALLOC)
+#endif
+#ifndef IOMMU_VDEVICE_ALLOC
+#define IOMMU_VDEVICE_ALLOC IFD_CMD(IFD_NR_VDEVICE_ALLOC)
+#endif
+#ifndef IOMMU_VEVENTQ_ALLOC
+#define IOMMU_VEVENTQ_ALLOC IFD_CMD(IFD_NR_VEVENTQ_ALLOC)
+#endif
+#ifndef IOMMU_HW_QUEUE_ALLOC
+#define IOMMU_HW_QUEUE_ALLOC IFD_CMD(IFD_NR_HW_QUEUE_ALLOC)
+#endif
+
 /* ---- checks: every command number and layout we use --------------------- */
 #define IFD_ASSERT_OFF(s, f, o) \
 	_Static_assert(offsetof(struct s, f) == (o), #s "." #f " moved")
@@ -103,6 +129,14 @@ _Static_assert(IOMMU_HWPT_ALLOC == 0x3b89, "IOMMU_HWPT_ALLOC");
 _Static_assert(IOMMU_GET_HW_INFO == 0x3b8a, "IOMMU_GET_HW_INFO");
 _Static_assert(IOMMU_IOAS_MAP_FILE == 0x3b8f, "IOMMU_IOAS_MAP_FILE");
 _Static_assert(IOMMU_IOAS_CHANGE_PROCESS == 0x3b92, "IOMMU_IOAS_CHANGE_PROCESS");
+_Static_assert(IOMMU_HWPT_SET_DIRTY_TRACKING == 0x3b8b, "IOMMU_HWPT_SET_DIRTY_TRACKING");
+_Static_assert(IOMMU_HWPT_GET_DIRTY_BITMAP == 0x3b8c, "IOMMU_HWPT_GET_DIRTY_BITMAP");
+_Static_assert(IOMMU_HWPT_INVALIDATE == 0x3b8d, "IOMMU_HWPT_INVALIDATE");
+_Static_assert(IOMMU_FAULT_QUEUE_ALLOC == 0x3b8e, "IOMMU_FAULT_QUEUE_ALLOC");
+_Static_assert(IOMMU_VIOMMU_ALLOC == 0x3b90, "IOMMU_VIOMMU_ALLOC");
+_Static_assert(IOMMU_VDEVICE_ALLOC == 0x3b91, "IOMMU_VDEVICE_ALLOC");
+_Static_assert(IOMMU_VEVENTQ_ALLOC == 0x3b93, "IOMMU_VEVENTQ_ALLOC");
+_Static_assert(IOMMU_HW_QUEUE_ALLOC == 0x3b94, "IOMMU_HW_QUEUE_ALLOC");
 _Static_assert(IFD_CMD(IFD_NR_TEST_CMD) == 0x3ba0, "IOMMU_TEST_CMD");
 
 IFD_ASSERT_SIZE(iommu_destroy, 8);
