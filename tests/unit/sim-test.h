@@ -191,4 +191,16 @@ static void st_cleanup(void)
 		fprintf(stderr, "cannot remove %s\n", st_dir);
 }
 
+/* How many areas the IOAS has, or (size_t)-1 if the simulator cannot say. */
+static inline size_t nr_areas(struct sim *sim, uint32_t ioas)
+{
+	struct ifd_sim_area *a = NULL;
+	size_t n = 0;
+
+	if (sim_areas(sim, ioas, &a, &n))
+		return (size_t)-1;
+	free(a);
+	return n;
+}
+
 #endif

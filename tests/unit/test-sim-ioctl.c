@@ -35,17 +35,6 @@ static struct sim *fresh(void)
 	return sim;
 }
 
-static size_t nr_areas(struct sim *sim, uint32_t ioas)
-{
-	struct ifd_sim_area *a = NULL;
-	size_t n = 0;
-
-	if (sim_areas(sim, ioas, &a, &n))
-		return (size_t)-1;
-	free(a);
-	return n;
-}
-
 /* ---- the entry: table, size rules ---------------------------------------------------------- */
 
 static void test_cmd_fail(void)

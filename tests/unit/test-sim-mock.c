@@ -133,17 +133,6 @@ static int ranges(struct sim *sim, uint32_t ioas, struct iommu_iova_range *r, ui
 	return ret ? ret : (int)c.num_iovas;
 }
 
-static size_t nr_areas(struct sim *sim, uint32_t ioas)
-{
-	struct ifd_sim_area *a = NULL;
-	size_t n = 0;
-
-	if (sim_areas(sim, ioas, &a, &n))
-		return (size_t)-1;
-	free(a);
-	return n;
-}
-
 /* Type and users of object 'id' ("" and 0 when there is none). */
 static uint32_t users_of(struct sim *sim, uint32_t id, const char **type)
 {
