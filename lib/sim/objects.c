@@ -114,7 +114,8 @@ int sim_obj_new(struct sim *sim, uint32_t type, uint64_t *out)
 	return sim->corrupt ? -EUCLEAN : 0;
 }
 
-static void obj_remove(struct sim *sim, uint64_t ctx_off, uint64_t off)
+/* Take the object out of its context's table (it stays allocated). */
+static void obj_unlink(struct sim *sim, uint64_t ctx_off, uint64_t off)
 {
 	struct sim_ctx *ctx = sim_rec(sim, ctx_off, SIM_TAG_CTX);
 	struct sim_obj *obj = sim_rec(sim, off, SIM_TAG_OBJ);
@@ -125,6 +126,11 @@ static void obj_remove(struct sim *sim, uint64_t ctx_off, uint64_t off)
 	/* The kernel forgets the compat IOAS with the object. */
 	if (ctx->vfio_ioas == obj->n.start)
 		ctx->vfio_ioas = 0;
+}
+
+static void obj_remove(struct sim *sim, uint64_t ctx_off, uint64_t off)
+{
+	obj_unlink(sim, ctx_off, off);
 	sim_free(sim, off);
 }
 
@@ -169,14 +175,7 @@ static void obj_destroy_contents(struct sim *sim, uint64_t off)
 /* Take the object out of its table, run its destroy operation, free it. */
 static void obj_destroy(struct sim *sim, uint64_t ctx_off, uint64_t off)
 {
-	struct sim_ctx *ctx = sim_rec(sim, ctx_off, SIM_TAG_CTX);
-	struct sim_obj *obj = sim_rec(sim, off, SIM_TAG_OBJ);
-
-	itree_erase(sim, &ctx->obj_root, SIM_TAG_OBJ, off);
-	ctx->nr_objects--;
-	sim_hdr(sim)->nr_objects--;
-	if (ctx->vfio_ioas == obj->n.start)
-		ctx->vfio_ioas = 0;
+	obj_unlink(sim, ctx_off, off);
 	obj_destroy_contents(sim, off);
 	sim_free(sim, off);
 }

@@ -191,6 +191,17 @@ static void st_cleanup(void)
 		fprintf(stderr, "cannot remove %s\n", st_dir);
 }
 
+/* A new state with the default profile; the test program cannot go on without it. */
+static inline struct sim *fresh(void)
+{
+	struct sim *sim = st_open_new("default", 0, NULL, 0);
+
+	CHECK(sim != NULL);
+	if (!sim)
+		exit(2);
+	return sim;
+}
+
 /* How many areas the IOAS has, or (size_t)-1 if the simulator cannot say. */
 static inline size_t nr_areas(struct sim *sim, uint32_t ioas)
 {

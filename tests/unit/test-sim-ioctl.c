@@ -25,16 +25,6 @@
 /* A handle a child keeps open on purpose, reachable so no checker calls it lost. */
 static struct sim *volatile st_kept;
 
-static struct sim *fresh(void)
-{
-	struct sim *sim = st_open_new("default", 0, NULL, 0);
-
-	CHECK(sim != NULL);
-	if (!sim)
-		exit(2);
-	return sim;
-}
-
 /* ---- the entry: table, size rules ---------------------------------------------------------- */
 
 static void test_cmd_fail(void)

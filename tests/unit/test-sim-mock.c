@@ -31,16 +31,6 @@
 #define AP_LAST IFD_MOCK_APERTURE_LAST
 #define FAKE_VA 0x7f0000200000ull	/* never touched: fine while nothing pins it */
 
-static struct sim *fresh(void)
-{
-	struct sim *sim = st_open_new("default", 0, NULL, 0);
-
-	CHECK(sim != NULL);
-	if (!sim)
-		exit(2);
-	return sim;
-}
-
 static int tcmd(struct sim *sim, struct ifd_test_cmd *c)
 {
 	c->size = sizeof(*c);
