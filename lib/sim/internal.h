@@ -71,6 +71,16 @@ static inline struct sim_tnode *sim_node(struct sim *sim, uint64_t off, uint32_t
 {
 	return &((struct sim_trec *)sim_rec(sim, off, tag))->n;
 }
+/* The record at 'off', about to be written: every write to an existing record
+ * goes through these (or sim_hdrw), so that the undo journal can save its
+ * bytes first and an interrupted operation can be rolled back. */
+void *sim_recw(struct sim *sim, uint64_t off, uint32_t tag);
+static inline struct sim_tnode *sim_nodew(struct sim *sim, uint64_t off, uint32_t tag)
+{
+	return &((struct sim_trec *)sim_recw(sim, off, tag))->n;
+}
+/* The header, about to be written (its mutable part is journaled). */
+struct sim_hdr *sim_hdrw(struct sim *sim);
 
 /* Make sure 'nrecs' records and 'bytes' of extents can be carved without
  * growing the file mid-operation (growing maps at the same address, so
