@@ -164,7 +164,14 @@ $(IFD_DIFF): $(DIFF_SRCS) $(LIB_A)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $(DIFF_SRCS) $(LIB_A) $(ALL_LDFLAGS)
 
-unit: $(UNIT_BINS) $(IFD_DIFF)
+# Real DMA through VT-d with QEMU's edu device, run by the VM lab.
+LAB_VTD_DMA := $(B)/lab-vtd-dma
+$(LAB_VTD_DMA): tests/vm/vtd-dma.c $(LIB_A)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB_A) $(ALL_LDFLAGS)
+
+unit: $(UNIT_BINS) $(IFD_DIFF) $(LAB_VTD_DMA)
 
 # Checks that every header compiles against the given uAPI header (KHDR).
 headers-check:

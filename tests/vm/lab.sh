@@ -930,8 +930,10 @@ cmd_check() {
 		fi
 		if [ $built -eq 1 ] && [ -x "$REPO/build/iommuctl" ]; then
 			printf 'iommuctl-status\t60\t%s\n' 'build/iommuctl status' >> "$steps"
+			# Real DMA with the edu device through a VT-d page table iommufd programmed.
+			printf 'vtd-dma\t120\t%s\n' 'build/lab-vtd-dma' >> "$steps"
 		else
-			notrun="$notrun iommuctl-status"
+			notrun="$notrun iommuctl-status vtd-dma"
 		fi
 		if [ $built -eq 1 ] && [ -x "$REPO/tests/run.sh" ]; then
 			printf 'suite\t600\t%s\n' "IFD_TEST_BACKEND=kernel tests/run.sh --build build --label kernel-$P_SERIES" >> "$steps"
