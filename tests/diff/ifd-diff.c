@@ -791,7 +791,8 @@ static void shrink(struct env *e, struct op *ops, int n, bool ref_kernel, bool *
 	}
 }
 
-static int report_mismatch(struct env *e, struct op *ops, int n, bool ref_kernel, uint64_t seed)
+static void report_mismatch_to(FILE *out, struct env *e, struct op *ops, int n, bool ref_kernel,
+			       uint64_t seed)
 {
 	static bool skip[MAX_OPS];
 	struct result ra, rb;
@@ -800,7 +801,7 @@ static int report_mismatch(struct env *e, struct op *ops, int n, bool ref_kernel
 	shrink(e, ops, n, ref_kernel, skip);
 	int bad = replay(e, ops, n, skip, ref_kernel, &ra, &rb);
 
-	printf("MISMATCH seed=%" PRIu64 "; minimal sequence (%s first, simulator second):\n",
+	fprintf(out, "MISMATCH seed=%" PRIu64 "; minimal sequence (%s first, simulator second):\n",
 	       seed, ref);
 	/* print every kept op with both results so the line that differs stands out */
 	struct ifd_ctx *a = NULL, *b = NULL;
@@ -813,22 +814,56 @@ static int report_mismatch(struct env *e, struct op *ops, int n, bool ref_kernel
 			continue;
 		run_op(a, &ops[i], e, &xa);
 		run_op(b, &ops[i], e, &xb);
-		printf("  ");
-		print_op(stdout, &ops[i]);
-		printf("\n    expect ");
-		print_result(stdout, &xa);
+		fprintf(out, "  ");
+		print_op(out, &ops[i]);
+		fprintf(out, "\n    expect ");
+		print_result(out, &xa);
 		if (!result_eq(&xa, &xb)) {
-			printf("\n    got    ");
-			print_result(stdout, &xb);
-			printf("   <-- differs");
+			fprintf(out, "\n    got    ");
+			print_result(out, &xb);
+			fprintf(out, "   <-- differs");
 		}
-		printf("\n");
+		fprintf(out, "\n");
 		if (i == bad)
 			break;
 	}
 	ifd_ctx_close(a);
 	ifd_ctx_close(b);
-	return 1;
+	fprintf(out, "ifd-diff: reproduce with: ifd-diff --seed %" PRIu64 " --sequences 1 --length %d%s\n",
+		seed, n, e->mock ? " --mock" : "");
+}
+
+/*
+ * The report goes to stdout and, in the VM lab, also to a file in
+ * $LAB_OUT_DIR, which the lab brings back to the host with the run's logs.
+ */
+static void report_mismatch(struct env *e, struct op *ops, int n, bool ref_kernel, uint64_t seed)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	const char *dir = getenv("LAB_OUT_DIR");
+
+	if (!mem) {
+		report_mismatch_to(stdout, e, ops, n, ref_kernel, seed);
+		return;
+	}
+	report_mismatch_to(mem, e, ops, n, ref_kernel, seed);
+	fclose(mem);
+	fputs(text, stdout);
+	if (dir && dir[0]) {
+		char path[512];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/ifd-diff-mismatch-%" PRIu64 ".txt", dir, seed);
+		f = fopen(path, "we");
+		if (f) {
+			fputs(text, f);
+			fclose(f);
+			printf("ifd-diff: the report is also in %s\n", path);
+		}
+	}
+	free(text);
 }
 
 static void usage(FILE *f)
@@ -931,9 +966,6 @@ int main(int argc, char **argv)
 				report_mismatch(&e, ops, n, ref_kernel, sseed);
 				unlink(e.state_path);
 				rmdir(dir);
-				printf("ifd-diff: reproduce with: ifd-diff --seed %" PRIu64
-				       " --sequences 1 --length %ld%s\n", sseed, length,
-				       e.mock ? " --mock" : "");
 				return 1;
 			}
 			gen_learn(&g, &ops[n - 1], &ra);
