@@ -12,78 +12,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "columns.h"
 #include "iommuctl.h"
+#include "shared/host.h"
 
 #define DEFAULT_DEV "/dev/iommu"
 
-struct kconfig {
-	char value[16];		/* "y", "m", "not set" */
-	char source[300];
-};
-
-/* Find CONFIG_IOMMUFD in one config stream. */
-static bool kconfig_scan(FILE *f, struct kconfig *k)
+/* Entries of /sys/class/iommu (the selftest's mock unit included: it is
+ * one to iommufd), or -1 if there is no such directory. */
+static long iommu_units(const struct host *h)
 {
-	char line[512];
+	size_t n;
+	char **l = host_list_dir(h, "/sys/class/iommu", &n);
 
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "CONFIG_IOMMUFD=", 15) == 0) {
-			snprintf(k->value, sizeof(k->value), "%.*s", (int)strcspn(line + 15, "\n"),
-				 line + 15);
-			return true;
-		}
-		if (strncmp(line, "# CONFIG_IOMMUFD is not set", 27) == 0) {
-			snprintf(k->value, sizeof(k->value), "not set");
-			return true;
-		}
-	}
-	/* A config without the symbol at all: the kernel predates iommufd (6.2). */
-	snprintf(k->value, sizeof(k->value), "not set");
-	return true;
-}
-
-static bool kconfig_read(const char *release, struct kconfig *k)
-{
-	FILE *f;
-	bool found;
-
-	snprintf(k->source, sizeof(k->source), "/boot/config-%s", release);
-	f = fopen(k->source, "re");
-	if (f) {
-		found = kconfig_scan(f, k);
-		fclose(f);
-		return found;
-	}
-	if (access("/proc/config.gz", R_OK) != 0)
-		return false;
-	/* A fixed command line: decompressing in-process would need zlib. */
-	f = popen("gzip -dc /proc/config.gz 2>/dev/null", "r");
-	if (!f)
-		return false;
-	found = kconfig_scan(f, k);
-	/* gzip may die of SIGPIPE once we stop reading: its status says nothing */
-	pclose(f);
-	snprintf(k->source, sizeof(k->source), "/proc/config.gz");
-	return found;
-}
-
-/* Entries of /sys/class/iommu, or -1 if there is no such directory. */
-static long iommu_units(void)
-{
-	DIR *d = opendir("/sys/class/iommu");
-	struct dirent *de;
-	long n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d)))
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
+	host_free_list(l);
+	return l ? (long)n : -1;
 }
 
 /* Why the kernel has no iommufd node, in a few words (iommuctl doctor, later,
@@ -115,8 +60,8 @@ int cmd_status(struct iommuctl *g, struct cmd_args *a)
 	struct ifd_error e = { 0 };
 	struct row_ioctl *ioctls = NULL;
 	struct ifd_sim_info info;
-	struct kconfig kc = { 0 };
-	struct utsname uts;
+	struct host host;
+	char kval[64];
 	struct stat sb;
 	char owner[80], mode[8], sim_path[4096], problem[512];
 	size_t ncmds = 0;
@@ -143,12 +88,12 @@ int cmd_status(struct iommuctl *g, struct cmd_args *a)
 		st.owner = owner;
 		st.mode = mode;
 	}
-	st.kernel_release = uname(&uts) == 0 ? uts.release : "unknown";
-	if (kconfig_read(st.kernel_release, &kc)) {
-		st.config_iommufd = kc.value;
-		st.config_source = kc.source;
-	}
-	units = iommu_units();
+	host_init(&host, NULL);
+	st.kernel_release = host.release[0] ? host.release : "unknown";
+	st.config_iommufd = host_kconfig(&host, "CONFIG_IOMMUFD", kval, sizeof(kval));
+	st.config_source = st.config_iommufd ? host.config_source : NULL;
+	units = iommu_units(&host);
+	host_free(&host);	/* only the config text: the rest are arrays in 'host' */
 	st.units_known = units >= 0;
 	st.iommu_units = units >= 0 ? (uint64_t)units : 0;
 	if (g->sim_path)

@@ -256,6 +256,27 @@ static const struct out_column ioctl_cols[] = {
 const struct out_family fam_ioctls = { "ioctls", "an iommufd ioctl, probed", ioctl_cols,
 				        N(ioctl_cols) };
 
+/* ---- doctor --------------------------------------------------------------- */
+GETTER(doc_check, struct row_doctor, v->s = r->check)
+GETTER(doc_subject, struct row_doctor, v->null = !r->subject[0]; v->s = r->subject)
+GETTER(doc_status, struct row_doctor, v->s = r->status)
+GETTER(doc_value, struct row_doctor, v->s = r->value)
+GETTER(doc_fix, struct row_doctor, v->null = !r->has_fix; v->s = r->fix)
+
+static const struct out_column doctor_cols[] = {
+	{ "CHECK", "check", "CHECK", OUT_STRING, D,
+	  "what is checked: a fixed name such as irq_remapping or device_driver", doc_check },
+	{ "SUBJECT", "subject", "SUBJECT", OUT_STRING, D | NUL,
+	  "what it is about: a node, a config symbol, a PCI device (null: the host)", doc_subject },
+	{ "STATUS", "status", "STATUS", OUT_STRING, D,
+	  "ok, fail (passthrough cannot work), warn (works with a caveat) or info", doc_status },
+	{ "VALUE", "value", "VALUE", OUT_STRING, D, "what was found", doc_value },
+	{ "FIX", "fix", "FIX", OUT_STRING, D | NUL, "what to do about it (null: nothing)",
+	  doc_fix },
+};
+const struct out_family fam_doctor = { "checks", "a check of the host's readiness",
+				        doctor_cols, N(doctor_cols) };
+
 /* ---- sim ------------------------------------------------------------------ */
 GETTER(sim_path, struct ifd_sim_info, v->s = r->path)
 GETTER(sim_profile, struct ifd_sim_info, v->s = r->profile)

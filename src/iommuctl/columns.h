@@ -98,6 +98,17 @@ extern const struct out_family fam_ioctls;
 /* sim create/reset/info: rows are struct ifd_sim_info */
 extern const struct out_family fam_sim;
 
+/* doctor: one check of the host's readiness */
+struct row_doctor {
+	const char *check;		/* a fixed name: "irq_remapping" */
+	char subject[160];		/* what it is about ("/dev/iommu", a BDF), or "" */
+	const char *status;		/* "ok", "fail", "warn", "info" */
+	char value[400];		/* what was found */
+	bool has_fix;
+	char fix[640];			/* what to do about it */
+};
+extern const struct out_family fam_doctor;
+
 struct row_check {
 	bool consistent;
 	const char *report;

@@ -114,6 +114,14 @@ static const struct cmd_opt status_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
+static const struct cmd_opt doctor_opts[] = {
+	[DOCTOR_OPT_MEMORY] = { "memory", 0, OPT_REQUIRED, "SIZE",
+			    "memory the user will pin: checked against RLIMIT_MEMLOCK",
+			    OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
 static const struct cmd_opt sim_group_opts[] = {
 	IOMMUCTL_META_OPTS,
 	{ "list-cmds", 0, OPT_NOARG, NULL, "list the subcommands (for shell completion)",
@@ -161,6 +169,10 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	  0 },
 	{ NULL, "status", cmd_status, "the backend, the device node, and the ioctls it supports",
 	  "", status_opts, FAMILIES(&fam_status, &fam_ioctls), 0 },
+	{ NULL, "doctor", cmd_doctor,
+	  "is this host (and these devices) ready for passthrough through iommufd",
+	  "[--memory SIZE] [PCI-ADDRESS | /dev/vfio/devices/vfioN]...", doctor_opts,
+	  FAMILIES(&fam_doctor), 0 },
 	{ NULL, "sim", NULL, "manage a simulator state", "create|reset|check|info", sim_group_opts,
 	  NULL, CMD_GROUP },
 	{ "sim", "create", cmd_sim_create, "create a simulator state",

@@ -55,6 +55,7 @@ enum { MAP_OPT_IOAS, MAP_OPT_SIZE, MAP_OPT_SIM_MEM, MAP_OPT_FILE, MAP_OPT_OFFSET
 enum { UNMAP_OPT_IOAS, UNMAP_OPT_IOVA, UNMAP_OPT_LENGTH, UNMAP_OPT_RANGE, UNMAP_OPT_ALL };
 enum { QUERY_OPT_IOAS };
 enum { SIM_CREATE_OPT_PROFILE, SIM_CREATE_OPT_FORCE };
+enum { DOCTOR_OPT_MEMORY };
 
 struct iommuctl {
 	const struct iommuctl_cmd *cmd;
@@ -116,6 +117,7 @@ int cmd_map(struct iommuctl *g, struct cmd_args *a);
 int cmd_unmap(struct iommuctl *g, struct cmd_args *a);
 int cmd_query(struct iommuctl *g, struct cmd_args *a);
 int cmd_status(struct iommuctl *g, struct cmd_args *a);
+int cmd_doctor(struct iommuctl *g, struct cmd_args *a);
 int cmd_sim_create(struct iommuctl *g, struct cmd_args *a);
 int cmd_sim_reset(struct iommuctl *g, struct cmd_args *a);
 int cmd_sim_check(struct iommuctl *g, struct cmd_args *a);

@@ -932,8 +932,10 @@ cmd_check() {
 			printf 'iommuctl-status\t60\t%s\n' 'build/iommuctl status' >> "$steps"
 			# Real DMA with the edu device through a VT-d page table iommufd programmed.
 			printf 'vtd-dma\t120\t%s\n' 'build/lab-vtd-dma' >> "$steps"
+			# iommuctl doctor on a real host: ready, then the device unbound.
+			printf 'doctor\t120\t%s\n' 'tests/vm/doctor-check.sh' >> "$steps"
 		else
-			notrun="$notrun iommuctl-status vtd-dma"
+			notrun="$notrun iommuctl-status vtd-dma doctor"
 		fi
 		if [ $built -eq 1 ] && [ -x "$REPO/tests/run.sh" ]; then
 			printf 'suite\t600\t%s\n' "IFD_TEST_BACKEND=kernel tests/run.sh --build build --label kernel-$P_SERIES" >> "$steps"
@@ -952,6 +954,13 @@ cmd_check() {
 		if [ -s "$steps" ]; then
 			total=$(awk -F'\t' '{ s += $2 } END { print s + 120 }' "$steps")
 			LAB_SHOW_STEPS=iommuctl-status run_steps "$r" "$total" check "$steps" || kfail=1
+			cat "$RUNDIR/summary.tsv" >> "$sum" 2>/dev/null || true
+		fi
+		# A boot without interrupt remapping: doctor must say so, and the
+		# kernel must refuse to bind the device.
+		if [ $built -eq 1 ] && [ "$P_ROLE" = main ]; then
+			printf 'doctor-noir\t120\t%s\n' 'tests/vm/doctor-noir.sh' > "$sel"
+			LAB_VIOMMU=intel-iommu,intremap=off run_steps "$r" 240 check-noir "$sel" || kfail=1
 			cat "$RUNDIR/summary.tsv" >> "$sum" 2>/dev/null || true
 		fi
 		for s in $notrun; do

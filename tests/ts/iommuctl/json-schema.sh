@@ -5,6 +5,7 @@
 # "## LABEL: PATH" headings, then "|  key" / ":  type" rows.
 . "$TS_TOP/tests/functions.sh"
 . "$TS_TOP/tests/ts/iommuctl/common.bash"
+. "$TS_TOP/tests/ts/iommuctl/host-fixture.bash"
 
 scd=$TS_TOP/man/iommuctl-json.7.scd
 # LABEL<TAB>PATH<TAB>{"key": "type", ...}
@@ -43,6 +44,8 @@ j sim check >"$docs/sim check"
 j --sim="$TS_TMP/other.state" sim create >"$docs/sim create"
 j sim reset >"$docs/sim reset"
 j -H map >"$docs/--list-columns"
+fixture_host "$TS_TMP/host"
+IOMMUCTL_SYSROOT=$TS_TMP/host j doctor 0000:00:02.0 >"$docs/doctor"
 j free 1 9 3 2>"$docs/error" >/dev/null && ts_fail "free 9 succeeded"
 # sim create and sim reset print the sim info document
 grep -P '^sim info\t' "$TS_TMP/schema" | sed 's/^sim info/sim create/' >>"$TS_TMP/schema"
