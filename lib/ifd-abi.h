@@ -99,6 +99,9 @@ struct iommu_ioas_change_process {
 #endif
 #ifndef IOMMU_VIOMMU_ALLOC
 #define IOMMU_VIOMMU_ALLOC IFD_CMD(IFD_NR_VIOMMU_ALLOC)
+#define IFD_HDR_HAS_SMMUV3_INFO 0
+#else
+#define IFD_HDR_HAS_SMMUV3_INFO 1	/* 6.13: ARM SMMUv3 hw_info came with vIOMMUs */
 #endif
 #ifndef IOMMU_VDEVICE_ALLOC
 #define IOMMU_VDEVICE_ALLOC IFD_CMD(IFD_NR_VDEVICE_ALLOC)
@@ -108,7 +111,26 @@ struct iommu_ioas_change_process {
 #endif
 #ifndef IOMMU_HW_QUEUE_ALLOC
 #define IOMMU_HW_QUEUE_ALLOC IFD_CMD(IFD_NR_HW_QUEUE_ALLOC)
+#define IFD_HDR_HAS_AMD_INFO 0
+#else
+#define IFD_HDR_HAS_AMD_INFO 1		/* 6.17 */
 #endif
+
+/* ---- GET_HW_INFO data types a 6.6..6.16 header lacks ----------------------- */
+#define IFD_HW_INFO_TYPE_ARM_SMMUV3	2u
+#define IFD_HW_INFO_TYPE_TEGRA241_CMDQV	3u
+#define IFD_HW_INFO_TYPE_AMD		4u
+struct ifd_hw_info_arm_smmuv3 {
+	__u32 flags;
+	__u32 __reserved;
+	__u32 idr[6];
+	__u32 iidr;
+	__u32 aidr;
+};
+struct ifd_hw_info_amd {
+	__aligned_u64 efr;
+	__aligned_u64 efr2;
+};
 
 /* ---- checks: every command number and layout we use --------------------- */
 #define IFD_ASSERT_OFF(s, f, o) \
@@ -138,6 +160,19 @@ _Static_assert(IOMMU_VDEVICE_ALLOC == 0x3b91, "IOMMU_VDEVICE_ALLOC");
 _Static_assert(IOMMU_VEVENTQ_ALLOC == 0x3b93, "IOMMU_VEVENTQ_ALLOC");
 _Static_assert(IOMMU_HW_QUEUE_ALLOC == 0x3b94, "IOMMU_HW_QUEUE_ALLOC");
 _Static_assert(IFD_CMD(IFD_NR_TEST_CMD) == 0x3ba0, "IOMMU_TEST_CMD");
+
+#if IFD_HDR_HAS_SMMUV3_INFO
+_Static_assert(IOMMU_HW_INFO_TYPE_ARM_SMMUV3 == IFD_HW_INFO_TYPE_ARM_SMMUV3, "SMMUv3 type");
+_Static_assert(sizeof(struct iommu_hw_info_arm_smmuv3) == sizeof(struct ifd_hw_info_arm_smmuv3) &&
+	       offsetof(struct iommu_hw_info_arm_smmuv3, aidr) ==
+	       offsetof(struct ifd_hw_info_arm_smmuv3, aidr), "SMMUv3 hw_info layout");
+#endif
+#if IFD_HDR_HAS_AMD_INFO
+_Static_assert(IOMMU_HW_INFO_TYPE_AMD == IFD_HW_INFO_TYPE_AMD, "AMD type");
+_Static_assert(sizeof(struct iommu_hw_info_amd) == sizeof(struct ifd_hw_info_amd) &&
+	       offsetof(struct iommu_hw_info_amd, efr2) == offsetof(struct ifd_hw_info_amd, efr2),
+	       "AMD hw_info layout");
+#endif
 
 IFD_ASSERT_SIZE(iommu_destroy, 8);
 IFD_ASSERT_OFF(iommu_destroy, id, 4);

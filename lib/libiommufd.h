@@ -229,6 +229,33 @@ int ifd_sim_areas(struct ifd_ctx *ctx, uint32_t ioas_id, struct ifd_sim_area **a
 /* The ALLOW_IOVAS list of an IOAS. */
 int ifd_sim_allowed(struct ifd_ctx *ctx, uint32_t ioas_id, struct ifd_range **ranges, uint32_t *nr);
 
+/* ---- IOMMU_GET_HW_INFO, decoded -------------------------------------------- */
+
+/* "intel_vtd", "arm_smmuv3", "amd", "selftest", "none"; NULL if unknown. */
+const char *ifd_hw_info_type_name(uint32_t type);
+
+struct ifd_hw_reg {
+	const char *name;		/* "cap_reg", "idr0", "efr" */
+	unsigned width;			/* bits: 32 or 64 */
+	uint64_t value;
+};
+/* The raw registers in the data of 'type' (len bytes, as GET_HW_INFO filled
+ * it: a shorter, older struct gives fewer); *regs is malloc()ed.  -EOPNOTSUPP
+ * for a type we cannot decode. */
+int ifd_hw_info_registers(uint32_t type, const void *data, size_t len, struct ifd_hw_reg **regs,
+			  size_t *n);
+
+struct ifd_hw_field {
+	const char *reg;		/* the register it is in */
+	const char *name;		/* its name in the specification: "MGAW" */
+	unsigned lsb, msb;		/* its bits */
+	uint64_t value;			/* the field's value */
+	char meaning[96];		/* "39 bits", "yes", "4K, 2M, 1G" */
+};
+/* Those registers cut into their fields; *fields is malloc()ed. */
+int ifd_hw_info_decode(uint32_t type, const void *data, size_t len, struct ifd_hw_field **fields,
+		       size_t *n);
+
 /* ---- versions ------------------------------------------------------------- */
 const char *ifd_version(void);
 

@@ -277,6 +277,112 @@ static const struct out_column doctor_cols[] = {
 const struct out_family fam_doctor = { "checks", "a check of the host's readiness",
 				        doctor_cols, N(doctor_cols) };
 
+/* ---- hw-info -------------------------------------------------------------- */
+GETTER(hwf_reg, struct ifd_hw_field, v->s = r->reg)
+GETTER(hwf_name, struct ifd_hw_field, v->s = r->name)
+GETTER(hwf_bits, struct ifd_hw_field,
+       snprintf(v->buf, sizeof(v->buf), r->lsb == r->msb ? "%u" : "%u:%u", r->msb, r->lsb);
+       v->s = v->buf)
+GETTER(hwf_value, struct ifd_hw_field, v->u = r->value)
+GETTER(hwf_meaning, struct ifd_hw_field, v->s = r->meaning)
+
+static const struct out_column hw_field_cols[] = {
+	{ "REGISTER", "register", "REGISTER", OUT_STRING, D, "the register it is in", hwf_reg },
+	{ "FIELD", "field", "FIELD", OUT_STRING, D, "its name in the specification", hwf_name },
+	{ "BITS", "bits", "BITS", OUT_STRING, D, "its bits: \"21:16\" or \"3\"", hwf_bits },
+	{ "VALUE", "value", "VALUE", OUT_HEX, D, "the field's value", hwf_value },
+	{ "MEANING", "meaning", "MEANING", OUT_STRING, D, "what the value means", hwf_meaning },
+};
+const struct out_family fam_hw_fields = { "fields", "a field of a hardware register",
+					   hw_field_cols, N(hw_field_cols) };
+
+GETTER(hw_dev, struct row_hw_info, v->u = r->dev_id)
+GETTER(hw_type, struct row_hw_info, v->u = r->type)
+GETTER(hw_type_name, struct row_hw_info, v->null = !r->type_name; v->s = r->type_name)
+GETTER(hw_len, struct row_hw_info, v->u = r->data_len)
+GETTER(hw_caps, struct row_hw_info, v->u = r->capabilities)
+GETTER(hw_cap_names, struct row_hw_info, v->s = r->cap_names)
+GETTER(hw_pasid, struct row_hw_info, v->u = r->max_pasid_log2)
+GETTER(hw_bound, struct row_hw_info, v->b = r->bound_for_command)
+GETTER(hw_decoded, struct row_hw_info, v->b = r->decoded)
+
+static const struct out_column hw_info_cols[] = {
+	{ "DEV_ID", "dev_id", "device ID", OUT_INT, D, "the device's ID in the context", hw_dev },
+	{ "TYPE", "type", "data type", OUT_HEX, D, "IOMMU_HW_INFO_TYPE_*", hw_type },
+	{ "TYPE_NAME", "type_name", "IOMMU", OUT_STRING, D | NUL,
+	  "intel_vtd, arm_smmuv3, amd, selftest (null: unknown)", hw_type_name },
+	{ "DATA_LEN", "data_len", "data bytes", OUT_INT, D, "bytes of register data returned",
+	  hw_len },
+	{ "CAPABILITIES", "capabilities", "capabilities", OUT_HEX, D, "IOMMU_HW_CAP_* bits",
+	  hw_caps },
+	{ "CAP_NAMES", "cap_names", "capability names", OUT_STRING, D,
+	  "those bits by name, comma-separated", hw_cap_names },
+	{ "MAX_PASID_LOG2", "max_pasid_log2", "PASID bits", OUT_INT, D,
+	  "width of the PASIDs the device supports (0: none)", hw_pasid },
+	{ "BOUND_FOR_COMMAND", "bound_for_command", "bound for this command", OUT_BOOL, D,
+	  "--device: the device was bound only while the command ran", hw_bound },
+	{ "DECODED", "decoded", "decoded", OUT_BOOL, D, "whether this release decodes the type",
+	  hw_decoded },
+};
+const struct out_family fam_hw_info = { "hw_info", "the device's GET_HW_INFO answer",
+					 hw_info_cols, N(hw_info_cols) };
+
+GETTER(hwr_name, struct ifd_hw_reg, v->s = r->name)
+GETTER(hwr_width, struct ifd_hw_reg, v->u = r->width)
+GETTER(hwr_value, struct ifd_hw_reg, v->u = r->value)
+
+static const struct out_column hw_reg_cols[] = {
+	{ "NAME", "name", "NAME", OUT_STRING, D, "the register: cap_reg, idr0, efr, ...", hwr_name },
+	{ "WIDTH", "width", "WIDTH", OUT_INT, D, "its width in bits", hwr_width },
+	{ "RAW", "raw", "RAW", OUT_HEX, D, "its raw value", hwr_value },
+};
+const struct out_family fam_hw_regs = { "registers", "a raw hardware register", hw_reg_cols,
+					 N(hw_reg_cols) };
+
+/* ---- mock ----------------------------------------------------------------- */
+GETTER(mock_ioas, struct row_mock, v->u = r->ioas)
+GETTER(mock_stdev, struct row_mock, v->u = r->stdev_id)
+GETTER(mock_hwpt, struct row_mock, v->u = r->hwpt_id)
+GETTER(mock_idev, struct row_mock, v->u = r->idev_id)
+GETTER(mock_lifetime, struct row_mock, v->s = r->lifetime)
+
+static const struct out_column mock_cols[] = {
+	{ "IOAS", "ioas", "IOAS", OUT_INT, D, "the IOAS it was attached to", mock_ioas },
+	{ "STDEV_ID", "stdev_id", "STDEV_ID", OUT_INT, D,
+	  "the selftest object (mock replace --stdev; free destroys it all)", mock_stdev },
+	{ "HWPT_ID", "hwpt_id", "HWPT_ID", OUT_INT, D, "the mock domain (a HWPT_PAGING)",
+	  mock_hwpt },
+	{ "IDEV_ID", "idev_id", "IDEV_ID", OUT_INT, D, "the device (hw-info --dev-id)",
+	  mock_idev },
+	{ "LIFETIME", "lifetime", "LIFETIME", OUT_STRING, D,
+	  "state (simulator), fd (an inherited fd) or process (gone already)", mock_lifetime },
+};
+const struct out_family fam_mock = { "mock_devices", "a mock device and its domain", mock_cols,
+				      N(mock_cols) };
+
+GETTER(mockr_stdev, struct row_mock_replace, v->u = r->stdev_id)
+GETTER(mockr_pt, struct row_mock_replace, v->u = r->pt_id)
+
+static const struct out_column mock_replace_cols[] = {
+	{ "STDEV_ID", "stdev_id", "STDEV_ID", OUT_INT, D, "the mock device", mockr_stdev },
+	{ "PT_ID", "pt_id", "PT_ID", OUT_INT, D, "the IOAS or HWPT it is attached to now",
+	  mockr_pt },
+};
+const struct out_family fam_mock_replace = { "replaced", "a mock device moved to another page table",
+					      mock_replace_cols, N(mock_replace_cols) };
+
+GETTER(rng_id, struct row_range_of, v->u = r->id)
+GETTER(rng_start, struct row_range_of, v->u = r->start)
+GETTER(rng_last, struct row_range_of, v->u = r->last)
+
+static const struct out_column mock_reserved_cols[] = {
+	{ "IOAS", "ioas", "IOAS", OUT_INT, D, "the IOAS", rng_id },
+	{ "START", "start", "START", OUT_HEX, D, "first reserved IOVA", rng_start },
+	{ "LAST", "last", "LAST", OUT_HEX, D, "last reserved IOVA (inclusive)", rng_last },
+};
+const struct out_family fam_mock_reserved = { "reserved", "a range reserved in an IOAS",
+					       mock_reserved_cols, N(mock_reserved_cols) };
+
 /* ---- sim ------------------------------------------------------------------ */
 GETTER(sim_path, struct ifd_sim_info, v->s = r->path)
 GETTER(sim_profile, struct ifd_sim_info, v->s = r->profile)

@@ -109,6 +109,41 @@ struct row_doctor {
 };
 extern const struct out_family fam_doctor;
 
+/* hw-info: the device's answer; the fields and registers are the library's
+ * struct ifd_hw_field and struct ifd_hw_reg rows */
+struct row_hw_info {
+	uint32_t dev_id;
+	uint32_t type;			/* IOMMU_HW_INFO_TYPE_* */
+	const char *type_name;		/* NULL: unknown */
+	uint32_t data_len;		/* bytes the kernel filled */
+	uint64_t capabilities;		/* IOMMU_HW_CAP_* */
+	char cap_names[128];
+	uint32_t max_pasid_log2;
+	bool bound_for_command;		/* --device: bound only while the command ran */
+	bool decoded;
+};
+extern const struct out_family fam_hw_info;
+extern const struct out_family fam_hw_fields;	/* rows: struct ifd_hw_field */
+extern const struct out_family fam_hw_regs;	/* rows: struct ifd_hw_reg */
+
+/* mock domain: the mock device made and what it is attached to */
+struct row_mock {
+	uint32_t ioas;
+	uint32_t stdev_id, hwpt_id, idev_id;
+	const char *lifetime;		/* "state", "fd" or "process" */
+};
+extern const struct out_family fam_mock;
+struct row_mock_replace {
+	uint32_t stdev_id, pt_id;
+};
+extern const struct out_family fam_mock_replace;
+/* A range of an object (mock reserve) */
+struct row_range_of {
+	uint32_t id;
+	uint64_t start, last;
+};
+extern const struct out_family fam_mock_reserved;
+
 struct row_check {
 	bool consistent;
 	const char *report;

@@ -122,6 +122,53 @@ static const struct cmd_opt doctor_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
+static const struct cmd_opt hwinfo_opts[] = {
+	[HWINFO_OPT_DEV_ID] = { "dev-id", 0, OPT_REQUIRED, "ID",
+			    "a device bound to the context (a mock device on the simulator)",
+			    OPT_CPL_NONE, NULL },
+	[HWINFO_OPT_DEVICE] = { "device", 0, OPT_REQUIRED, "DEV",
+			    "a VFIO cdev (/dev/vfio/devices/vfioN, vfioN) or PCI address, bound "
+			    "for the length of the command (kernel only)", OPT_CPL_FILE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt mock_group_opts[] = {
+	IOMMUCTL_META_OPTS,
+	{ "list-cmds", 0, OPT_NOARG, NULL, "list the subcommands (for shell completion)",
+	  OPT_CPL_NONE, NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt mock_domain_opts[] = {
+	[MOCK_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS to attach the mock device to",
+			OPT_CPL_NONE, NULL },
+	[MOCK_OPT_NO_DIRTY] = { "no-dirty", 0, OPT_NOARG, NULL,
+			    "a device without dirty tracking (MOCK_FLAGS_DEVICE_NO_DIRTY)",
+			    OPT_CPL_NONE, NULL },
+	[MOCK_OPT_PASID] = { "pasid", 0, OPT_NOARG, NULL,
+			 "a device with PASIDs (MOCK_FLAGS_DEVICE_PASID)", OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt mock_replace_opts[] = {
+	[MOCK_REPLACE_OPT_STDEV] = { "stdev", 0, OPT_REQUIRED, "ID", "the mock device (STDEV_ID)",
+				 OPT_CPL_NONE, NULL },
+	[MOCK_REPLACE_OPT_PT] = { "pt", 0, OPT_REQUIRED, "ID", "the IOAS or HWPT to move it to",
+			      OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt mock_reserve_opts[] = {
+	[MOCK_RESERVE_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS", OPT_CPL_NONE, NULL },
+	[MOCK_RESERVE_OPT_RANGE] = { "range", 0, OPT_REQUIRED, "RANGE",
+				 "START-END (END inclusive) or START+LEN", OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
 static const struct cmd_opt sim_group_opts[] = {
 	IOMMUCTL_META_OPTS,
 	{ "list-cmds", 0, OPT_NOARG, NULL, "list the subcommands (for shell completion)",
@@ -169,6 +216,19 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	  0 },
 	{ NULL, "status", cmd_status, "the backend, the device node, and the ioctls it supports",
 	  "", status_opts, FAMILIES(&fam_status, &fam_ioctls), 0 },
+	{ NULL, "hw-info", cmd_hw_info,
+	  "a device's IOMMU hardware information, decoded (IOMMU_GET_HW_INFO)",
+	  "(--dev-id ID | --device CDEV|PCI-ADDRESS)", hwinfo_opts,
+	  FAMILIES(&fam_hw_fields, &fam_hw_info, &fam_hw_regs), 0 },
+	{ NULL, "mock", NULL, "the kernel's selftest mock devices (IOMMU_TEST_CMD)",
+	  "domain|replace|reserve", mock_group_opts, NULL, CMD_GROUP },
+	{ "mock", "domain", cmd_mock_domain,
+	  "a mock device attached to an IOAS through a new mock domain",
+	  "--ioas ID [--no-dirty] [--pasid]", mock_domain_opts, FAMILIES(&fam_mock), CMD_MUTATES },
+	{ "mock", "replace", cmd_mock_replace, "move a mock device to another IOAS or HWPT",
+	  "--stdev ID --pt ID", mock_replace_opts, FAMILIES(&fam_mock_replace), CMD_MUTATES },
+	{ "mock", "reserve", cmd_mock_reserve, "reserve an IOVA range of an IOAS (ADD_RESERVED)",
+	  "--ioas ID --range RANGE", mock_reserve_opts, FAMILIES(&fam_mock_reserved), CMD_MUTATES },
 	{ NULL, "doctor", cmd_doctor,
 	  "is this host (and these devices) ready for passthrough through iommufd",
 	  "[--memory SIZE] [PCI-ADDRESS | /dev/vfio/devices/vfioN]...", doctor_opts,

@@ -56,6 +56,10 @@ enum { UNMAP_OPT_IOAS, UNMAP_OPT_IOVA, UNMAP_OPT_LENGTH, UNMAP_OPT_RANGE, UNMAP_
 enum { QUERY_OPT_IOAS };
 enum { SIM_CREATE_OPT_PROFILE, SIM_CREATE_OPT_FORCE };
 enum { DOCTOR_OPT_MEMORY };
+enum { HWINFO_OPT_DEV_ID, HWINFO_OPT_DEVICE };
+enum { MOCK_OPT_IOAS, MOCK_OPT_NO_DIRTY, MOCK_OPT_PASID };
+enum { MOCK_REPLACE_OPT_STDEV, MOCK_REPLACE_OPT_PT };
+enum { MOCK_RESERVE_OPT_IOAS, MOCK_RESERVE_OPT_RANGE };
 
 struct iommuctl {
 	const struct iommuctl_cmd *cmd;
@@ -118,6 +122,10 @@ int cmd_unmap(struct iommuctl *g, struct cmd_args *a);
 int cmd_query(struct iommuctl *g, struct cmd_args *a);
 int cmd_status(struct iommuctl *g, struct cmd_args *a);
 int cmd_doctor(struct iommuctl *g, struct cmd_args *a);
+int cmd_hw_info(struct iommuctl *g, struct cmd_args *a);
+int cmd_mock_domain(struct iommuctl *g, struct cmd_args *a);
+int cmd_mock_replace(struct iommuctl *g, struct cmd_args *a);
+int cmd_mock_reserve(struct iommuctl *g, struct cmd_args *a);
 int cmd_sim_create(struct iommuctl *g, struct cmd_args *a);
 int cmd_sim_reset(struct iommuctl *g, struct cmd_args *a);
 int cmd_sim_check(struct iommuctl *g, struct cmd_args *a);

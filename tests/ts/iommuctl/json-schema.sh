@@ -44,6 +44,14 @@ j sim check >"$docs/sim check"
 j --sim="$TS_TMP/other.state" sim create >"$docs/sim create"
 j sim reset >"$docs/sim reset"
 j -H map >"$docs/--list-columns"
+# the mock in a state of its own: IOAS 1, selftest object 2, device 3
+jm() { "$IOMMUCTL" -J --sim="$TS_TMP/mock.state" "$@"; }
+jm sim create >/dev/null
+jm alloc >/dev/null
+jm mock domain --ioas 1 >"$docs/mock domain"
+jm mock reserve --ioas 1 --range 0x40000000+4K >"$docs/mock reserve"
+jm mock replace --stdev 2 --pt 1 >"$docs/mock replace"
+jm hw-info --dev-id 3 >"$docs/hw-info"
 fixture_host "$TS_TMP/host"
 IOMMUCTL_SYSROOT=$TS_TMP/host j doctor 0000:00:02.0 >"$docs/doctor"
 j free 1 9 3 2>"$docs/error" >/dev/null && ts_fail "free 9 succeeded"

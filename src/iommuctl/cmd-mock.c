@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * mock domain | replace | reserve: the kernel's selftest mock devices
+ * (IOMMU_TEST_CMD, CONFIG_IOMMUFD_TEST), on the kernel where it is built in
+ * and on the simulator always.  A mock device is an object of the context:
+ * on the kernel it lives as long as the fd (use --fd, batch or the shell),
+ * on the simulator as long as the state.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "columns.h"
+#include "ifd-abi.h"
+#include "ifd-test-abi.h"
+#include "iommuctl.h"
+
+static int test_cmd(struct iommuctl *g, struct ifd_test_cmd *c, const char *object)
+{
+	c->size = sizeof(*c);
+	if (ifd_ioctl(g->ctx, IFD_TEST_CMD, c) < 0)
+		return iommuctl_fail(g, object, NULL, NULL);
+	return 0;
+}
+
+int cmd_mock_domain(struct iommuctl *g, struct cmd_args *a)
+{
+	struct ifd_test_cmd c = { 0 };
+	struct row_mock row = { 0 };
+	char object[32];
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	if (!a->count[MOCK_OPT_IOAS])
+		return iommuctl_usage(g, "--ioas is required");
+	ret = arg_id(g, a, MOCK_OPT_IOAS, &c.id);
+	if (ret)
+		return ret;
+	ret = iommuctl_columns(g, &fam_mock);
+	if (!ret)
+		ret = iommuctl_open(g);
+	if (ret)
+		return ret;
+	/* The flags variant only when a flag is asked for: the plain op is the
+	 * one every kernel with the selftest has. */
+	if (a->count[MOCK_OPT_NO_DIRTY] || a->count[MOCK_OPT_PASID]) {
+		c.op = IFD_TEST_OP_MOCK_DOMAIN_FLAGS;
+		c.mock_domain.dev_flags = (a->count[MOCK_OPT_NO_DIRTY] ? IFD_MOCK_FLAGS_DEVICE_NO_DIRTY : 0) |
+					  (a->count[MOCK_OPT_PASID] ? IFD_MOCK_FLAGS_DEVICE_PASID : 0);
+	} else {
+		c.op = IFD_TEST_OP_MOCK_DOMAIN;
+	}
+	snprintf(object, sizeof(object), "ioas %u", c.id);
+	ret = test_cmd(g, &c, object);
+	if (ret)
+		return ret;
+	row.ioas = c.id;
+	row.stdev_id = c.mock_domain.out_stdev_id;
+	row.hwpt_id = c.mock_domain.out_hwpt_id;
+	row.idev_id = c.mock_domain.out_idev_id;
+	row.lifetime = ifd_ctx_backend(g->ctx) == IFD_BACKEND_SIM ? "state" :
+		       iommuctl_fd_is_private(g) ? "process" : "fd";
+	out_rows(&g->out, &fam_mock, &row, 1, sizeof(row), NULL);
+	if (strcmp(row.lifetime, "process") == 0)
+		iommuctl_note(g, "the mock device went away with this process's /dev/iommu fd: "
+			      "use --fd, a batch (-b) or the shell to keep it");
+	return 0;
+}
+
+int cmd_mock_replace(struct iommuctl *g, struct cmd_args *a)
+{
+	struct ifd_test_cmd c = { .op = IFD_TEST_OP_MOCK_DOMAIN_REPLACE };
+	char object[32];
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	if (!a->count[MOCK_REPLACE_OPT_STDEV] || !a->count[MOCK_REPLACE_OPT_PT])
+		return iommuctl_usage(g, "--stdev and --pt are required");
+	ret = arg_id(g, a, MOCK_REPLACE_OPT_STDEV, &c.id);
+	if (!ret)
+		ret = arg_id(g, a, MOCK_REPLACE_OPT_PT, &c.mock_domain_replace.pt_id);
+	if (!ret)
+		ret = iommuctl_columns(g, &fam_mock_replace);
+	if (!ret)
+		ret = iommuctl_open(g);
+	if (ret)
+		return ret;
+	snprintf(object, sizeof(object), "mock device %u", c.id);
+	ret = test_cmd(g, &c, object);
+	if (ret)
+		return ret;
+	struct row_mock_replace row = { .stdev_id = c.id, .pt_id = c.mock_domain_replace.pt_id };
+
+	out_rows(&g->out, &fam_mock_replace, &row, 1, sizeof(row), NULL);
+	return 0;
+}
+
+int cmd_mock_reserve(struct iommuctl *g, struct cmd_args *a)
+{
+	struct ifd_test_cmd c = { .op = IFD_TEST_OP_ADD_RESERVED };
+	struct parse_range r;
+	char object[32];
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	if (!a->count[MOCK_RESERVE_OPT_IOAS] || !a->count[MOCK_RESERVE_OPT_RANGE])
+		return iommuctl_usage(g, "--ioas and --range are required");
+	ret = arg_id(g, a, MOCK_RESERVE_OPT_IOAS, &c.id);
+	if (!ret)
+		ret = arg_range(g, a, MOCK_RESERVE_OPT_RANGE, &r);
+	if (!ret && r.start == 0 && r.last == UINT64_MAX)
+		return iommuctl_usage(g, "--range: the whole 64-bit space has no length the "
+				      "test command can carry");
+	if (!ret)
+		ret = iommuctl_columns(g, &fam_mock_reserved);
+	if (!ret)
+		ret = iommuctl_open(g);
+	if (ret)
+		return ret;
+	c.add_reserved.start = r.start;
+	c.add_reserved.length = r.last - r.start + 1;
+	snprintf(object, sizeof(object), "ioas %u", c.id);
+	ret = test_cmd(g, &c, object);
+	if (ret)
+		return ret;
+	struct row_range_of row = { .id = c.id, .start = r.start, .last = r.last };
+
+	out_rows(&g->out, &fam_mock_reserved, &row, 1, sizeof(row), NULL);
+	return 0;
+}
