@@ -7,8 +7,8 @@
  *
  * Nodes are ordered by (start, record offset), so equal starts are allowed.
  * Each node caches its subtree's height, largest 'last' and node count;
- * update() is the one place that computes them, so more augmentation (the
- * largest gap per alignment class) goes there.
+ * update() is the one place that computes them; a tree that caches more
+ * (the gap tree's room per alignment class) has its hook called from there.
  */
 #include "internal.h"
 
@@ -55,6 +55,9 @@ static void update(struct sim *sim, uint64_t off, uint32_t tag)
 	n->height = h + 1;
 	n->max_last = max_last;
 	n->count = count;
+	/* Trees with more to cache. */
+	if (tag == SIM_TAG_GAP)
+		sim_gap_update(sim, off);
 }
 
 static void replace_child(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t parent,
@@ -144,6 +147,11 @@ static void fix_up(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off)
 	}
 }
 
+void itree_changed(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off)
+{
+	fix_up(sim, root, tag, off);
+}
+
 static bool before(uint64_t start_a, uint64_t off_a, uint64_t start_b, uint64_t off_b)
 {
 	return start_a < start_b || (start_a == start_b && off_a < off_b);
@@ -168,9 +176,7 @@ void itree_insert(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off)
 	}
 	n->parent = parent;
 	n->left = n->right = 0;
-	n->height = 1;
-	n->max_last = n->last;
-	n->count = 1;
+	update(sim, off, tag);
 	if (!parent)
 		*root = off;
 	else if (left)
