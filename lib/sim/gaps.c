@@ -36,6 +36,7 @@
  * cannot.  Correctness never hangs on an allocation.
  */
 #include <errno.h>
+#include <stddef.h>
 
 #include "internal.h"
 #include "oracle.h"
@@ -70,11 +71,16 @@ unsigned int sim_gap_nr_classes(struct sim *sim)
 	return n > SIM_GAP_CLASSES ? SIM_GAP_CLASSES : n;
 }
 
-void sim_gap_update(struct sim *sim, uint64_t off)
+static const struct sim_gap *gap_of_node(const struct sim_tnode *n)
+{
+	return n ? (const struct sim_gap *)((const uint8_t *)n - offsetof(struct sim_gap, n)) : NULL;
+}
+
+void sim_gap_update(struct sim *sim, uint64_t off, const struct sim_tnode *left,
+		    const struct sim_tnode *right)
 {
 	struct sim_gap *g = sim_recw(sim, off, SIM_TAG_GAP);
-	struct sim_gap *l = g->n.left ? gap_r(sim, g->n.left) : NULL;
-	struct sim_gap *r = g->n.right ? gap_r(sim, g->n.right) : NULL;
+	const struct sim_gap *l = gap_of_node(left), *r = gap_of_node(right);
 	uint64_t page = sim_hdr(sim)->page_size, start = g->n.start, last = g->n.last;
 	unsigned int nc = sim_gap_nr_classes(sim), c;
 

@@ -128,8 +128,10 @@ void itree_changed(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off);
 uint64_t itree_max_nodes(struct sim *sim);
 
 /* ---- gaps.c: the free IOVA of an IOAS, and kernel-chosen IOVAs ------------------------ */
-/* The itree hook: recompute the room cache of gap node 'off' from its children. */
-void sim_gap_update(struct sim *sim, uint64_t off);
+/* The itree hook: recompute the room cache of gap node 'off' from its
+ * children's nodes (NULL: none), which the caller has checked already. */
+void sim_gap_update(struct sim *sim, uint64_t off, const struct sim_tnode *left,
+		    const struct sim_tnode *right);
 /* A new IOAS: one gap, all of [0, ULONG_MAX]. */
 void sim_gaps_init(struct sim *sim, uint64_t obj_off);
 /* [start, last] became used (an area or reserved range was added over it). */

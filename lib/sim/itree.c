@@ -34,20 +34,18 @@ static int32_t height(struct sim *sim, uint64_t off, uint32_t tag)
 
 static void update(struct sim *sim, uint64_t off, uint32_t tag)
 {
-	struct sim_tnode *n = sim_node(sim, off, tag);
+	struct sim_tnode *n = sim_node(sim, off, tag), *l = NULL, *r = NULL;
 	uint64_t max_last = n->last, count = 1;
 	int32_t h = 0;
 
 	if (n->left) {
-		struct sim_tnode *l = sim_node(sim, n->left, tag);
-
+		l = sim_node(sim, n->left, tag);
 		h = height_of(l);
 		max_last = SIM_MAX(max_last, l->max_last);
 		count += l->count;
 	}
 	if (n->right) {
-		struct sim_tnode *r = sim_node(sim, n->right, tag);
-
+		r = sim_node(sim, n->right, tag);
 		h = SIM_MAX(h, height_of(r));
 		max_last = SIM_MAX(max_last, r->max_last);
 		count += r->count;
@@ -57,7 +55,7 @@ static void update(struct sim *sim, uint64_t off, uint32_t tag)
 	n->count = count;
 	/* Trees with more to cache. */
 	if (tag == SIM_TAG_GAP)
-		sim_gap_update(sim, off);
+		sim_gap_update(sim, off, l, r);
 }
 
 static void replace_child(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t parent,
