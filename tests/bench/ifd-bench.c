@@ -46,6 +46,8 @@
 #define PAGE		4096ull
 #define FIXED_BASE	(1ull << 32)	/* where the live pages of (a) start */
 #define RW		(IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
+#define BATCH		32		/* operations per timed batch */
+#define BATCHES		48		/* batches per repeat */
 
 static struct {
 	unsigned long small, large, frag;
@@ -422,10 +424,24 @@ static double timer_cost(void)
 	return (double)(now_ns() - t0) / 100000.0;
 }
 
-/* ---- (a) fixed-IOVA map + unmap pairs ------------------------------------------------------------ */
+/* What any command pays before it does anything: IOMMU_DESTROY of an ID that
+ * does not exist (entry, lock, copy-in, lookup, -ENOENT). */
+static double entry_floor(struct simstate *s)
+{
+	double v[BATCHES];
 
-#define BATCH		32		/* pairs per timed batch */
-#define BATCHES		48		/* batches per repeat */
+	for (int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = now_ns();
+
+		for (int i = 0; i < BATCH; i++)
+			if (ifd_destroy(s->ctx, 0x7fffffff) != -ENOENT)
+				die("IOMMU_DESTROY of no object", EINVAL);
+		v[b] = (double)(now_ns() - t0) / BATCH;
+	}
+	return quantile(v, BATCHES, 0.5);
+}
+
+/* ---- (a) fixed-IOVA map + unmap pairs ------------------------------------------------------------ */
 
 static void bench_fixed(unsigned long live)
 {
@@ -499,6 +515,8 @@ static void bench_fixed(unsigned long live)
 	printf("  simulator map+unmap: %.0f ns/pair (repeats %.0f..%.0f)\n", ss.med, ss.min, ss.max);
 	printf("  red-black tree insert+erase: %.0f ns/pair (repeats %.0f..%.0f)\n", rs.med, rs.min,
 	       rs.max);
+	printf("  of which the bare ioctl entry, twice: %.0f ns (IOMMU_DESTROY of no object)\n",
+	       2 * entry_floor(&s));
 	verdict(name, "simulator/rbtree", ss.med / rs.med, "<=", live >= 1000000 ? 0.5 : 1.5);
 	free(slot);
 	free(sim_rep);
