@@ -4,6 +4,7 @@
 #   make run        install what is missing (make deps), build, run the demo session
 #   make check      install what is missing, build, run every test (plain and ASan+UBSan)
 #   make valgrind   unit tests and a fixed sample of shell tests under valgrind
+#   make bench      build and run the benchmark (BENCH_ARGS=--quick for a smoke run)
 #   make deps       install build/test dependencies (Debian 12), idempotent
 #   make KHDR=DIR   build against another kernel uAPI header tree (DIR/linux/iommufd.h
 #                   or DIR/usr/include/linux/iommufd.h)
@@ -86,7 +87,7 @@ IOMMUCTL := $(B)/iommuctl
 PCFILE   := $(B)/libiommufd.pc
 
 .PHONY: all lib tools man deps run check check-plain check-san unit shell-tests valgrind \
-        install clean headers-check
+        install clean headers-check bench
 .DEFAULT_GOAL := all
 
 all: lib tools man
@@ -172,6 +173,18 @@ $(LAB_VTD_DMA): tests/vm/vtd-dma.c $(LIB_A)
 	$(Q)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB_A) $(ALL_LDFLAGS)
 
 unit: $(UNIT_BINS) $(IFD_DIFF) $(LAB_VTD_DMA)
+
+# The benchmark (tests/bench/ifd-bench.c): built and run by make bench, never by
+# make check.  BENCH_ARGS: its options (--quick, --strict, --large N, ...).
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+IFD_BENCH  := $(B)/ifd-bench
+$(IFD_BENCH): $(BENCH_SRCS) $(LIB_A)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $(BENCH_SRCS) $(LIB_A) $(ALL_LDFLAGS)
+
+bench: $(IFD_BENCH)
+	$(IFD_BENCH) $(BENCH_ARGS)
 
 # Checks that every header compiles against the given uAPI header (KHDR).
 headers-check:

@@ -12,6 +12,8 @@
  *  - contexts (kind, owner), objects (IDs, types, users), areas (no overlap,
  *    inside their source, meeting the IOAS alignment), reserved/allowed
  *    ranges, sources' and extents' reference counts, the header's totals;
+ *  - each IOAS's gap tree: exactly the holes of its areas and reserved
+ *    ranges (unless marked stale), and every cached room per alignment class;
  *  - the selftest mock: each SELFTEST object and its DEVICE point at each
  *    other, devices at HWPTs and HWPTs at IOASes of their own context; every
  *    users count is what those links make it; an IOAS counts its domains,
@@ -29,6 +31,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "oracle.h"
 #include "ifd-abi.h"
 #include "ifd-test-abi.h"
 
@@ -287,6 +290,137 @@ static void visit_range(struct checker *c, uint64_t off, void *arg)
 	rw->prev_last = n->last;
 }
 
+/* ---- gaps ---------------------------------------------------------------------------------- */
+
+struct gap_walk {
+	uint32_t id;
+	bool stale;
+	struct sim_span *want;		/* the holes of areas and reserved ranges, in order */
+	size_t nr_want, cap_want, seen;
+	bool reported;
+};
+
+static int push_span(struct gap_walk *gw, uint64_t start, uint64_t last)
+{
+	if (gw->nr_want == gw->cap_want) {
+		size_t ncap = gw->cap_want ? gw->cap_want * 2 : 16;
+		struct sim_span *nv = realloc(gw->want, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		gw->want = nv;
+		gw->cap_want = ncap;
+	}
+	gw->want[gw->nr_want++] = (struct sim_span){ start, last };
+	return 0;
+}
+
+/* What the gaps must be: the holes of areas and reserved ranges over
+ * [0, ULONG_MAX], from an in-order merge of the two (checked) trees. */
+static int expected_gaps(struct checker *c, struct sim_ioas *ioas, struct gap_walk *gw)
+{
+	struct sim *sim = c->sim;
+	uint64_t r = itree_first(sim, ioas->resv_root, SIM_TAG_RESV);
+	uint64_t a = itree_first(sim, ioas->area_root, SIM_TAG_AREA);
+	uint64_t pos = 0, limit = 2 * itree_max_nodes(sim);
+
+	for (uint64_t steps = 0; (r || a) && !sim->corrupt && steps <= limit; steps++) {
+		struct sim_tnode *rn = r ? sim_node(sim, r, SIM_TAG_RESV) : NULL;
+		struct sim_tnode *an = a ? sim_node(sim, a, SIM_TAG_AREA) : NULL;
+		struct sim_tnode *u;
+
+		if (rn && (!an || rn->start <= an->start)) {
+			u = rn;
+			r = itree_next(sim, r, SIM_TAG_RESV);
+		} else {
+			u = an;
+			a = itree_next(sim, a, SIM_TAG_AREA);
+		}
+		if (u->start > pos && push_span(gw, pos, u->start - 1))
+			return -ENOMEM;
+		if (u->last == UINT64_MAX)
+			return 0;
+		if (u->last >= pos)
+			pos = u->last + 1;
+	}
+	return push_span(gw, pos, UINT64_MAX);
+}
+
+static void visit_gap(struct checker *c, uint64_t off, void *arg)
+{
+	struct gap_walk *gw = arg;
+	struct sim_tnode *n = sim_node(c->sim, off, SIM_TAG_GAP);
+	size_t i = gw->seen++;
+
+	if (gw->stale || gw->reported)
+		return;
+	if (i >= gw->nr_want || gw->want[i].start != n->start || gw->want[i].last != n->last) {
+		if (i < gw->nr_want)
+			problem(c, "ioas %u: gap %zu is [0x%llx, 0x%llx]; the areas and reserved ranges "
+				"leave [0x%llx, 0x%llx] there", gw->id, i, (unsigned long long)n->start,
+				(unsigned long long)n->last, (unsigned long long)gw->want[i].start,
+				(unsigned long long)gw->want[i].last);
+		else
+			problem(c, "ioas %u: gap [0x%llx, 0x%llx] is not a hole of the areas and "
+				"reserved ranges", gw->id, (unsigned long long)n->start,
+				(unsigned long long)n->last);
+		gw->reported = true;
+	}
+}
+
+/* Every node's cached room per class against its subtree; returns nothing
+ * but problems (the tree's structure was checked before). */
+static void check_gap_rooms(struct checker *c, uint32_t id, uint64_t off, int depth,
+			    uint64_t room[SIM_GAP_CLASSES], unsigned int nc, bool *reported)
+{
+	struct sim_gap *g = rec(c, off, SIM_TAG_GAP);
+	uint64_t lroom[SIM_GAP_CLASSES] = { 0 }, rroom[SIM_GAP_CLASSES] = { 0 };
+	uint64_t page = sim_hdr(c->sim)->page_size;
+
+	memset(room, 0, SIM_GAP_CLASSES * sizeof(room[0]));
+	if (!g || depth > MAX_DEPTH)
+		return;
+	if (g->n.left)
+		check_gap_rooms(c, id, g->n.left, depth + 1, lroom, nc, reported);
+	if (g->n.right)
+		check_gap_rooms(c, id, g->n.right, depth + 1, rroom, nc, reported);
+	for (unsigned int k = 0; k < SIM_GAP_CLASSES; k++) {
+		if (k < nc)
+			room[k] = SIM_MAX(sim_gap_room(g->n.start, g->n.last,
+						       sim_gap_class_align(page, k)),
+					  SIM_MAX(lroom[k], rroom[k]));
+		if (g->room[k] != room[k] && !*reported) {
+			problem(c, "ioas %u: gap [0x%llx, 0x%llx] caches room 0x%llx for alignment "
+				"class %u, its subtree has 0x%llx", id, (unsigned long long)g->n.start,
+				(unsigned long long)g->n.last, (unsigned long long)g->room[k], k,
+				(unsigned long long)room[k]);
+			*reported = true;
+		}
+	}
+}
+
+static void check_gaps(struct checker *c, struct sim_ioas *ioas, uint32_t id)
+{
+	struct gap_walk gw = { .id = id, .stale = ioas->gaps_stale != 0 };
+	uint64_t room[SIM_GAP_CLASSES];
+	bool reported = false;
+
+	if (ioas->gaps_stale > 1)
+		problem(c, "ioas %u: bad gap tree state %u", id, ioas->gaps_stale);
+	if (!gw.stale && expected_gaps(c, ioas, &gw)) {
+		problem(c, "out of memory checking the gaps of ioas %u", id);
+		gw.stale = true;
+	}
+	if (check_tree(c, ioas->gap_root, SIM_TAG_GAP, "gap", visit_gap, &gw, NULL)) {
+		check_gap_rooms(c, id, ioas->gap_root, 0, room, sim_gap_nr_classes(c->sim),
+				&reported);
+		if (!gw.stale && !gw.reported && gw.seen != gw.nr_want)
+			problem(c, "ioas %u: %zu gaps, the areas and reserved ranges leave %zu holes",
+				id, gw.seen, gw.nr_want);
+	}
+	free(gw.want);
+}
+
 static void check_ioas(struct checker *c, struct sim_obj *obj)
 {
 	struct sim_ioas *ioas = &obj->ioas;
@@ -309,6 +443,7 @@ static void check_ioas(struct checker *c, struct sim_obj *obj)
 	}
 	check_tree(c, ioas->allow_root, SIM_TAG_ALLOW, "allowed", visit_range, &allow, NULL);
 	check_tree(c, ioas->resv_root, SIM_TAG_RESV, "reserved", visit_range, &resv, NULL);
+	check_gaps(c, ioas, iw.id);
 	if (ioas->disable_large_pages > 1)
 		problem(c, "ioas %u: bad huge pages flag %u", iw.id, ioas->disable_large_pages);
 }

@@ -121,8 +121,49 @@ uint64_t itree_find(struct sim *sim, uint64_t root, uint32_t tag, uint64_t key);
 /* The lowest key >= 1 that no node has (keys are distinct points >= 1). */
 uint64_t itree_lowest_free(struct sim *sim, uint64_t root, uint32_t tag);
 uint64_t itree_count(struct sim *sim, uint64_t root, uint32_t tag);
+/* A node's 'start' or 'last' changed in place without changing its order:
+ * recompute what its ancestors cache. */
+void itree_changed(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off);
 /* Bounded loop guard: how many nodes could the file possibly hold. */
 uint64_t itree_max_nodes(struct sim *sim);
+
+/* ---- gaps.c: the free IOVA of an IOAS, and kernel-chosen IOVAs ------------------------ */
+/* The itree hook: recompute the room cache of gap node 'off' from its
+ * children's nodes (NULL: none), which the caller has checked already. */
+void sim_gap_update(struct sim *sim, uint64_t off, const struct sim_tnode *left,
+		    const struct sim_tnode *right);
+/* A new IOAS: one gap, all of [0, ULONG_MAX]. */
+void sim_gaps_init(struct sim *sim, uint64_t obj_off);
+/* [start, last] became used (an area or reserved range was added over it). */
+void sim_gaps_cover(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t last);
+/* An area [start, last] went away: all of it is free now. */
+void sim_gaps_release(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t last);
+/* A reserved range [start, last] went away (already out of its tree): what no
+ * other reserved range covers is free now. */
+void sim_gaps_uncover(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t last);
+/* Free every gap record; the tree is stale from then on (IOAS destroy). */
+void sim_gaps_destroy(struct sim *sim, uint64_t obj_off);
+/* Rebuild a stale gap tree from the areas and reserved ranges: 0 or -ENOMEM. */
+int sim_gaps_rebuild(struct sim *sim, uint64_t obj_off);
+/* The IOVA the kernel would choose for 'length' bytes at source address
+ * 'addr' (exactly sim_oracle_alloc_iova's answer): 0, -EOVERFLOW, -EINVAL,
+ * -ENOSPC, or -EUCLEAN.  The tree must not be stale. */
+int sim_gaps_alloc_iova(struct sim *sim, uint64_t obj_off, uint64_t addr, uint64_t length,
+			uint64_t *iova);
+/* Alignment of room class 'cls' (0 = byte) in a state with this page size. */
+static inline uint64_t sim_gap_class_align(uint64_t page_size, unsigned int cls)
+{
+	return cls ? page_size << (cls - 1) : 1;
+}
+/* How many room classes a state's profile uses (at most SIM_GAP_CLASSES). */
+unsigned int sim_gap_nr_classes(struct sim *sim);
+/* last - ALIGN_UP(start, align), or 0 when the aligned start overflows or is past last. */
+static inline uint64_t sim_gap_room(uint64_t start, uint64_t last, uint64_t align)
+{
+	uint64_t a = (start + align - 1) & ~(align - 1);
+
+	return a < start || a > last ? 0 : last - a;
+}
 
 /* ---- uaccess.c: the caller's memory, fault-tolerant ----------------------------- */
 int sim_uread(struct sim *sim, void *dst, uint64_t uaddr, size_t len);
@@ -175,6 +216,11 @@ void sim_pages_put(struct sim *sim, uint64_t pages_off);
 uint64_t sim_pages_source_addr(struct sim *sim, uint64_t pages_off, uint64_t start_byte);
 void sim_area_remove(struct sim *sim, uint64_t obj_off, uint64_t area_off);
 int sim_check_alignment(struct sim *sim, uint64_t obj_off, uint64_t align);
+/* The IOVA a kernel-chosen map of 'length' bytes at source 'addr' gets: from
+ * the gap tree, or with 'oracle' from the first-fit oracle (for tests).
+ * 0, -EOVERFLOW, -EINVAL, -ENOSPC (no message set), -ENOMEM, -EUCLEAN. */
+int sim_ioas_pick_iova(struct sim *sim, uint64_t obj_off, uint64_t addr, uint64_t length,
+		       bool oracle, uint64_t *iova);
 /* The kernel's iopt_calculate_iova_alignment: PAGE_SIZE with huge pages off,
  * at least every domain's page size; -EADDRINUSE if it grows past an area. */
 int sim_ioas_recalc_alignment(struct sim *sim, uint64_t obj_off);

@@ -34,6 +34,7 @@ void sim_ioas_init(struct sim *sim, uint64_t obj_off)
 	memset(ioas, 0, sizeof(*ioas));
 	/* A table without domains takes any byte alignment. */
 	ioas->iova_alignment = 1;
+	sim_gaps_init(sim, obj_off);
 }
 
 /* ---- sources ------------------------------------------------------------------------------ */
@@ -130,6 +131,7 @@ void sim_area_remove(struct sim *sim, uint64_t obj_off, uint64_t area_off)
 	uint64_t len = a->n.last - a->n.start + 1;
 
 	itree_erase(sim, &ioas->area_root, SIM_TAG_AREA, area_off);
+	sim_gaps_release(sim, obj_off, a->n.start, a->n.last);
 	ioas->nr_areas--;
 	ioas->mapped_bytes -= len;
 	h->nr_areas--;
@@ -138,8 +140,10 @@ void sim_area_remove(struct sim *sim, uint64_t obj_off, uint64_t area_off)
 	sim_free(sim, area_off);
 }
 
+/* A new area over [iova, last]; 'new_iova': the range was free (not the right
+ * part of a split area), so the gaps change. */
 static uint64_t area_insert(struct sim *sim, uint64_t obj_off, uint64_t pages, uint64_t iova,
-			    uint64_t last, uint64_t start_byte, uint32_t prot)
+			    uint64_t last, uint64_t start_byte, uint32_t prot, bool new_iova)
 {
 	uint64_t off = sim_alloc(sim, SIM_TAG_AREA);
 	struct sim_ioas *ioas = ioas_of(sim, obj_off);
@@ -155,6 +159,8 @@ static uint64_t area_insert(struct sim *sim, uint64_t obj_off, uint64_t pages, u
 	a->start_byte = start_byte;
 	a->prot = prot;
 	itree_insert(sim, &ioas->area_root, SIM_TAG_AREA, off);
+	if (new_iova)
+		sim_gaps_cover(sim, obj_off, iova, last);
 	ioas->nr_areas++;
 	ioas->mapped_bytes += last - iova + 1;
 	h->nr_areas++;
@@ -227,8 +233,9 @@ static int allowed_spans(struct sim *sim, const struct sim_ioas *ioas, struct si
 	return 0;
 }
 
-static int alloc_iova(struct sim *sim, uint64_t obj_off, uint64_t addr, uint64_t length,
-		      uint64_t *iova)
+/* The oracle itself, on arrays built from the trees: O(n). */
+static int oracle_alloc_iova(struct sim *sim, uint64_t obj_off, uint64_t addr, uint64_t length,
+			     uint64_t *iova)
 {
 	struct sim_ioas *ioas = ioas_of(sim, obj_off);
 	struct sim_hdr *h = sim_hdr(sim);
@@ -257,6 +264,29 @@ static int alloc_iova(struct sim *sim, uint64_t obj_off, uint64_t addr, uint64_t
 	ret = sim_oracle_alloc_iova(&req, iova);
 	free(used);
 	free(allowed);
+	return ret;
+}
+
+int sim_ioas_pick_iova(struct sim *sim, uint64_t obj_off, uint64_t addr, uint64_t length,
+		       bool oracle, uint64_t *iova)
+{
+	if (!oracle && ioas_of(sim, obj_off)->gaps_stale)
+		sim_gaps_rebuild(sim, obj_off);
+	if (sim->corrupt)
+		return -EUCLEAN;
+	/* A gap tree that could not be rebuilt (no room for its records): the
+	 * oracle gives the same answer, slower. */
+	if (oracle || ioas_of(sim, obj_off)->gaps_stale)
+		return oracle_alloc_iova(sim, obj_off, addr, length, iova);
+	return sim_gaps_alloc_iova(sim, obj_off, addr, length, iova);
+}
+
+static int alloc_iova(struct sim *sim, uint64_t obj_off, uint64_t addr, uint64_t length,
+		      uint64_t *iova)
+{
+	struct sim_hdr *h = sim_hdr(sim);
+	int ret = sim_ioas_pick_iova(sim, obj_off, addr, length, false, iova);
+
 	switch (ret) {
 	case -EOVERFLOW:
 		return sim_fail(sim, EOVERFLOW, "length 0x%llx is too large to choose an IOVA for",
@@ -266,11 +296,11 @@ static int alloc_iova(struct sim *sim, uint64_t obj_off, uint64_t addr, uint64_t
 				"alignment of 0x%llx, below the IOAS alignment 0x%llx",
 				(unsigned long long)addr, (unsigned long long)length,
 				(unsigned long long)sim_oracle_alignment(addr, length, h->hpage_size),
-				(unsigned long long)ioas->iova_alignment);
+				(unsigned long long)ioas_of(sim, obj_off)->iova_alignment);
 	case -ENOSPC:
 		return sim_fail(sim, ENOSPC, "no free IOVA range of 0x%llx bytes%s",
 				(unsigned long long)length,
-				nr_allowed ? " inside the allowed ranges" : "");
+				ioas_of(sim, obj_off)->allow_root ? " inside the allowed ranges" : "");
 	}
 	return ret;
 }
@@ -324,6 +354,11 @@ int sim_map_pieces(struct sim *sim, uint64_t obj_off, const struct sim_piece *pi
 		return sim_fail(sim, EINVAL, "length 0x%llx is not a non-zero multiple of the IOAS "
 				"alignment 0x%llx", (unsigned long long)length,
 				(unsigned long long)align);
+	/* The areas, a gap split and, should the map fail, a gap for what it
+	 * gives back: before any change. */
+	ret = sim_reserve(sim, n + 2, 0);
+	if (ret)
+		return ret;
 	if (alloc) {
 		/* The first piece's source address guides the alignment. */
 		ret = alloc_iova(sim, obj_off,
@@ -366,7 +401,7 @@ int sim_map_pieces(struct sim *sim, uint64_t obj_off, const struct sim_piece *pi
 			ret = sim_fail(sim, EOVERFLOW, "piece %zu overflows", i);
 			break;
 		}
-		made[i] = area_insert(sim, obj_off, p->pages, cur, last, p->start_byte, prot);
+		made[i] = area_insert(sim, obj_off, p->pages, cur, last, p->start_byte, prot, true);
 		if (!made[i]) {
 			ret = sim->corrupt ? -EUCLEAN : -ENOMEM;
 			break;
@@ -445,6 +480,8 @@ void sim_ioas_destroy(struct sim *sim, uint64_t obj_off)
 	uint64_t limit = itree_max_nodes(sim);
 	struct sim_ioas *ioas;
 
+	/* The gaps go first: nothing needs them kept up to date any more. */
+	sim_gaps_destroy(sim, obj_off);
 	sim_unmap_range(sim, obj_off, 0, SIM_ULONG_MAX, NULL);
 	ioas = ioas_of(sim, obj_off);
 	for (uint64_t steps = 0; ioas->allow_root && !sim->corrupt && steps <= limit; steps++) {
@@ -511,6 +548,7 @@ int sim_reserve_iova(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t
 	struct sim_ioas *ioas = ioas_of(sim, obj_off);
 	struct sim_resv *r;
 	uint64_t off;
+	int ret;
 
 	if (itree_first_overlap(sim, ioas->area_root, SIM_TAG_AREA, start, last))
 		return sim_fail(sim, EADDRINUSE, "[0x%llx, 0x%llx] overlaps a mapped area",
@@ -520,6 +558,10 @@ int sim_reserve_iova(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t
 				(unsigned long long)start, (unsigned long long)last);
 	if (sim->corrupt)
 		return -EUCLEAN;
+	/* The range and a gap it may split. */
+	ret = sim_reserve(sim, 2, 0);
+	if (ret)
+		return ret;
 	off = sim_alloc(sim, SIM_TAG_RESV);
 	if (!off)
 		return sim->corrupt ? -EUCLEAN : -ENOMEM;
@@ -528,6 +570,7 @@ int sim_reserve_iova(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t
 	r->n.last = last;
 	r->owner = owner;
 	itree_insert(sim, &ioas_of(sim, obj_off)->resv_root, SIM_TAG_RESV, off);
+	sim_gaps_cover(sim, obj_off, start, last);
 	sim->dirty = true;
 	return sim->corrupt ? -EUCLEAN : 0;
 }
@@ -546,8 +589,11 @@ void sim_remove_reserved(struct sim *sim, uint64_t obj_off, uint64_t owner)
 			return;
 		}
 		if (r->owner == owner) {
+			uint64_t start = r->n.start, last = r->n.last;
+
 			itree_erase(sim, &ioas_of(sim, obj_off)->resv_root, SIM_TAG_RESV, off);
 			sim_free(sim, off);
+			sim_gaps_uncover(sim, obj_off, start, last);
 			sim->dirty = true;
 		}
 		off = next;
@@ -601,7 +647,7 @@ static int area_split(struct sim *sim, uint64_t obj_off, uint64_t off, uint64_t 
 				"domain that may use huge pages", (unsigned long long)start,
 				(unsigned long long)last);
 	rhs = area_insert(sim, obj_off, a->pages, new_start, last,
-			  a->start_byte + (new_start - start), a->prot);
+			  a->start_byte + (new_start - start), a->prot, false);
 	if (!rhs)
 		return sim->corrupt ? -EUCLEAN : -ENOMEM;
 	/* Shrink the left part: its key is unchanged, its 'last' feeds the

@@ -29,7 +29,8 @@ int sim_cmd_ioas_alloc(struct sim_ucmd *uc)
 
 	if (cmd->flags)
 		return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
-	ret = sim_reserve(sim, 1, 0);
+	/* the object and its first gap */
+	ret = sim_reserve(sim, 2, 0);
 	if (ret)
 		return ret;
 	ret = sim_obj_new(sim, SIM_OBJ_IOAS, &off);
@@ -39,7 +40,8 @@ int sim_cmd_ioas_alloc(struct sim_ucmd *uc)
 	cmd->out_ioas_id = (uint32_t)((struct sim_obj *)sim_rec(sim, off, SIM_TAG_OBJ))->n.start;
 	ret = sim_respond(uc);
 	if (ret) {
-		/* Not published: the ID goes back. */
+		/* Not published: the ID and the first gap go back. */
+		sim_gaps_destroy(sim, off);
 		sim_obj_abort(sim, off);
 		return ret;
 	}

@@ -7,8 +7,8 @@
  *
  * Nodes are ordered by (start, record offset), so equal starts are allowed.
  * Each node caches its subtree's height, largest 'last' and node count;
- * update() is the one place that computes them, so more augmentation (the
- * largest gap per alignment class) goes there.
+ * update() is the one place that computes them; a tree that caches more
+ * (the gap tree's room per alignment class) has its hook called from there.
  */
 #include "internal.h"
 
@@ -34,20 +34,18 @@ static int32_t height(struct sim *sim, uint64_t off, uint32_t tag)
 
 static void update(struct sim *sim, uint64_t off, uint32_t tag)
 {
-	struct sim_tnode *n = sim_node(sim, off, tag);
+	struct sim_tnode *n = sim_node(sim, off, tag), *l = NULL, *r = NULL;
 	uint64_t max_last = n->last, count = 1;
 	int32_t h = 0;
 
 	if (n->left) {
-		struct sim_tnode *l = sim_node(sim, n->left, tag);
-
+		l = sim_node(sim, n->left, tag);
 		h = height_of(l);
 		max_last = SIM_MAX(max_last, l->max_last);
 		count += l->count;
 	}
 	if (n->right) {
-		struct sim_tnode *r = sim_node(sim, n->right, tag);
-
+		r = sim_node(sim, n->right, tag);
 		h = SIM_MAX(h, height_of(r));
 		max_last = SIM_MAX(max_last, r->max_last);
 		count += r->count;
@@ -55,6 +53,9 @@ static void update(struct sim *sim, uint64_t off, uint32_t tag)
 	n->height = h + 1;
 	n->max_last = max_last;
 	n->count = count;
+	/* Trees with more to cache. */
+	if (tag == SIM_TAG_GAP)
+		sim_gap_update(sim, off, l, r);
 }
 
 static void replace_child(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t parent,
@@ -144,6 +145,11 @@ static void fix_up(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off)
 	}
 }
 
+void itree_changed(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off)
+{
+	fix_up(sim, root, tag, off);
+}
+
 static bool before(uint64_t start_a, uint64_t off_a, uint64_t start_b, uint64_t off_b)
 {
 	return start_a < start_b || (start_a == start_b && off_a < off_b);
@@ -168,9 +174,7 @@ void itree_insert(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off)
 	}
 	n->parent = parent;
 	n->left = n->right = 0;
-	n->height = 1;
-	n->max_last = n->last;
-	n->count = 1;
+	update(sim, off, tag);
 	if (!parent)
 		*root = off;
 	else if (left)

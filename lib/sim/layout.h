@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define SIM_MAGIC		"IFDSIMST"
-#define SIM_FORMAT_VERSION	1u
+#define SIM_FORMAT_VERSION	2u	/* 2: gap trees (struct sim_gap) */
 #define SIM_HDR_SIZE		4096u
 #define SIM_REC_ALIGN		32u
 #define SIM_KERNEL_VERSION	"7.2.13"
@@ -44,6 +44,7 @@ enum sim_tag {
 	SIM_TAG_PAGES	= 0x53474150,	/* the source of one or more areas */
 	SIM_TAG_EXT	= 0x4d454d53,	/* a live sim-memory extent */
 	SIM_TAG_EXTF	= 0x46545845,	/* a free sim-memory extent */
+	SIM_TAG_GAP	= 0x53504147,	/* "GAPS": a free IOVA range of an IOAS */
 };
 
 /* Size classes of the record arena. */
@@ -110,6 +111,10 @@ struct sim_ioas {
 	uint32_t nr_domains;		/* HWPT_PAGING objects added to the table (the kernel's
 					 * iopt->domains); their areas are pinned */
 	uint64_t hwpt_seq;		/* last list position handed to a HWPT of this IOAS */
+	uint64_t gap_root;		/* the gaps of areas and reserved ranges (struct sim_gap) */
+	uint32_t gaps_stale;		/* 1: the gap tree is out of date (a record could not be
+					 * had); the next allocation rebuilds it */
+	uint32_t pad;
 };
 
 /*
@@ -239,6 +244,25 @@ struct sim_allow {
 	struct sim_tnode n;
 };
 
+/*
+ * A gap of an IOAS: a maximal range [start, last] that no area and no
+ * reserved range covers.  The gaps of an IOAS are disjoint and never touch.
+ * Kernel-chosen IOVAs are found in this tree (gaps.c): each node caches, for
+ * its subtree and per alignment class, the largest "room" of a gap:
+ * last - ALIGN_UP(start, class alignment), 0 when the aligned start is past
+ * the end or overflows.  Class 0 is alignment 1; class k >= 1 is
+ * PAGE_SIZE << (k - 1), up to the THP size, so a profile needs
+ * 2 + log2(HPAGE_SIZE / PAGE_SIZE) classes.
+ */
+#define SIM_GAP_CLASSES		15
+#define SIM_GAP_MAX_RATIO	(1ull << (SIM_GAP_CLASSES - 2))	/* largest HPAGE/PAGE */
+
+struct sim_gap {
+	struct sim_rec r;
+	struct sim_tnode n;
+	uint64_t room[SIM_GAP_CLASSES];
+};
+
 /* A sim-memory extent: live ones keyed by pseudo VA, free ones by file offset. */
 struct sim_ext {
 	struct sim_rec r;
@@ -299,6 +323,7 @@ _Static_assert(sizeof(struct sim_allow) <= 96, "allow class");
 _Static_assert(sizeof(struct sim_pages) <= 96, "pages class");
 _Static_assert(sizeof(struct sim_ext) <= 96, "ext class");
 _Static_assert(sizeof(struct sim_ctx) <= 128, "ctx class");
+_Static_assert(sizeof(struct sim_gap) <= 192, "gap class");
 _Static_assert(sizeof(struct sim_obj) <= 192, "obj class");
 _Static_assert(sizeof(struct sim_ioas) <= 104 && sizeof(struct sim_hwpt) <= 104 &&
 	       sizeof(struct sim_idev) <= 104 && sizeof(struct sim_stdev) <= 104, "obj payloads");
@@ -308,5 +333,6 @@ _Static_assert(offsetof(struct sim_area, n) == offsetof(struct sim_trec, n), "tn
 _Static_assert(offsetof(struct sim_resv, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_allow, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_ext, n) == offsetof(struct sim_trec, n), "tnode placement");
+_Static_assert(offsetof(struct sim_gap, n) == offsetof(struct sim_trec, n), "tnode placement");
 
 #endif

@@ -39,10 +39,8 @@ uint64_t sim_oracle_alignment(uint64_t addr, uint64_t length, uint64_t hpage_siz
 	return align;
 }
 
-/* Does [*start, last] hold 'length' bytes at the alignment?  Moves *start to
- * the candidate when it does. */
-static bool check_range(uint64_t *start, uint64_t last, uint64_t length, uint64_t align,
-			uint64_t page_offset)
+bool sim_oracle_check_range(uint64_t *start, uint64_t last, uint64_t length, uint64_t align,
+			    uint64_t page_offset)
 {
 	uint64_t aligned;
 
@@ -72,7 +70,7 @@ static bool search_span(const struct sim_oracle_req *req, uint64_t start, uint64
 		if (u->start > pos) {
 			uint64_t hole = pos;
 
-			if (check_range(&hole, u->start - 1, req->length, align, page_offset)) {
+			if (sim_oracle_check_range(&hole, u->start - 1, req->length, align, page_offset)) {
 				*iova = hole;
 				return true;
 			}
@@ -81,11 +79,22 @@ static bool search_span(const struct sim_oracle_req *req, uint64_t start, uint64
 			return false;	/* covered to the end of the span */
 		pos = u->last + 1;
 	}
-	if (check_range(&pos, last, req->length, align, page_offset)) {
+	if (sim_oracle_check_range(&pos, last, req->length, align, page_offset)) {
 		*iova = pos;
 		return true;
 	}
 	return false;
+}
+
+int sim_oracle_params(uint64_t addr, uint64_t length, uint64_t hpage_size,
+		      uint64_t iova_alignment, uint64_t *align)
+{
+	if (length == 0 || length >= UINT64_MAX / 2)
+		return -EOVERFLOW;
+	*align = sim_oracle_alignment(addr, length, hpage_size);
+	if (*align < iova_alignment)
+		return -EINVAL;
+	return 0;
 }
 
 int sim_oracle_alloc_iova(const struct sim_oracle_req *req, uint64_t *iova)
@@ -93,17 +102,17 @@ int sim_oracle_alloc_iova(const struct sim_oracle_req *req, uint64_t *iova)
 	const uint64_t win_start = req->page_size, win_last = UINT64_MAX - req->page_size;
 	uint64_t page_offset = req->addr % req->page_size;
 	uint64_t align;
+	int ret;
 
-	if (req->length == 0 || req->length >= UINT64_MAX / 2)
-		return -EOVERFLOW;
-	align = sim_oracle_alignment(req->addr, req->length, req->hpage_size);
-	if (align < req->iova_alignment)
-		return -EINVAL;
+	ret = sim_oracle_params(req->addr, req->length, req->hpage_size, req->iova_alignment,
+				&align);
+	if (ret)
+		return ret;
 
 	if (!req->nr_allowed) {
 		uint64_t s = win_start;
 
-		if (check_range(&s, win_last, req->length, align, page_offset) &&
+		if (sim_oracle_check_range(&s, win_last, req->length, align, page_offset) &&
 		    search_span(req, s, win_last, align, page_offset, iova))
 			return 0;
 		return -ENOSPC;
@@ -125,7 +134,7 @@ int sim_oracle_alloc_iova(const struct sim_oracle_req *req, uint64_t *iova)
 			s = win_start;
 		if (l > win_last)
 			l = win_last;
-		if (!check_range(&s, l, req->length, align, page_offset))
+		if (!sim_oracle_check_range(&s, l, req->length, align, page_offset))
 			continue;
 		if (search_span(req, s, l, align, page_offset, iova))
 			return 0;

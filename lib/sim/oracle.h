@@ -9,6 +9,7 @@
 #ifndef IFD_SIM_ORACLE_H
 #define IFD_SIM_ORACLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,5 +50,17 @@ int sim_oracle_alloc_iova(const struct sim_oracle_req *req, uint64_t *iova);
 /* The alignment the kernel aims for: min(roundup_pow_of_two(length), lowest
  * set bit of addr), capped at hpage_size; length must be in (0, 2^63). */
 uint64_t sim_oracle_alignment(uint64_t addr, uint64_t length, uint64_t hpage_size);
+
+/*
+ * The parts any allocator of kernel-chosen IOVAs shares with the oracle, so
+ * that they cannot drift apart: the length and alignment checks (*align gets
+ * the alignment; -EOVERFLOW, -EINVAL as above) and the test of one range:
+ * does [*start, last] hold 'length' bytes at the alignment with the page
+ * offset OR-ed in?  It moves *start to the candidate when it does.
+ */
+int sim_oracle_params(uint64_t addr, uint64_t length, uint64_t hpage_size,
+		      uint64_t iova_alignment, uint64_t *align);
+bool sim_oracle_check_range(uint64_t *start, uint64_t last, uint64_t length, uint64_t align,
+			    uint64_t page_offset);
 
 #endif

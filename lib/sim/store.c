@@ -34,11 +34,20 @@ struct sim_profile {
 };
 
 /* PAGE_SIZE and the THP size (HPAGE_PMD_SIZE) of each emulated platform. */
-static const struct sim_profile sim_profile_table[] = {
-	{ "default", 4096, 2ull << 20 },		/* x86-64 */
-	{ "arm64-16k", 16384, 32ull << 20 },
-	{ "arm64-64k", 65536, 512ull << 20 },
-};
+#define SIM_PROFILES(X)						\
+	X("default", 4096, 2ull << 20)		/* x86-64 */	\
+	X("arm64-16k", 16384, 32ull << 20)			\
+	X("arm64-64k", 65536, 512ull << 20)
+
+#define PROFILE_ENTRY(name, page, hpage) { name, page, hpage },
+static const struct sim_profile sim_profile_table[] = { SIM_PROFILES(PROFILE_ENTRY) };
+
+/* A gap record holds one room per alignment class from PAGE_SIZE to the THP
+ * size (layout.h); a profile with more classes would not fit it. */
+#define PROFILE_FITS_GAP(name, page, hpage)					\
+	_Static_assert((hpage) / (page) <= SIM_GAP_MAX_RATIO && (hpage) >= (page),	\
+		       "profile " name ": more alignment classes than a gap record holds");
+SIM_PROFILES(PROFILE_FITS_GAP)
 #define SIM_NR_PROFILES (sizeof(sim_profile_table) / sizeof(sim_profile_table[0]))
 
 static const char *const sim_profile_names[] = { "default", "arm64-16k", "arm64-64k", NULL };
@@ -121,6 +130,7 @@ unsigned int sim_tag_class(uint32_t tag)
 	case SIM_TAG_CTX:
 		return SIM_CLS_128;
 	case SIM_TAG_OBJ:
+	case SIM_TAG_GAP:
 		return SIM_CLS_192;
 	default:
 		return SIM_NR_CLASSES;
@@ -139,6 +149,7 @@ const char *sim_tag_name(uint32_t tag)
 	case SIM_TAG_PAGES: return "pages";
 	case SIM_TAG_EXT: return "memory extent";
 	case SIM_TAG_EXTF: return "free memory extent";
+	case SIM_TAG_GAP: return "gap";
 	default: return "unknown record";
 	}
 }
@@ -461,7 +472,7 @@ static int check_header_full(const struct sim_hdr *h, uint64_t file_size, char *
 	if (!str_ok(h->profile, sizeof(h->profile)) ||
 	    !str_ok(h->kernel_version, sizeof(h->kernel_version)) || !is_pow2(h->page_size) ||
 	    h->page_size < 4096 || h->page_size > (1u << 20) || !is_pow2(h->hpage_size) ||
-	    h->hpage_size < h->page_size) {
+	    h->hpage_size < h->page_size || h->hpage_size / h->page_size > SIM_GAP_MAX_RATIO) {
 		sim_set_detail(detail, dlen, "corrupt state: bad profile in the header");
 		return -EUCLEAN;
 	}

@@ -34,7 +34,7 @@ static void st_setup_dir(void)
 	}
 }
 
-static void st_path(char *buf, size_t len, const char *name)
+static inline void st_path(char *buf, size_t len, const char *name)
 {
 	snprintf(buf, len, "%s/%s", st_dir, name);
 }
@@ -66,7 +66,7 @@ static struct sim *st_open_new(const char *profile, uint32_t flags, char *path_o
 	return sim;
 }
 
-static struct sim *st_open_path(const char *path, uint32_t flags, int *err)
+static inline struct sim *st_open_path(const char *path, uint32_t flags, int *err)
 {
 	struct sim *sim = NULL;
 	int fd = open(path, O_RDWR | O_CLOEXEC), ret;
