@@ -31,21 +31,7 @@
 
 #define MAXU UINT64_MAX
 
-static uint64_t rng_state, seed;
-
-static uint64_t rnd(void)
-{
-	/* xorshift64* */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static uint64_t rnd_below(uint64_t n)
-{
-	return n ? rnd() % n : 0;
-}
+static uint64_t seed;
 
 /* A uniform address in [lo, last]. */
 static uint64_t rnd_in(uint64_t lo, uint64_t last)

@@ -17,15 +17,6 @@
 #define PAGE 4096ull
 #define U64MAX UINT64_MAX
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
 
 static int read_file(const char *path, uint8_t **buf, size_t *len)
 {

@@ -56,6 +56,23 @@ static int unit_pass, unit_fail;
 	}								\
 } while (0)
 
+/* xorshift64*: the random tests' generator, seeded by each test so that a
+ * printed seed reproduces a failure. */
+static uint64_t rng_state;
+
+static inline uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static inline uint64_t rnd_below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
 static inline int unit_finish(void)
 {
 	printf("%d passed, %d failed\n", unit_pass, unit_fail);
