@@ -393,6 +393,11 @@ int iommuctl_run(struct iommuctl *g, int argc, char **argv)
 
 	if (cmdopt_parse(c->options, argc - skip, argv + skip, false, &a, err, sizeof(err)))
 		return iommuctl_usage(g, "%s", err);
+	if (g->out.json && (a.count[cmdopt_index(c->options, "help")] ||
+			    a.count[cmdopt_index(c->options, "list-opts")] ||
+			    ((c->flags & CMD_GROUP) && a.count[cmdopt_index(c->options, "list-cmds")])))
+		return iommuctl_usage(g, "--json: --help, --list-opts and --list-cmds print text, "
+				      "not JSON");
 	if (a.count[cmdopt_index(c->options, "help")]) {
 		iommuctl_print_usage(stdout, c);
 		return 0;
