@@ -142,8 +142,9 @@ int iommuctl_fail(struct iommuctl *g, const char *object, const char *partial_te
 	char hint[512];
 
 	/* A kernel context of our own starts empty: no ID from an earlier run
-	 * exists in it, which the bare ENOENT does not tell. */
-	if (e->err == ENOENT && e->cmd && iommuctl_fd_is_private(g)) {
+	 * exists in it, which the bare ENOENT does not tell.  (In a batch or
+	 * shell the earlier lines' objects are there.) */
+	if (e->err == ENOENT && e->cmd && iommuctl_fd_is_private(g) && !g->session.active) {
 		snprintf(hint, sizeof(hint), "%s%sthis process's /dev/iommu fd is new and empty: "
 			 "objects live in the fd that made them (use --fd)",
 			 e->hint ? e->hint : "", e->hint ? "; " : "");

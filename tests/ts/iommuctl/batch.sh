@@ -46,7 +46,7 @@ fi
 cat >split.b <<'B'
 # a comment line
 
-   alloc --name first   # a comment after a command
+   -o ID,NAME alloc --name first   # a comment after a command
 -n -o ID,NAME alloc \
 	--name 'second'
 "free" '#1'
@@ -62,10 +62,10 @@ if ts_on sim; then ts_jq '.objects == []' out; fi
 # (A usage error fails the same way on both backends; the backends' own
 # error messages differ in their detail.)
 cat >stop.b <<'B'
-alloc --name a
+-o ID,NAME alloc --name a
 vfio-ioas set --ioas @a
 vfio-ioas set --ioas @nope
-alloc --name b
+-o ID,NAME alloc --name b
 # a comment does not count
 vfio-ioas clear
 B
@@ -156,7 +156,7 @@ cat >lines.b <<'B'
 -o ID --output-all alloc
 alloc --name 9lives
 alloc --name ''
-alloc --name a.b-c_d
+-o ID,NAME alloc --name a.b-c_d
 alloc --name @a.b-c_d
 alloc --name this-name-is-longer-than-31-chars
 free @a.b-c_d
