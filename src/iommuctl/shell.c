@@ -7,6 +7,7 @@
  * reading stdin.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,49 @@ static char **shell_complete(const char *text, int start, int end)
 
 /* ---- the loop ----------------------------------------------------------------- */
 
+/*
+ * Ctrl-C drops the line being typed, as in a shell, instead of ending
+ * iommuctl.  The handler only notes it (no SA_RESTART, so the read is
+ * interrupted); readline reads keys through shell_getc(), which turns the
+ * interruption into the key Ctrl-C, bound to drop the line.  (With readline's
+ * own signal handling, its read goes on after a handler returns, and the
+ * next key typed would be taken into the dropped line.)
+ */
+#define KEY_CTRL_C 3
+
+static volatile sig_atomic_t shell_interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	shell_interrupted = 1;
+}
+
+static int shell_getc(FILE *in)
+{
+	unsigned char c;
+
+	for (;;) {
+		if (shell_interrupted)
+			return KEY_CTRL_C;
+		ssize_t n = read(fileno(in), &c, 1);
+
+		if (n == 1)
+			return c;
+		if (n == 0 || errno != EINTR)
+			return EOF;
+	}
+}
+
+static int drop_line(int count, int key)
+{
+	(void)count;
+	(void)key;
+	rl_replace_line("", 0);
+	rl_done = 1;
+	return 0;
+}
+
 static bool is_exit(const struct words *w)
 {
 	return w->argc == 1 && (!strcmp(w->argv[0], "exit") || !strcmp(w->argv[0], "quit"));
@@ -309,6 +353,7 @@ static bool is_exit(const struct words *w)
 static int interactive(struct iommuctl *g)
 {
 	struct session *s = &g->session;
+	struct sigaction old_int;
 	char hist[4096], *logical = NULL;
 	bool have_hist = history_path(hist, sizeof(hist)) == 0;
 	int last = 0;
@@ -322,16 +367,33 @@ static int interactive(struct iommuctl *g)
 	rl_attempted_completion_function = shell_complete;
 	/* '@' and '=' belong to the words completed (@NAME, --opt=VALUE) */
 	rl_completer_word_break_characters = " \t\n";
+	rl_catch_signals = 0;
+	rl_getc_function = shell_getc;
+	rl_bind_key(KEY_CTRL_C, drop_line);
+	sigaction(SIGINT, &(struct sigaction){ .sa_handler = on_sigint }, &old_int);
 	if (have_hist) {
 		using_history();
 		read_history(hist);	/* a first run has none yet */
 	}
 	for (;;) {
-		char *line = readline(logical ? "> " : "iommuctl> ");
+		char *line;
+
+		shell_interrupted = 0;	/* a Ctrl-C while a command ran is spent */
+		line = readline(logical ? "> " : "iommuctl> ");
 		struct words w;
 		const char *why = NULL;
 		bool eof = !line;
 		int split, code;
+
+		if (shell_interrupted) {
+			/* the line (and a continued one) is dropped; nothing runs */
+			shell_interrupted = 0;
+			putchar('\n');
+			free(line);
+			free(logical);
+			logical = NULL;
+			continue;
+		}
 
 		if (eof) {
 			if (!logical) {
@@ -377,6 +439,7 @@ static int interactive(struct iommuctl *g)
 			break;
 	}
 	free(logical);
+	sigaction(SIGINT, &old_int, NULL);
 	if (have_hist)
 		history_truncate_file(hist, HISTORY_LINES);
 	return last;

@@ -4,13 +4,15 @@
 
     ttydrive.py SCRIPT -- PROGRAM [ARGS...]
 
-SCRIPT has one input chunk per line, with \\t (TAB), \\n (Enter), \\x10
-(Ctrl-P) and \\x04 (Ctrl-D) written as escapes.  After a chunk ending in \\n
-the driver waits for PROMPT (env TTYDRIVE_PROMPT, default "iommuctl> ") or
+SCRIPT has one input chunk per line, with \\t (TAB), \\n (Enter), \\x03
+(Ctrl-C), \\x10 (Ctrl-P) and \\x04 (Ctrl-D) written as escapes.  After a
+chunk ending in \\n the driver waits for a prompt (env TTYDRIVE_PROMPT:
+prompts separated by "|", escapes allowed; default "iommuctl> |\\n> ") or
 for the program to end; after any other chunk, for the output to settle.
 Everything the program wrote to the terminal goes to stdout, carriage
-returns removed; then a line "[exit N]".  The terminal is 250 columns wide.  Fails (exit 2) after TIMEOUT
-seconds (env TTYDRIVE_TIMEOUT, default 30) without the prompt.
+returns removed; then a line "[exit N]".  The terminal is 250 columns
+wide.  Fails (exit 2) after TIMEOUT seconds (env TTYDRIVE_TIMEOUT, default
+30) without the first prompt.
 """
 import fcntl
 import os
@@ -24,7 +26,8 @@ import time
 def main():
     sep = sys.argv.index('--')
     script, argv = sys.argv[1], sys.argv[sep + 1:]
-    prompt = os.environ.get('TTYDRIVE_PROMPT', 'iommuctl> ').encode()
+    prompts = [p.encode().decode('unicode_escape').encode() for p in
+               os.environ.get('TTYDRIVE_PROMPT', 'iommuctl> |\\n> ').split('|')]
     timeout = float(os.environ.get('TTYDRIVE_TIMEOUT', '30'))
     with open(script, encoding='utf-8') as f:
         chunks = [l.rstrip('\n').encode().decode('unicode_escape')
@@ -55,7 +58,7 @@ def main():
                 out.extend(data)
                 last = time.time()
                 if until_prompt_after is not None and \
-                        prompt in out[until_prompt_after:]:
+                        any(p in out[until_prompt_after:] for p in prompts):
                     return True
             elif until_prompt_after is None and time.time() - last > settle:
                 return True

@@ -14,7 +14,7 @@ drive() {	# drive SCRIPT: run the shell on a terminal, fed SCRIPT
 }
 
 sim_new
-# \t is TAB, \x10 Ctrl-P, \x04 Ctrl-D.  A second TAB lists the choices and
+# \t is TAB, \x03 Ctrl-C, \x10 Ctrl-P, \x04 Ctrl-D.  A second TAB lists the choices and
 # redraws the line, which the next chunk then finishes.
 cat >"$TS_TMP/s1" <<'S'
 alloc --name first\n
@@ -55,6 +55,17 @@ ts_grep "^iommuctl: unknown command 'bogus'" "$screen"
 ts_grep '^1 *2 *@first *@second *$' "$screen"
 ts_grep '^iommuctl> free @second$' "$screen"
 ts_grep '^\[exit 0\]$' "$screen"	# the last command's status
+
+# Ctrl-C drops the line being typed (a continued one too), and the shell
+# goes on with the next line intact.
+printf '%s\n' 'alloc --na\x03' 'vfio-ioas get\n' 'free 1 \\\n' '\x03' 'query\n' 'exit\n' \
+	>"$TS_TMP/s4"
+drive "$TS_TMP/s4"
+ts_grep '^iommuctl> vfio-ioas get$' "$TS_TMP/screen"
+ts_grep '^iommuctl> free 1 \\$' "$TS_TMP/screen"
+ts_grep '^iommuctl> query$' "$TS_TMP/screen"
+ts_grep '^ *1 ioas *1$' "$TS_TMP/screen"	# neither alloc nor free ran
+[ "$(grep -c '^ID LIFETIME' "$TS_TMP/screen")" -eq 0 ] || ts_fail "the interrupted alloc ran"
 
 # The history file, and Ctrl-P in a new session runs the last line again.
 hist=$XDG_STATE_HOME/iommuctl/history
