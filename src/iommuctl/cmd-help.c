@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /* help [COMMAND]: the manual page when man has it, else the usage. */
+#include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -30,6 +31,21 @@ static bool man_has_page(const char *page)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/* man PAGE, waited for: 0 if it ran and succeeded. */
+static int run_man(const char *page)
+{
+	char *argv[] = { "man", (char *)page, NULL };
+	pid_t pid;
+	int status;
+
+	if (posix_spawnp(&pid, "man", NULL, NULL, argv, environ) != 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 int cmd_help(struct iommuctl *g, struct cmd_args *a)
 {
 	const struct iommuctl_cmd *c;
@@ -49,9 +65,19 @@ int cmd_help(struct iommuctl *g, struct cmd_args *a)
 				      a->argv[0], a->argc == 2 ? " " : "",
 				      a->argc == 2 ? a->argv[1] : "");
 	iommuctl_man_page(c, page, sizeof(page));
+	/* A batch goes on after help, so it never hands over to man; the
+	 * shell on a terminal waits for man to return. */
+	if (g->session.active && !g->session.interactive) {
+		iommuctl_print_usage(stdout, c);
+		return 0;
+	}
 	if (man_has_page(page)) {
 		fflush(stdout);
-		execlp("man", "man", page, (char *)NULL);
+		if (!g->session.active) {
+			execlp("man", "man", page, (char *)NULL);
+		} else if (run_man(page) == 0) {
+			return 0;
+		}
 		/* man vanished between the two calls: fall back to the usage */
 	}
 	iommuctl_print_usage(stdout, c);

@@ -14,8 +14,7 @@
 #define KERNEL_NO_LISTING \
 	"iommufd has no ioctl that lists objects: a process sees only the objects of the fd it " \
 	"holds, and only by the IDs it was given"
-#define KERNEL_NO_INTROSPECTION \
-	"the kernel has no ioctl that reports an IOAS's allowed list or its mappings"
+#define KERNEL_NO_AREAS "the kernel has no ioctl that reports an IOAS's mappings"
 
 static const char *ctx_lifetime(const struct iommuctl *g)
 {
@@ -26,11 +25,25 @@ static const char *ctx_lifetime(const struct iommuctl *g)
 
 int cmd_alloc(struct iommuctl *g, struct cmd_args *a)
 {
-	struct row_new_ioas row;
+	struct row_new_ioas row = { 0 };
+	const char *name = a->val[ALLOC_OPT_NAME], *why;
+	uint32_t taken;
 	int ret;
 
 	if (a->argc)
 		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	if (name) {
+		if (!g->session.active)
+			return iommuctl_usage(g, "--name: names last for one batch (-b) or shell; "
+					      "a single command has no later line to use it");
+		if (name[0] == '@')
+			name++;
+		if (session_name_check(name, &why))
+			return iommuctl_usage(g, "--name '%s': %s", a->val[ALLOC_OPT_NAME], why);
+		if (session_name_find(&g->session, name, &taken) == 0)
+			return iommuctl_usage(g, "--name: @%s is taken (it names %u; free it first)",
+					      name, taken);
+	}
 	ret = iommuctl_columns(g, &fam_new_ioas);
 	if (!ret)
 		ret = iommuctl_open(g);
@@ -38,7 +51,17 @@ int cmd_alloc(struct iommuctl *g, struct cmd_args *a)
 		return ret;
 	if (ifd_ioas_alloc(g->ctx, &row.id))
 		return iommuctl_fail(g, NULL, NULL, NULL);
+	if (session_object_new(&g->session, row.id) ||
+	    (name && session_name_add(&g->session, name, row.id))) {
+		char object[32];
+
+		snprintf(object, sizeof(object), "ioas %u", row.id);
+		return iommuctl_fail_errno(g, object, "--name", ENOMEM,
+					   "the IOAS was allocated, but its name could not be kept",
+					   NULL);
+	}
 	row.lifetime = ctx_lifetime(g);
+	row.name = name;
 	out_rows(&g->out, &fam_new_ioas, &row, 1, sizeof(row), NULL);
 	return 0;
 }
@@ -73,12 +96,9 @@ int cmd_free(struct iommuctl *g, struct cmd_args *a)
 		return iommuctl_fail_errno(g, NULL, "free", ENOMEM, NULL, NULL);
 	/* Every ID is checked before anything is destroyed. */
 	for (int i = 0; i < a->argc; i++) {
-		const char *why;
-
-		if (parse_id(a->argv[i], &ids[i].id, &why)) {
-			ret = iommuctl_usage(g, "ID '%s': %s", a->argv[i], why);
+		ret = iommuctl_parse_id(g, "ID", a->argv[i], &ids[i].id);
+		if (ret)
 			goto out;
-		}
 	}
 	ret = iommuctl_columns(g, &fam_freed);
 	if (!ret)
@@ -86,8 +106,10 @@ int cmd_free(struct iommuctl *g, struct cmd_args *a)
 	if (ret)
 		goto out;
 	for (int i = 0; i < a->argc; i++) {
-		if (ifd_destroy(g->ctx, ids[i].id) == 0)
+		if (ifd_destroy(g->ctx, ids[i].id) == 0) {
+			session_object_gone(&g->session, ids[i].id);
 			continue;
+		}
 		/* Stop at the first failure: later IDs may depend on this one. */
 		size_t done = (size_t)i, rest = (size_t)a->argc - done - 1;
 		char object[32], freed[256], skipped[256], text[600];
@@ -146,7 +168,8 @@ int cmd_query(struct iommuctl *g, struct cmd_args *a)
 	struct ifd_range *ranges = NULL, *allowed = NULL;
 	struct ifd_sim_area *areas = NULL;
 	struct row_ioas row = { 0 };
-	char object[32], title[64];
+	const char *allowed_source = NULL;
+	char object[32], title[96];
 	uint64_t huge;
 	size_t nareas = 0;
 	int ret;
@@ -168,9 +191,12 @@ int cmd_query(struct iommuctl *g, struct cmd_args *a)
 		return iommuctl_fail(g, object, NULL, NULL);
 	row.huge_pages = huge != 0;
 	row.introspect = ifd_ctx_backend(g->ctx) == IFD_BACKEND_SIM;
+	ret = iommuctl_allowed_list(g, row.id, object, &allowed, &row.nallowed, &allowed_source);
+	if (ret)
+		goto out;
+	row.allowed_known = allowed_source != NULL;
 	if (row.introspect) {
-		if (ifd_sim_allowed(g->ctx, row.id, &allowed, &row.nallowed) ||
-		    ifd_sim_areas(g->ctx, row.id, &areas, &nareas)) {
+		if (ifd_sim_areas(g->ctx, row.id, &areas, &nareas)) {
 			ret = iommuctl_fail(g, object, NULL, NULL);
 			goto out;
 		}
@@ -182,16 +208,18 @@ int cmd_query(struct iommuctl *g, struct cmd_args *a)
 	if (g->out.json) {
 		struct json_object *obj = out_json_row(&g->out, &fam_ioas, &row);
 		struct json_object *arr = json_object_new_array();
-		const char *reason = row.introspect ? NULL : KERNEL_NO_INTROSPECTION;
+		const char *reason = row.introspect ? NULL : KERNEL_NO_AREAS;
 
 		json_object_object_add(obj, "iova_ranges",
 				       out_json_rows(&g->out, &fam_iova_ranges, ranges, row.nranges,
 						     sizeof(*ranges)));
-		json_object_object_add(obj, "allowed_iovas", !row.introspect ? NULL :
+		json_object_object_add(obj, "allowed_iovas", !row.allowed_known ? NULL :
 				       out_json_rows(&g->out, &fam_allowed_iovas, allowed,
 						     row.nallowed, sizeof(*allowed)));
-		json_object_object_add(obj, "allowed_iovas_reason",
-				       reason ? json_object_new_string(reason) : NULL);
+		json_object_object_add(obj, "allowed_iovas_source", allowed_source ?
+				       json_object_new_string(allowed_source) : NULL);
+		json_object_object_add(obj, "allowed_iovas_reason", row.allowed_known ? NULL :
+				       json_object_new_string(IOMMUCTL_KERNEL_NO_ALLOWED));
 		json_object_object_add(obj, "areas", !row.introspect ? NULL :
 				       out_json_rows(&g->out, &fam_areas, areas, nareas,
 						     sizeof(*areas)));
@@ -204,16 +232,19 @@ int cmd_query(struct iommuctl *g, struct cmd_args *a)
 	out_rows(&g->out, &fam_ioas, &row, 1, sizeof(row), NULL);
 	snprintf(title, sizeof(title), "IOVA ranges of ioas %u:", row.id);
 	out_rows(&g->out, &fam_iova_ranges, ranges, row.nranges, sizeof(*ranges), title);
-	if (!row.introspect) {
-		out_note(&g->out, "allowed IOVAs and areas: not available: " KERNEL_NO_INTROSPECTION);
-		goto out;
-	}
-	if (row.nallowed) {
+	if (!row.allowed_known) {
+		out_note(&g->out, "allowed IOVAs of ioas %u: not available: %s", row.id,
+			 IOMMUCTL_KERNEL_NO_ALLOWED);
+	} else if (row.nallowed) {
 		snprintf(title, sizeof(title), "allowed IOVAs of ioas %u:", row.id);
 		out_rows(&g->out, &fam_allowed_iovas, allowed, row.nallowed, sizeof(*allowed), title);
 	} else if (!g->out.noheadings) {
 		out_note(&g->out, "allowed IOVAs of ioas %u: none set (any IOVA may be chosen)",
 			 row.id);
+	}
+	if (!row.introspect) {
+		out_note(&g->out, "areas of ioas %u: not available: " KERNEL_NO_AREAS, row.id);
+		goto out;
 	}
 	if (nareas) {
 		snprintf(title, sizeof(title), "areas of ioas %u:", row.id);

@@ -20,17 +20,76 @@ static bool on_sim(const struct iommuctl *g)
 	return ifd_ctx_backend(g->ctx) == IFD_BACKEND_SIM;
 }
 
+/* The default huge page pool, from /proc/meminfo (what MFD_HUGETLB and
+ * MAP_HUGETLB without a size flag draw from). */
+struct huge_pool {
+	uint64_t page_size;		/* bytes; 0: no hugetlbfs in this kernel */
+	uint64_t total, free, rsvd;	/* pages */
+};
+
+static void read_huge_pool(struct huge_pool *hp)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[128];
+	unsigned long long v;
+
+	memset(hp, 0, sizeof(*hp));
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Hugepagesize: %llu kB", &v) == 1)
+			hp->page_size = (uint64_t)v * 1024;
+		else if (sscanf(line, "HugePages_Total: %llu", &v) == 1)
+			hp->total = v;
+		else if (sscanf(line, "HugePages_Free: %llu", &v) == 1)
+			hp->free = v;
+		else if (sscanf(line, "HugePages_Rsvd: %llu", &v) == 1)
+			hp->rsvd = v;
+	}
+	fclose(f);
+}
+
+/* --hugepages: enough free huge pages for 'length', said before anything
+ * fails in a less telling way (a bare ENOMEM from mmap or from pinning). */
+static int check_huge_pool(struct iommuctl *g, const struct huge_pool *hp, uint64_t length)
+{
+	uint64_t need = length / hp->page_size;
+	uint64_t avail = hp->free > hp->rsvd ? hp->free - hp->rsvd : 0;
+	char msg[256], hint[160];
+
+	if (need <= avail)
+		return 0;
+	snprintf(msg, sizeof(msg), "%" PRIu64 " huge page%s of %" PRIu64 " KiB needed, %" PRIu64
+		 " available (HugePages_Total %" PRIu64 ", Free %" PRIu64 ", Rsvd %" PRIu64 ")",
+		 need, need == 1 ? "" : "s", hp->page_size >> 10, avail, hp->total, hp->free,
+		 hp->rsvd);
+	snprintf(hint, sizeof(hint), "%s: as root, echo %" PRIu64 " > /proc/sys/vm/nr_hugepages",
+		 hp->total ? "too few huge pages are free" : "no huge pages are reserved",
+		 hp->total + (need - avail));
+	return iommuctl_fail_errno(g, NULL, "huge pages", ENOMEM, msg, hint);
+}
+
 /* --size: new memory of our own.  On the kernel a memfd mapped with
  * MAP_OPT_FILE is preferred: the IOAS then holds the file, so the memory outlives
  * this short-lived process.  Anonymous memory dies with the process. */
-static int map_new_memory(struct iommuctl *g, struct row_mapping *m, const char *object)
+static int map_new_memory(struct iommuctl *g, struct row_mapping *m, const char *object,
+			  bool huge)
 {
 	int probe = on_sim(g) ? 0 : ifd_probe_ioctl(g->ctx, IOMMU_IOAS_MAP_FILE);
 
 	if (probe < 0)
 		return iommuctl_fail(g, object, NULL, NULL);
+	if (huge) {
+		struct huge_pool hp;
+		int ret;
+
+		read_huge_pool(&hp);
+		ret = check_huge_pool(g, &hp, m->length);
+		if (ret)
+			return ret;
+	}
 	if (probe == 1) {
-		int fd = memfd_create("iommuctl-map", MFD_CLOEXEC);
+		int fd = memfd_create("iommuctl-map", MFD_CLOEXEC | (huge ? MFD_HUGETLB : 0));
 
 		if (fd < 0)
 			return iommuctl_fail_errno(g, NULL, "memfd_create", errno, NULL, NULL);
@@ -45,7 +104,7 @@ static int map_new_memory(struct iommuctl *g, struct row_mapping *m, const char 
 		close(fd);
 		if (ret)
 			return iommuctl_fail(g, object, NULL, NULL);
-		m->source = "memfd";
+		m->source = huge ? "memfd-hugetlb" : "memfd";
 		m->has_offset = true;
 		m->offset = 0;
 		m->lifetime = "the IOAS holds the memfd: the memory lives as long as the mapping";
@@ -53,12 +112,15 @@ static int map_new_memory(struct iommuctl *g, struct row_mapping *m, const char 
 	}
 	if (m->length > SIZE_MAX)
 		return iommuctl_usage(g, "--size: larger than the address space");
+	/* Huge pages are reserved at mmap time (no MAP_NORESERVE), so a short
+	 * pool fails here, with ENOMEM, rather than at the first touch. */
 	void *p = mmap(NULL, (size_t)m->length, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		       MAP_PRIVATE | MAP_ANONYMOUS | (huge ? MAP_HUGETLB : MAP_NORESERVE), -1, 0);
 
 	if (p == MAP_FAILED)
-		return iommuctl_fail_errno(g, NULL, "mmap", errno, NULL, NULL);
-	m->source = "anon";
+		return iommuctl_fail_errno(g, NULL, huge ? "mmap MAP_HUGETLB" : "mmap", errno, NULL,
+					   NULL);
+	m->source = huge ? "anon-hugetlb" : "anon";
 	m->has_va = true;
 	m->va = (uint64_t)(uintptr_t)p;
 	m->lifetime = on_sim(g)
@@ -133,6 +195,9 @@ int cmd_map(struct iommuctl *g, struct cmd_args *a)
 		return iommuctl_usage(g, "--file needs --length");
 	if (a->count[MAP_OPT_READONLY] && a->count[MAP_OPT_WRITEONLY])
 		return iommuctl_usage(g, "--readonly and --writeonly exclude each other");
+	if (a->count[MAP_OPT_HUGEPAGES] && !a->count[MAP_OPT_SIZE])
+		return iommuctl_usage(g, "--hugepages goes with --size (for --file, give a file on "
+				      "hugetlbfs)");
 
 	ret = arg_id(g, a, MAP_OPT_IOAS, &m.ioas);
 	if (!ret && a->count[MAP_OPT_IOVA])
@@ -154,6 +219,19 @@ int cmd_map(struct iommuctl *g, struct cmd_args *a)
 				      "0xffffffffffffffff", m.iova, m.length);
 	if (a->count[MAP_OPT_FILE] && m.offset + (m.length - 1) < m.offset)
 		return iommuctl_usage(g, "--offset + --length goes past 0xffffffffffffffff");
+	if (a->count[MAP_OPT_HUGEPAGES]) {
+		struct huge_pool hp;
+
+		read_huge_pool(&hp);
+		if (!hp.page_size)
+			return iommuctl_fail_errno(g, NULL, "huge pages", EOPNOTSUPP,
+						   "/proc/meminfo has no Hugepagesize: this kernel "
+						   "has no hugetlbfs", NULL);
+		if (m.length % hp.page_size)
+			return iommuctl_usage(g, "--size 0x%" PRIx64 " with --hugepages: not a "
+					      "multiple of the huge page size (0x%" PRIx64 ")",
+					      m.length, hp.page_size);
+	}
 	ret = iommuctl_columns(g, &fam_mapping);
 	if (!ret)
 		ret = iommuctl_open(g);
@@ -168,7 +246,7 @@ int cmd_map(struct iommuctl *g, struct cmd_args *a)
 	snprintf(object, sizeof(object), "ioas %u", m.ioas);
 
 	if (a->count[MAP_OPT_SIZE]) {
-		ret = map_new_memory(g, &m, object);
+		ret = map_new_memory(g, &m, object, a->count[MAP_OPT_HUGEPAGES] > 0);
 	} else if (a->count[MAP_OPT_SIM_MEM]) {
 		ret = map_sim_memory(g, &m, object);
 	} else {

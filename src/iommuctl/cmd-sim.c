@@ -38,6 +38,10 @@ int cmd_sim_create(struct iommuctl *g, struct cmd_args *a)
 				      a->argv[0]);
 	if (g->fd >= 0)
 		return iommuctl_usage(g, "it makes a new state file; --fd adopts an open one");
+	if (g->ctx)
+		return iommuctl_usage(g, "this batch or shell has its state open already: sim create "
+				      "cannot replace it under the commands that use it (run it on "
+				      "its own, or first)");
 	if (profile && !known_profile(profile)) {
 		size_t used = 0;
 
@@ -78,6 +82,7 @@ int cmd_sim_reset(struct iommuctl *g, struct cmd_args *a)
 		return ret;
 	if (ifd_sim_info(g->ctx, &before) || ifd_sim_reset(g->ctx))
 		return iommuctl_fail(g, NULL, NULL, NULL);
+	session_forget_all(&g->session);
 	iommuctl_note(g, "destroyed %u objects and %llu areas", before.nr_objects,
 		      (unsigned long long)before.nr_areas);
 	return print_info(g);

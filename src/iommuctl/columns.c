@@ -29,12 +29,15 @@ static const char *access_text(uint32_t flags)
 /* ---- alloc ---------------------------------------------------------------- */
 GETTER(new_id, struct row_new_ioas, v->u = r->id)
 GETTER(new_lifetime, struct row_new_ioas, v->s = r->lifetime)
+GETTER(new_name, struct row_new_ioas, v->null = !r->name; v->s = r->name)
 
 static const struct out_column new_ioas_cols[] = {
 	{ "ID", "id", "ID", OUT_INT, D, "the new IOAS's ID", new_id },
 	{ "LIFETIME", "lifetime", "LIFETIME", OUT_STRING, D,
 	  "how long it lives: process (this process's /dev/iommu fd), fd (the adopted fd), "
 	  "state (the simulator state)", new_lifetime },
+	{ "NAME", "name", "NAME", OUT_STRING, NUL,
+	  "the name given with --name (batch, shell): later lines say @NAME", new_name },
 };
 const struct out_family fam_new_ioas = { "ioas", "the IOAS allocated", new_ioas_cols,
 					  N(new_ioas_cols) };
@@ -70,7 +73,8 @@ static const struct out_column mapping_cols[] = {
 	  "IOMMU_IOAS_MAP_* flags sent (0x1 FIXED_IOVA, 0x2 WRITEABLE, 0x4 READABLE)", map_flags },
 	{ "ACCESS", "access", "ACCESS", OUT_STRING, 0, "rw, r- or -w", map_access },
 	{ "SOURCE", "source", "SOURCE", OUT_STRING, D,
-	  "the memory: memfd, anon (this process's), file, sim-mem (the simulator's)", map_source },
+	  "the memory: memfd, anon (this process's), memfd-hugetlb, anon-hugetlb, file, sim-mem "
+	  "(the simulator's)", map_source },
 	{ "VA", "va", "VA", OUT_HEX, NUL, "user VA of the memory (anon, sim-mem)", map_va },
 	{ "FILE", "file", "FILE", OUT_STRING, NUL, "the file mapped (--file)", map_file },
 	{ "OFFSET", "offset", "OFFSET", OUT_HEX, NUL, "byte offset in the file or memfd",
@@ -106,7 +110,7 @@ GETTER(ioas_id, struct row_ioas, v->u = r->id)
 GETTER(ioas_align, struct row_ioas, v->u = r->alignment)
 GETTER(ioas_huge, struct row_ioas, v->b = r->huge_pages)
 GETTER(ioas_nranges, struct row_ioas, v->u = r->nranges)
-GETTER(ioas_nallowed, struct row_ioas, v->null = !r->introspect; v->u = r->nallowed)
+GETTER(ioas_nallowed, struct row_ioas, v->null = !r->allowed_known; v->u = r->nallowed)
 GETTER(ioas_nareas, struct row_ioas, v->null = !r->introspect; v->u = r->nareas)
 GETTER(ioas_mapped, struct row_ioas, v->null = !r->introspect; v->u = r->mapped)
 
@@ -118,7 +122,7 @@ static const struct out_column ioas_cols[] = {
 	  "the IOMMU_OPTION_HUGE_PAGES option", ioas_huge },
 	{ "RANGES", "nr_iova_ranges", "RANGES", OUT_INT, D, "usable IOVA ranges", ioas_nranges },
 	{ "ALLOWED", "nr_allowed_iovas", "ALLOWED", OUT_INT, D | NUL,
-	  "ranges in the ALLOW_IOVAS list (simulator only)", ioas_nallowed },
+	  "ranges in the ALLOW_IOVAS list (simulator, or set by this process)", ioas_nallowed },
 	{ "AREAS", "nr_areas", "AREAS", OUT_INT, D | NUL, "mapped areas (simulator only)",
 	  ioas_nareas },
 	{ "MAPPED", "mapped_bytes", "MAPPED", OUT_HEX, D | NUL,
@@ -139,6 +143,82 @@ const struct out_family fam_iova_ranges = {
 const struct out_family fam_allowed_iovas = {
 	"allowed_iovas", "a range of the ALLOW_IOVAS list", range_cols, N(range_cols)
 };
+
+/* ---- copy ------------------------------------------------------------------ */
+GETTER(copy_src_ioas, struct row_copy, v->u = r->src_ioas)
+GETTER(copy_src_iova, struct row_copy, v->u = r->src_iova)
+GETTER(copy_dst_ioas, struct row_copy, v->u = r->dst_ioas)
+GETTER(copy_dst_iova, struct row_copy, v->u = r->dst_iova)
+GETTER(copy_dst_last, struct row_copy, v->u = r->dst_iova + r->length - 1)
+GETTER(copy_length, struct row_copy, v->u = r->length)
+GETTER(copy_flags, struct row_copy, v->u = r->flags)
+GETTER(copy_access, struct row_copy, v->s = access_text(r->flags))
+
+static const struct out_column copy_cols[] = {
+	{ "SRC_IOAS", "src_ioas", "SRC_IOAS", OUT_INT, D, "the IOAS copied from", copy_src_ioas },
+	{ "SRC_IOVA", "src_iova", "SRC_IOVA", OUT_HEX, D, "first IOVA of the source range",
+	  copy_src_iova },
+	{ "DST_IOAS", "dst_ioas", "DST_IOAS", OUT_INT, D, "the IOAS copied into", copy_dst_ioas },
+	{ "DST_IOVA", "dst_iova", "DST_IOVA", OUT_HEX, D,
+	  "first IOVA of the new mapping (given, or chosen by the backend)", copy_dst_iova },
+	{ "DST_LAST", "dst_last", "DST_LAST", OUT_HEX, 0,
+	  "last IOVA of the new mapping (inclusive)", copy_dst_last },
+	{ "LENGTH", "length", "LENGTH", OUT_HEX, D, "bytes copied", copy_length },
+	{ "FLAGS", "flags", "FLAGS", OUT_HEX, D,
+	  "IOMMU_IOAS_MAP_* flags sent (0x1 FIXED_IOVA, 0x2 WRITEABLE, 0x4 READABLE)", copy_flags },
+	{ "ACCESS", "access", "ACCESS", OUT_STRING, 0, "rw, r- or -w", copy_access },
+};
+const struct out_family fam_copy = { "copies", "the mapping made by the copy", copy_cols,
+				      N(copy_cols) };
+
+/* ---- allow ----------------------------------------------------------------- */
+GETTER(allow_ioas, struct row_allow, v->u = r->ioas)
+GETTER(allow_n, struct row_allow, v->null = !r->known; v->u = r->n)
+GETTER(allow_source, struct row_allow, v->null = !r->source; v->s = r->source)
+GETTER(allow_reason, struct row_allow, v->null = !r->reason; v->s = r->reason)
+
+static const struct out_column allow_cols[] = {
+	{ "IOAS", "ioas", "IOAS", OUT_INT, D, "the IOAS", allow_ioas },
+	{ "ALLOWED", "nr_allowed_iovas", "ALLOWED", OUT_INT, D | NUL,
+	  "ranges in the list (null: unknown)", allow_n },
+	{ "SOURCE", "allowed_iovas_source", "SOURCE", OUT_STRING, D | NUL,
+	  "who reported the list: backend (the simulator) or session (set by this process; "
+	  "the kernel cannot report it)", allow_source },
+	{ "REASON", "allowed_iovas_reason", "REASON", OUT_STRING, NUL,
+	  "why the list is unknown (null: it is known)", allow_reason },
+};
+const struct out_family fam_allow = { "allow", "an IOAS's ALLOW_IOVAS list", allow_cols,
+				       N(allow_cols) };
+
+/* ---- option ---------------------------------------------------------------- */
+GETTER(opt_name, struct row_option, v->s = r->name)
+GETTER(opt_id, struct row_option, v->u = r->option_id)
+GETTER(opt_ioas, struct row_option, v->null = !r->has_ioas; v->u = r->ioas)
+GETTER(opt_value, struct row_option, v->u = r->value)
+GETTER(opt_meaning, struct row_option, v->null = !r->meaning; v->s = r->meaning)
+
+static const struct out_column option_cols[] = {
+	{ "OPTION", "option", "OPTION", OUT_STRING, D, "rlimit-mode or huge-pages", opt_name },
+	{ "OPTION_ID", "option_id", "OPTION_ID", OUT_INT, 0,
+	  "IOMMU_OPTION_* number (0 RLIMIT_MODE, 1 HUGE_PAGES)", opt_id },
+	{ "IOAS", "ioas", "IOAS", OUT_INT, D | NUL, "the IOAS (huge-pages); null for a global option",
+	  opt_ioas },
+	{ "VALUE", "value", "VALUE", OUT_INT, D, "val64 as the backend reports it", opt_value },
+	{ "MEANING", "meaning", "MEANING", OUT_STRING, D | NUL,
+	  "user or mm (rlimit-mode), on or off (huge-pages)", opt_meaning },
+};
+const struct out_family fam_options = { "options", "an IOMMU_OPTION value", option_cols,
+					 N(option_cols) };
+
+/* ---- vfio-ioas ----------------------------------------------------------- */
+GETTER(vfio_ioas_id, struct row_vfio_ioas, v->null = !r->set; v->u = r->ioas)
+
+static const struct out_column vfio_ioas_cols[] = {
+	{ "IOAS", "ioas", "IOAS", OUT_INT, D | NUL,
+	  "the IOAS the VFIO compatibility ioctls use (null: none)", vfio_ioas_id },
+};
+const struct out_family fam_vfio_ioas = { "vfio_ioas", "the VFIO compatibility IOAS",
+					   vfio_ioas_cols, N(vfio_ioas_cols) };
 
 static const char *const source_names[] = {
 	[IFD_SIM_SRC_USER] = "user", [IFD_SIM_SRC_FILE] = "file", [IFD_SIM_SRC_SIM_MEM] = "sim-mem",

@@ -17,6 +17,7 @@
 struct row_new_ioas {
 	uint32_t id;
 	const char *lifetime;		/* "process", "fd" or "state" */
+	const char *name;		/* --name (batch, shell), or NULL */
 };
 extern const struct out_family fam_new_ioas;
 
@@ -58,7 +59,8 @@ struct row_ioas {
 	uint64_t alignment;
 	bool huge_pages;
 	uint32_t nranges;
-	bool introspect;		/* simulator: the counts below are known */
+	bool introspect;		/* simulator: the areas are known */
+	bool allowed_known;		/* the simulator, or this process set the list */
 	uint32_t nallowed;
 	uint64_t nareas;
 	uint64_t mapped;		/* bytes */
@@ -68,6 +70,42 @@ extern const struct out_family fam_iova_ranges;	/* rows: struct ifd_range */
 extern const struct out_family fam_allowed_iovas;	/* rows: struct ifd_range */
 extern const struct out_family fam_areas;		/* rows: struct ifd_sim_area */
 extern const struct out_family fam_objects;		/* rows: struct ifd_sim_object */
+
+/* copy: the new mapping and where it came from */
+struct row_copy {
+	uint32_t src_ioas, dst_ioas;
+	uint32_t flags;			/* IOMMU_IOAS_MAP_* as sent */
+	uint64_t src_iova, dst_iova, length;
+};
+extern const struct out_family fam_copy;
+
+/* allow: an IOAS's allowed list; the ranges are fam_allowed_iovas rows */
+struct row_allow {
+	uint32_t ioas;
+	bool known;
+	uint32_t n;
+	const char *source;		/* "backend" or "session"; NULL when unknown */
+	const char *reason;		/* why it is unknown, or NULL */
+};
+extern const struct out_family fam_allow;
+
+/* option get/set */
+struct row_option {
+	const char *name;		/* "rlimit-mode", "huge-pages" */
+	uint32_t option_id;		/* IOMMU_OPTION_* */
+	bool has_ioas;
+	uint32_t ioas;
+	uint64_t value;			/* val64 */
+	const char *meaning;		/* "user", "mm", "on", "off", or NULL for another value */
+};
+extern const struct out_family fam_options;
+
+/* vfio-ioas get/set/clear */
+struct row_vfio_ioas {
+	bool set;
+	uint32_t ioas;
+};
+extern const struct out_family fam_vfio_ioas;
 
 /* status */
 struct row_status {

@@ -27,6 +27,11 @@ const struct cmd_opt iommuctl_global_opts[] = {
 		   OPT_CPL_NONE, NULL },
 	[G_PID] = { "pid", 0, OPT_REQUIRED, "PID", "with --fd: fd N of process PID (pidfd_getfd)",
 		    OPT_CPL_NONE, NULL },
+	[G_BATCH] = { "batch", 'b', OPT_REQUIRED, "FILE",
+		      "run the commands of FILE (- for stdin), one per line, on one context",
+		      OPT_CPL_FILE, NULL },
+	[G_FORCE] = { "force", 0, OPT_NOARG, NULL,
+		      "with -b or shell: go on after a failed command", OPT_CPL_NONE, NULL },
 	[G_JSON] = { "json", 'J', OPT_NOARG, NULL, "print JSON (see iommuctl-json(7))",
 		     OPT_CPL_NONE, NULL },
 	[G_OUTPUT] = { "output", 'o', OPT_REQUIRED, "COLS",
@@ -53,6 +58,8 @@ const struct cmd_opt iommuctl_global_opts[] = {
 };
 
 static const struct cmd_opt alloc_opts[] = {
+	[ALLOC_OPT_NAME] = { "name", 0, OPT_REQUIRED, "NAME",
+			     "call it @NAME in later lines (batch and shell)", OPT_CPL_NONE, NULL },
 	IOMMUCTL_META_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
@@ -63,7 +70,7 @@ static const struct cmd_opt free_opts[] = {
 };
 
 static const struct cmd_opt map_opts[] = {
-	[MAP_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS to map into", OPT_CPL_NONE, NULL },
+	[MAP_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS to map into", OPT_CPL_ID, NULL },
 	[MAP_OPT_SIZE] = { "size", 0, OPT_REQUIRED, "SIZE",
 		       "map SIZE bytes of new memory (a memfd where the kernel has "
 		       "IOMMU_IOAS_MAP_FILE, else anonymous memory)", OPT_CPL_NONE, NULL },
@@ -84,12 +91,15 @@ static const struct cmd_opt map_opts[] = {
 			   OPT_CPL_NONE, NULL },
 	[MAP_OPT_WRITEONLY] = { "writeonly", 0, OPT_NOARG, NULL, "device writes only (WRITEABLE)",
 			    OPT_CPL_NONE, NULL },
+	[MAP_OPT_HUGEPAGES] = { "hugepages", 0, OPT_NOARG, NULL,
+			    "with --size: huge pages (hugetlbfs memfd, or MAP_HUGETLB)",
+			    OPT_CPL_NONE, NULL },
 	IOMMUCTL_META_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
 static const struct cmd_opt unmap_opts[] = {
-	[UNMAP_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS", OPT_CPL_NONE, NULL },
+	[UNMAP_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS", OPT_CPL_ID, NULL },
 	[UNMAP_OPT_IOVA] = { "iova", 0, OPT_REQUIRED, "IOVA", "first IOVA (with --length)",
 			 OPT_CPL_NONE, NULL },
 	[UNMAP_OPT_LENGTH] = { "length", 0, OPT_REQUIRED, "LEN", "bytes (with --iova)", OPT_CPL_NONE,
@@ -103,8 +113,68 @@ static const struct cmd_opt unmap_opts[] = {
 };
 
 static const struct cmd_opt query_opts[] = {
-	[QUERY_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS to describe", OPT_CPL_NONE,
+	[QUERY_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS to describe", OPT_CPL_ID,
 			 NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt copy_opts[] = {
+	[COPY_OPT_SRC_IOAS] = { "src-ioas", 0, OPT_REQUIRED, "ID", "the IOAS to copy from",
+				OPT_CPL_ID, NULL },
+	[COPY_OPT_DST_IOAS] = { "dst-ioas", 0, OPT_REQUIRED, "ID",
+				"the IOAS to copy into (may be the same)", OPT_CPL_ID, NULL },
+	[COPY_OPT_SRC_IOVA] = { "src-iova", 0, OPT_REQUIRED, "IOVA",
+				"first IOVA of the source (with --length)", OPT_CPL_NONE, NULL },
+	[COPY_OPT_LENGTH] = { "length", 0, OPT_REQUIRED, "LEN", "bytes (with --src-iova)",
+			      OPT_CPL_NONE, NULL },
+	[COPY_OPT_RANGE] = { "range", 0, OPT_REQUIRED, "RANGE",
+			     "the source: START-END (END inclusive) or START+LEN", OPT_CPL_NONE,
+			     NULL },
+	[COPY_OPT_DST_IOVA] = { "dst-iova", 0, OPT_REQUIRED, "IOVA",
+				"map at this IOVA (FIXED_IOVA); default: the backend chooses",
+				OPT_CPL_NONE, NULL },
+	[COPY_OPT_READONLY] = { "readonly", 0, OPT_NOARG, NULL, "device reads only (READABLE)",
+				OPT_CPL_NONE, NULL },
+	[COPY_OPT_WRITEONLY] = { "writeonly", 0, OPT_NOARG, NULL,
+				 "device writes only (WRITEABLE)", OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+#define GROUP_OPTS(name) \
+	static const struct cmd_opt name[] = { \
+		IOMMUCTL_META_OPTS, \
+		{ "list-cmds", 0, OPT_NOARG, NULL, "list the subcommands (for shell completion)", \
+		  OPT_CPL_NONE, NULL }, \
+		{ NULL, 0, 0, NULL, NULL, 0, NULL }, \
+	}
+
+GROUP_OPTS(allow_group_opts);
+GROUP_OPTS(option_group_opts);
+GROUP_OPTS(vfio_group_opts);
+
+static const struct cmd_opt allow_opts[] = {
+	[ALLOW_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS", OPT_CPL_ID, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt option_opts[] = {
+	[OPTION_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS (huge-pages)", OPT_CPL_ID,
+			      NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt vfio_set_opts[] = {
+	[VFIO_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID",
+			    "the IOAS the VFIO compatibility ioctls are to use", OPT_CPL_ID, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt shell_opts[] = {
 	IOMMUCTL_META_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
@@ -125,7 +195,7 @@ static const struct cmd_opt doctor_opts[] = {
 static const struct cmd_opt hwinfo_opts[] = {
 	[HWINFO_OPT_DEV_ID] = { "dev-id", 0, OPT_REQUIRED, "ID",
 			    "a device bound to the context (a mock device on the simulator)",
-			    OPT_CPL_NONE, NULL },
+			    OPT_CPL_ID, NULL },
 	[HWINFO_OPT_DEVICE] = { "device", 0, OPT_REQUIRED, "DEV",
 			    "a VFIO cdev (/dev/vfio/devices/vfioN, vfioN) or PCI address, bound "
 			    "for the length of the command (kernel only)", OPT_CPL_FILE, NULL },
@@ -133,16 +203,11 @@ static const struct cmd_opt hwinfo_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
-static const struct cmd_opt mock_group_opts[] = {
-	IOMMUCTL_META_OPTS,
-	{ "list-cmds", 0, OPT_NOARG, NULL, "list the subcommands (for shell completion)",
-	  OPT_CPL_NONE, NULL },
-	{ NULL, 0, 0, NULL, NULL, 0, NULL },
-};
+GROUP_OPTS(mock_group_opts);
 
 static const struct cmd_opt mock_domain_opts[] = {
 	[MOCK_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS to attach the mock device to",
-			OPT_CPL_NONE, NULL },
+			OPT_CPL_ID, NULL },
 	[MOCK_OPT_NO_DIRTY] = { "no-dirty", 0, OPT_NOARG, NULL,
 			    "a device without dirty tracking (MOCK_FLAGS_DEVICE_NO_DIRTY)",
 			    OPT_CPL_NONE, NULL },
@@ -154,27 +219,22 @@ static const struct cmd_opt mock_domain_opts[] = {
 
 static const struct cmd_opt mock_replace_opts[] = {
 	[MOCK_REPLACE_OPT_STDEV] = { "stdev", 0, OPT_REQUIRED, "ID", "the mock device (STDEV_ID)",
-				 OPT_CPL_NONE, NULL },
+				 OPT_CPL_ID, NULL },
 	[MOCK_REPLACE_OPT_PT] = { "pt", 0, OPT_REQUIRED, "ID", "the IOAS or HWPT to move it to",
-			      OPT_CPL_NONE, NULL },
+			      OPT_CPL_ID, NULL },
 	IOMMUCTL_META_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
 static const struct cmd_opt mock_reserve_opts[] = {
-	[MOCK_RESERVE_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS", OPT_CPL_NONE, NULL },
+	[MOCK_RESERVE_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS", OPT_CPL_ID, NULL },
 	[MOCK_RESERVE_OPT_RANGE] = { "range", 0, OPT_REQUIRED, "RANGE",
 				 "START-END (END inclusive) or START+LEN", OPT_CPL_NONE, NULL },
 	IOMMUCTL_META_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
-static const struct cmd_opt sim_group_opts[] = {
-	IOMMUCTL_META_OPTS,
-	{ "list-cmds", 0, OPT_NOARG, NULL, "list the subcommands (for shell completion)",
-	  OPT_CPL_NONE, NULL },
-	{ NULL, 0, 0, NULL, NULL, 0, NULL },
-};
+GROUP_OPTS(sim_group_opts);
 
 static const struct cmd_opt sim_create_opts[] = {
 	[SIM_CREATE_OPT_PROFILE] = { "profile", 0, OPT_REQUIRED, "PROFILE",
@@ -199,17 +259,47 @@ static const struct cmd_opt help_opts[] = {
 #define FAMILIES(...) ((const struct out_family *const[]){ __VA_ARGS__, NULL })
 
 const struct iommuctl_cmd iommuctl_commands[] = {
-	{ NULL, "alloc", cmd_alloc, "allocate an IOAS (IOMMU_IOAS_ALLOC)", "",
+	{ NULL, "alloc", cmd_alloc, "allocate an IOAS (IOMMU_IOAS_ALLOC)", "[--name NAME]",
 	  alloc_opts, FAMILIES(&fam_new_ioas), CMD_MUTATES },
 	{ NULL, "free", cmd_free, "destroy objects by ID (IOMMU_DESTROY)", "ID...",
 	  free_opts, FAMILIES(&fam_freed), CMD_MUTATES },
 	{ NULL, "map", cmd_map, "map memory into an IOAS (IOMMU_IOAS_MAP, IOMMU_IOAS_MAP_FILE)",
-	  "--ioas ID (--size SIZE | --sim-mem SIZE | --file PATH [--offset OFF] --length LEN) "
-	  "[--iova IOVA] [--readonly | --writeonly]",
+	  "--ioas ID (--size SIZE [--hugepages] | --sim-mem SIZE | --file PATH [--offset OFF] "
+	  "--length LEN) [--iova IOVA] [--readonly | --writeonly]",
 	  map_opts, FAMILIES(&fam_mapping), CMD_MUTATES },
 	{ NULL, "unmap", cmd_unmap, "unmap IOVA ranges (IOMMU_IOAS_UNMAP)",
 	  "--ioas ID (--iova IOVA --length LEN | --range START-END | --range START+LEN | --all)",
 	  unmap_opts, FAMILIES(&fam_unmap), CMD_MUTATES },
+	{ NULL, "copy", cmd_copy,
+	  "map a range of one IOAS into another, same pages (IOMMU_IOAS_COPY)",
+	  "--src-ioas ID --dst-ioas ID (--src-iova IOVA --length LEN | --range START-END | "
+	  "--range START+LEN) [--dst-iova IOVA] [--readonly | --writeonly]",
+	  copy_opts, FAMILIES(&fam_copy), CMD_MUTATES },
+	{ NULL, "allow", NULL, "set, show or clear an IOAS's allowed IOVAs (IOMMU_IOAS_ALLOW_IOVAS)",
+	  "set|show|clear", allow_group_opts, NULL, CMD_GROUP },
+	{ "allow", "set", cmd_allow_set, "replace the allowed list with these ranges",
+	  "--ioas ID RANGE... (RANGE: START-END or START+LEN)", allow_opts,
+	  FAMILIES(&fam_allowed_iovas, &fam_allow), CMD_MUTATES },
+	{ "allow", "show", cmd_allow_show, "show the allowed list", "--ioas ID", allow_opts,
+	  FAMILIES(&fam_allowed_iovas, &fam_allow), 0 },
+	{ "allow", "clear", cmd_allow_clear, "empty the allowed list", "--ioas ID", allow_opts,
+	  FAMILIES(&fam_allowed_iovas, &fam_allow), CMD_MUTATES },
+	{ NULL, "option", NULL, "get or set RLIMIT_MODE and HUGE_PAGES (IOMMU_OPTION)", "get|set",
+	  option_group_opts, NULL, CMD_GROUP },
+	{ "option", "get", cmd_option_get, "show options",
+	  "[rlimit-mode | huge-pages] [--ioas ID]", option_opts, FAMILIES(&fam_options), 0 },
+	{ "option", "set", cmd_option_set, "set an option",
+	  "rlimit-mode user|mm | huge-pages on|off --ioas ID", option_opts,
+	  FAMILIES(&fam_options), CMD_MUTATES },
+	{ NULL, "vfio-ioas", NULL,
+	  "the IOAS of the VFIO compatibility ioctls (IOMMU_VFIO_IOAS)", "get|set|clear",
+	  vfio_group_opts, NULL, CMD_GROUP },
+	{ "vfio-ioas", "get", cmd_vfio_ioas_get, "show the VFIO compatibility IOAS", "",
+	  shell_opts, FAMILIES(&fam_vfio_ioas), 0 },
+	{ "vfio-ioas", "set", cmd_vfio_ioas_set, "make an IOAS the VFIO compatibility IOAS",
+	  "--ioas ID", vfio_set_opts, FAMILIES(&fam_vfio_ioas), CMD_MUTATES },
+	{ "vfio-ioas", "clear", cmd_vfio_ioas_clear, "unset the VFIO compatibility IOAS", "",
+	  shell_opts, FAMILIES(&fam_vfio_ioas), CMD_MUTATES },
 	{ NULL, "query", cmd_query, "describe an IOAS, or list the objects (simulator)",
 	  "[--ioas ID]", query_opts,
 	  FAMILIES(&fam_ioas, &fam_iova_ranges, &fam_allowed_iovas, &fam_areas, &fam_objects),
@@ -244,6 +334,9 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	  sim_plain_opts, FAMILIES(&fam_check), CMD_SIM_ONLY },
 	{ "sim", "info", cmd_sim_info, "describe a simulator state", "", sim_plain_opts,
 	  FAMILIES(&fam_sim), CMD_SIM_ONLY },
+	{ NULL, "shell", cmd_shell,
+	  "read commands from a terminal (readline) or stdin, on one context", "",
+	  shell_opts, NULL, 0 },
 	{ NULL, "help", cmd_help, "show the manual page of a command, or its usage", "[COMMAND]",
 	  help_opts, NULL, CMD_NO_JSON },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },

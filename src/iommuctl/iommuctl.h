@@ -17,6 +17,7 @@
 #include "shared/output.h"
 #include "shared/parse.h"
 #include "shared/report.h"
+#include "session.h"
 
 struct iommuctl;
 typedef int (*iommuctl_fn)(struct iommuctl *g, struct cmd_args *a);
@@ -48,10 +49,17 @@ extern const struct cmd_opt iommuctl_global_opts[];
 
 /* Option indices: each command's options[] uses designated initializers, and
  * the meta options (--help, --list-opts) follow, found by name. */
-enum { G_SIM, G_KERNEL, G_DEV, G_FD, G_PID, G_JSON, G_OUTPUT, G_OUTPUT_ALL, G_LIST_COLUMNS,
-       G_NOHEADINGS, G_RAW, G_VERBOSE, G_HELP, G_VERSION, G_LIST_CMDS, G_LIST_OPTS, G_NOPTS };
+enum { G_SIM, G_KERNEL, G_DEV, G_FD, G_PID, G_BATCH, G_FORCE, G_JSON, G_OUTPUT, G_OUTPUT_ALL,
+       G_LIST_COLUMNS, G_NOHEADINGS, G_RAW, G_VERBOSE, G_HELP, G_VERSION, G_LIST_CMDS,
+       G_LIST_OPTS, G_NOPTS };
+enum { ALLOC_OPT_NAME };
 enum { MAP_OPT_IOAS, MAP_OPT_SIZE, MAP_OPT_SIM_MEM, MAP_OPT_FILE, MAP_OPT_OFFSET,
-       MAP_OPT_LENGTH, MAP_OPT_IOVA, MAP_OPT_READONLY, MAP_OPT_WRITEONLY };
+       MAP_OPT_LENGTH, MAP_OPT_IOVA, MAP_OPT_READONLY, MAP_OPT_WRITEONLY, MAP_OPT_HUGEPAGES };
+enum { COPY_OPT_SRC_IOAS, COPY_OPT_DST_IOAS, COPY_OPT_SRC_IOVA, COPY_OPT_LENGTH, COPY_OPT_RANGE,
+       COPY_OPT_DST_IOVA, COPY_OPT_READONLY, COPY_OPT_WRITEONLY };
+enum { ALLOW_OPT_IOAS };
+enum { OPTION_OPT_IOAS };
+enum { VFIO_OPT_IOAS };
 enum { UNMAP_OPT_IOAS, UNMAP_OPT_IOVA, UNMAP_OPT_LENGTH, UNMAP_OPT_RANGE, UNMAP_OPT_ALL };
 enum { QUERY_OPT_IOAS };
 enum { SIM_CREATE_OPT_PROFILE, SIM_CREATE_OPT_FORCE };
@@ -76,6 +84,11 @@ struct iommuctl {
 	int pid;			/* --pid, or 0 */
 	int verbose;
 	struct ifd_ctx *ctx;
+	bool list_columns;		/* -H: list the command's columns instead */
+	/* -n and -r as given before -b: each line of a batch starts from them */
+	bool batch_raw, batch_noheadings;
+	struct session session;		/* what outlives one command (batch, shell) */
+	bool noted_private;		/* said once that the kernel undoes it all at exit */
 	/* The command's output is a complete report even though it fails
 	 * (status without iommufd, sim check of a broken state): print it. */
 	bool report_on_failure;
@@ -110,6 +123,21 @@ int arg_u64(struct iommuctl *g, const struct cmd_args *a, int idx, uint64_t *v);
 int arg_size(struct iommuctl *g, const struct cmd_args *a, int idx, uint64_t *v);
 int arg_id(struct iommuctl *g, const struct cmd_args *a, int idx, uint32_t *v);
 int arg_range(struct iommuctl *g, const struct cmd_args *a, int idx, struct parse_range *v);
+/* An object ID as typed (a number, or @NAME in a batch or the shell); 'what'
+ * names it in the message ("--ioas", "ID").  0 or EXIT_USAGE (reported). */
+int iommuctl_parse_id(struct iommuctl *g, const char *what, const char *text, uint32_t *id);
+
+/* Why a kernel context's allowed list is unknown (the allow and query outputs). */
+#define IOMMUCTL_KERNEL_NO_ALLOWED \
+	"the kernel has no ioctl that reports an IOAS's allowed list: iommuctl knows it only " \
+	"where this process set it (allow set or clear, in one batch or shell)"
+
+/* The allowed list of 'ioas': the simulator's, or the one this process set
+ * on the kernel (*source "backend" or "session"); on the kernel, if this
+ * process did not set it, *source is NULL and the list empty.  *ranges is
+ * malloc()ed.  0, or the exit code of a reported failure. */
+int iommuctl_allowed_list(struct iommuctl *g, uint32_t ioas, const char *object,
+			  struct ifd_range **ranges, uint32_t *n, const char **source);
 
 /* Is the context the kernel's, and only as long as this process lives? */
 bool iommuctl_fd_is_private(const struct iommuctl *g);
@@ -131,6 +159,31 @@ int cmd_sim_reset(struct iommuctl *g, struct cmd_args *a);
 int cmd_sim_check(struct iommuctl *g, struct cmd_args *a);
 int cmd_sim_info(struct iommuctl *g, struct cmd_args *a);
 int cmd_help(struct iommuctl *g, struct cmd_args *a);
+int cmd_copy(struct iommuctl *g, struct cmd_args *a);
+int cmd_allow_set(struct iommuctl *g, struct cmd_args *a);
+int cmd_allow_show(struct iommuctl *g, struct cmd_args *a);
+int cmd_allow_clear(struct iommuctl *g, struct cmd_args *a);
+int cmd_option_get(struct iommuctl *g, struct cmd_args *a);
+int cmd_option_set(struct iommuctl *g, struct cmd_args *a);
+int cmd_vfio_ioas_get(struct iommuctl *g, struct cmd_args *a);
+int cmd_vfio_ioas_set(struct iommuctl *g, struct cmd_args *a);
+int cmd_vfio_ioas_clear(struct iommuctl *g, struct cmd_args *a);
+int cmd_shell(struct iommuctl *g, struct cmd_args *a);
+
+/* Dispatch one command line (after the global options): find the command,
+ * parse its options, run it.  Returns the exit code; output is collected in
+ * g->out. */
+int iommuctl_run(struct iommuctl *g, int argc, char **argv);
+
+/* Batch and shell (batch.c, shell.c). */
+int batch_run_file(struct iommuctl *g, const char *path);
+int batch_run_stream(struct iommuctl *g, FILE *in, const char *name);
+/* Run one line of a batch or the shell, split by words_split() with result
+ * 'split' (and 'why' if it failed), on the session's context; print its
+ * output (one JSON line with -J).  Returns the exit code, or -1 for a line
+ * without a command. */
+struct words;
+int session_exec(struct iommuctl *g, int split, struct words *w, const char *why);
 
 /* Usage and lookups (main.c). */
 const struct iommuctl_cmd *iommuctl_find(const char *group, const char *name);

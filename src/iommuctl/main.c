@@ -46,13 +46,13 @@ static void print_subcommands(FILE *f, const char *group)
 		if ((group == NULL) != (c->group == NULL) || (group && strcmp(group, c->group)))
 			continue;
 		full_name(c, name, sizeof(name));
-		fprintf(f, "  %-12s  %s\n", name, c->summary);
+		fprintf(f, "  %-15s  %s\n", name, c->summary);
 		/* list a group's subcommands right after it */
 		if (!group && (c->flags & CMD_GROUP))
 			for (const struct iommuctl_cmd *s = iommuctl_commands; s->name; s++)
 				if (s->group && strcmp(s->group, c->name) == 0) {
 					full_name(s, name, sizeof(name));
-					fprintf(f, "  %-12s  %s\n", name, s->summary);
+					fprintf(f, "  %-15s  %s\n", name, s->summary);
 				}
 	}
 }
@@ -142,8 +142,9 @@ int iommuctl_fail(struct iommuctl *g, const char *object, const char *partial_te
 	char hint[512];
 
 	/* A kernel context of our own starts empty: no ID from an earlier run
-	 * exists in it, which the bare ENOENT does not tell. */
-	if (e->err == ENOENT && e->cmd && iommuctl_fd_is_private(g)) {
+	 * exists in it, which the bare ENOENT does not tell.  (In a batch or
+	 * shell the earlier lines' objects are there.) */
+	if (e->err == ENOENT && e->cmd && iommuctl_fd_is_private(g) && !g->session.active) {
 		snprintf(hint, sizeof(hint), "%s%sthis process's /dev/iommu fd is new and empty: "
 			 "objects live in the fd that made them (use --fd)",
 			 e->hint ? e->hint : "", e->hint ? "; " : "");
@@ -184,11 +185,39 @@ int arg_size(struct iommuctl *g, const struct cmd_args *a, int idx, uint64_t *v)
 	return parse_size(a->val[idx], v, &why) ? bad_value(g, a, idx, why) : 0;
 }
 
-int arg_id(struct iommuctl *g, const struct cmd_args *a, int idx, uint32_t *v)
+int iommuctl_parse_id(struct iommuctl *g, const char *what, const char *text, uint32_t *id)
 {
+	const struct session *s = &g->session;
 	const char *why;
 
-	return parse_id(a->val[idx], v, &why) ? bad_value(g, a, idx, why) : 0;
+	if (text[0] != '@')
+		return parse_id(text, id, &why) ? iommuctl_usage(g, "%s '%s': %s", what, text, why)
+						: 0;
+	if (!s->active)
+		return iommuctl_usage(g, "%s '%s': names exist only in a batch (-b) or the shell, "
+				      "where 'alloc --name NAME' gives them", what, text);
+	if (session_name_find(s, text + 1, id) == 0)
+		return 0;
+	if (s->nnames == 0)
+		return iommuctl_usage(g, "%s '%s': no such name (none is given yet: alloc --name "
+				      "NAME)", what, text);
+
+	char names[256];
+	size_t used = 0;
+
+	names[0] = '\0';
+	for (size_t i = 0; i < s->nnames && used < sizeof(names); i++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used, " @%s",
+					 s->names[i].name);
+	return iommuctl_usage(g, "%s '%s': no such name (names:%s)", what, text, names);
+}
+
+int arg_id(struct iommuctl *g, const struct cmd_args *a, int idx, uint32_t *v)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "--%s:", g->cmd->options[idx].name);
+	return iommuctl_parse_id(g, what, a->val[idx], v);
 }
 
 int arg_range(struct iommuctl *g, const struct cmd_args *a, int idx, struct parse_range *v)
@@ -227,6 +256,11 @@ int iommuctl_open_ctx(struct iommuctl *g, struct ifd_error *e)
 {
 	int ret;
 
+	/* A batch's commands share the context the first of them opened. */
+	if (g->ctx) {
+		g->out.backend = ifd_ctx_backend_name(g->ctx);
+		return 0;
+	}
 	if (g->fd >= 0 && g->pid)
 		ret = ifd_ctx_from_pid_fd(&g->ctx, g->pid, g->fd, e);
 	else if (g->fd >= 0)
@@ -295,6 +329,10 @@ static int parse_globals(struct iommuctl *g, struct cmd_args *ga, int *argc, cha
 	g->out.output_all = ga->count[G_OUTPUT_ALL] > 0;
 	g->out.columns = ga->val[G_OUTPUT];
 	g->verbose = (int)ga->count[G_VERBOSE];
+	g->list_columns = ga->count[G_LIST_COLUMNS] > 0;
+	g->batch_raw = g->out.raw;
+	g->batch_noheadings = g->out.noheadings;
+	g->session.force = ga->count[G_FORCE] > 0;
 
 	if (g->out.json && (g->out.raw || g->out.noheadings))
 		return report_usage(&g->rep, NULL, "--json does not combine with --raw or --noheadings");
@@ -303,6 +341,11 @@ static int parse_globals(struct iommuctl *g, struct cmd_args *ga, int *argc, cha
 	if ((ga->count[G_SIM] > 0) + (ga->count[G_KERNEL] > 0 || ga->count[G_DEV] > 0) +
 	    (ga->count[G_FD] > 0) > 1)
 		return report_usage(&g->rep, NULL, "choose one backend: --sim, --kernel/--dev or --fd");
+	if (ga->count[G_BATCH] && (g->out.columns || g->out.output_all || g->list_columns))
+		return report_usage(&g->rep, NULL, "-b: -o, --output-all and -H go on the batch's "
+				    "lines, each for its own command");
+	if (ga->count[G_BATCH] && !ga->val[G_BATCH][0])
+		return report_usage(&g->rep, NULL, "-b: empty file name (- is stdin)");
 	if (ga->count[G_PID] && !ga->count[G_FD])
 		return report_usage(&g->rep, NULL, "--pid needs --fd (the fd number in that process)");
 	if (ga->count[G_SIM]) {
@@ -324,9 +367,7 @@ static int parse_globals(struct iommuctl *g, struct cmd_args *ga, int *argc, cha
 	return 0;
 }
 
-/* Everything after the global options: find the command, parse its options,
- * run it.  Returns the exit code. */
-static int run(struct iommuctl *g, struct cmd_args *ga, int argc, char **argv)
+int iommuctl_run(struct iommuctl *g, int argc, char **argv)
 {
 	const struct iommuctl_cmd *c;
 	struct cmd_args a;
@@ -353,6 +394,11 @@ static int run(struct iommuctl *g, struct cmd_args *ga, int argc, char **argv)
 
 	if (cmdopt_parse(c->options, argc - skip, argv + skip, false, &a, err, sizeof(err)))
 		return iommuctl_usage(g, "%s", err);
+	if (g->out.json && (a.count[cmdopt_index(c->options, "help")] ||
+			    a.count[cmdopt_index(c->options, "list-opts")] ||
+			    ((c->flags & CMD_GROUP) && a.count[cmdopt_index(c->options, "list-cmds")])))
+		return iommuctl_usage(g, "--json: --help, --list-opts and --list-cmds print text, "
+				      "not JSON");
 	if (a.count[cmdopt_index(c->options, "help")]) {
 		iommuctl_print_usage(stdout, c);
 		return 0;
@@ -368,7 +414,7 @@ static int run(struct iommuctl *g, struct cmd_args *ga, int argc, char **argv)
 		}
 		return iommuctl_usage(g, "which %s command? %s", c->name, c->usage);
 	}
-	if (ga->count[G_LIST_COLUMNS]) {
+	if (g->list_columns) {
 		if (!c->columns)
 			return iommuctl_usage(g, "--list-columns: %s has no columns", g->cmdname);
 		if (a.argc)
@@ -381,19 +427,32 @@ static int run(struct iommuctl *g, struct cmd_args *ga, int argc, char **argv)
 	if (!c->columns && (g->out.columns || g->out.output_all))
 		return iommuctl_usage(g, "--output: %s has no columns", g->cmdname);
 	if (c->flags & CMD_SIM_ONLY) {
-		if (g->backend == IFD_BACKEND_KERNEL)
+		if (g->backend == IFD_BACKEND_KERNEL ||
+		    (g->ctx && ifd_ctx_backend(g->ctx) != IFD_BACKEND_SIM))
 			return iommuctl_usage(g, "%s works on a simulator state: not with --kernel "
 					      "or --dev", g->cmdname);
 		if (g->fd < 0)
 			g->backend = IFD_BACKEND_SIM;
 	}
 	ret = c->fn(g, &a);
+	if (ret == 0 && (c->flags & CMD_MUTATES))
+		g->session.mutated = true;
 	/* Kernel objects die with the fd that made them: say so when that fd is
-	 * our own, or the user would believe the change stays. */
-	if (ret == 0 && (c->flags & CMD_MUTATES) && iommuctl_fd_is_private(g))
-		iommuctl_note(g, "the kernel undoes this when iommuctl exits: what it made lives in "
-			      "iommuctl's own /dev/iommu fd, closed at exit (use --fd N with an fd "
-			      "that outlives iommuctl)");
+	 * our own, or the user would believe the change stays.  A batch or shell
+	 * says it once. */
+	if (ret == 0 && (c->flags & CMD_MUTATES) && iommuctl_fd_is_private(g) &&
+	    !g->noted_private) {
+		if (g->session.active)
+			iommuctl_note(g, "the kernel undoes what this %s makes when iommuctl exits: "
+				      "it lives in iommuctl's own /dev/iommu fd, closed at exit "
+				      "(use --fd N with an fd that outlives iommuctl)",
+				      g->session.interactive ? "shell" : "batch");
+		else
+			iommuctl_note(g, "the kernel undoes this when iommuctl exits: what it made "
+				      "lives in iommuctl's own /dev/iommu fd, closed at exit (use "
+				      "--fd N with an fd that outlives iommuctl)");
+		g->noted_private = g->session.active;
+	}
 	return ret;
 }
 
@@ -427,14 +486,26 @@ int main(int argc, char **argv)
 		print_command_names(stdout, NULL);
 	} else if (ga.count[G_LIST_OPTS]) {
 		cmdopt_print_list(stdout, iommuctl_global_opts);
+	} else if (ga.count[G_BATCH]) {
+		if (argc)
+			ret = report_usage(&g.rep, NULL, "-b FILE: the commands come from FILE, not "
+					   "the command line ('%s')", argv[0]);
+		else
+			ret = batch_run_file(&g, ga.val[G_BATCH]);
+	} else if (g.session.force && (argc == 0 || strcmp(argv[0], "shell") != 0)) {
+		ret = report_usage(&g.rep, NULL, "--force goes with -b or shell: one command stops "
+				   "at its failure anyway");
 	} else {
-		ret = run(&g, &ga, argc, argv);
-		if ((ret == 0 || g.report_on_failure) && out_flush(&g.out, stdout) != 0)
+		ret = iommuctl_run(&g, argc, argv);
+		/* the shell printed each command's output itself */
+		if (!g.session.active && (ret == 0 || g.report_on_failure) &&
+		    out_flush(&g.out, stdout) != 0)
 			ret = EXIT_FAILED;
 	}
 out:
 	if (g.ctx)
 		ifd_ctx_close(g.ctx);
 	out_free(&g.out);
+	session_free(&g.session);
 	return close_stdout(ret);
 }

@@ -25,6 +25,7 @@ enum opt_complete {
 	OPT_CPL_FILE,
 	OPT_CPL_COLUMNS,	/* column names, from --list-columns */
 	OPT_CPL_WORDS,		/* the words from .words() */
+	OPT_CPL_ID,		/* an object ID (or @NAME in a batch or the shell) */
 };
 
 struct cmd_opt {
@@ -63,8 +64,8 @@ void cmdopt_print_help(FILE *f, const struct cmd_opt *opts);
 
 /* --list-opts: one line per option name (long, then the short one if any):
  * "--name" (no value), "--name=KIND" (a value), "--name[=KIND]" (an optional
- * value, only after '='), with KIND "value", "file", "columns" or
- * "word W1 W2 ..." (one of these words). */
+ * value, only after '='), with KIND "value", "file", "columns", "id"
+ * (an object ID) or "word W1 W2 ..." (one of these words). */
 void cmdopt_print_list(FILE *f, const struct cmd_opt *opts);
 
 #endif

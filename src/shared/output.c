@@ -333,16 +333,23 @@ const char *out_json_text(struct json_object *obj, bool pretty)
 						   JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
+struct json_object *out_json_document(const struct out *o, bool versioned)
+{
+	struct json_object *doc = json_object_new_object();
+
+	if (versioned)
+		json_object_object_add(doc, "schema_version", json_object_new_int(OUT_SCHEMA_VERSION));
+	json_object_object_add(doc, "backend", o->backend ? json_object_new_string(o->backend) : NULL);
+	json_object_object_foreach(o->body, key, val)
+		json_object_object_add(doc, key, json_object_get(val));
+	return doc;
+}
+
 int out_flush(struct out *o, FILE *f)
 {
 	if (o->json) {
-		struct json_object *doc = json_object_new_object();
+		struct json_object *doc = out_json_document(o, true);
 
-		json_object_object_add(doc, "schema_version", json_object_new_int(OUT_SCHEMA_VERSION));
-		json_object_object_add(doc, "backend",
-				       o->backend ? json_object_new_string(o->backend) : NULL);
-		json_object_object_foreach(o->body, key, val)
-			json_object_object_add(doc, key, json_object_get(val));
 		fprintf(f, "%s\n", out_json_text(doc, true));
 		json_object_put(doc);
 		return ferror(f) ? -1 : 0;

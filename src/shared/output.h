@@ -96,6 +96,10 @@ struct json_object *out_json_rows(const struct out *o, const struct out_family *
 void out_json_add(struct out *o, const char *key, struct json_object *val);
 struct json_object *out_json_hex(uint64_t v);
 
+/* The JSON document collected so far: schema_version (if 'versioned'),
+ * backend, then the keys added.  A new reference. */
+struct json_object *out_json_document(const struct out *o, bool versioned);
+
 /* Write what was collected; returns 0 or -1 (errno set) on a write error. */
 int out_flush(struct out *o, FILE *f);
 

@@ -49,12 +49,20 @@ void report_error(const struct report *r, const struct report_error *e)
 		json_object_object_add(err, "message", json_object_new_string(message));
 		json_object_object_add(err, "hint", json_str_or_null(e->hint));
 		json_object_object_add(err, "partial", e->partial_json);
+		if (r->capture) {
+			json_object_put(doc);
+			json_object_put(*r->capture);
+			*r->capture = err;
+			return;
+		}
 		json_object_object_add(doc, "schema_version", json_object_new_int(OUT_SCHEMA_VERSION));
 		json_object_object_add(doc, "error", err);
 		fprintf(stderr, "%s\n", out_json_text(doc, false));
 		json_object_put(doc);
 		return;
 	}
+	if (r->where)
+		fprintf(stderr, "%s: ", r->where);
 	fprintf(stderr, "%s", r->prog);
 	if (e->command)
 		fprintf(stderr, " %s", e->command);
@@ -70,7 +78,8 @@ void report_error(const struct report *r, const struct report_error *e)
 		fprintf(stderr, " (hint: %s)", e->hint);
 	fputc('\n', stderr);
 	if (e->partial_text)
-		fprintf(stderr, "%s%s%s: %s\n", r->prog, e->command ? " " : "",
+		fprintf(stderr, "%s%s%s%s%s: %s\n", r->where ? r->where : "", r->where ? ": " : "",
+			r->prog, e->command ? " " : "",
 			e->command ? e->command : "", e->partial_text);
 	json_object_put(e->partial_json);
 }
@@ -96,6 +105,8 @@ void report_note(const struct report *r, const char *command, const char *fmt, .
 
 	if (r->json)
 		return;
+	if (r->where)
+		fprintf(stderr, "%s: ", r->where);
 	fprintf(stderr, "%s%s%s: note: ", r->prog, command ? " " : "", command ? command : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

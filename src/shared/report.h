@@ -2,7 +2,8 @@
 /*
  * Error reporting and exit codes, in one place for every tool.
  *
- * Text:  "PROG CMD: OBJECT: IOCTL: ERRNAME: message (hint: ...)"
+ * Text:  "PROG CMD: OBJECT: IOCTL: ERRNAME: message (hint: ...)", after
+ *        "FILE:LINE: " in a batch
  * JSON:  {"schema_version":1,"error":{"command":..,"object":..,"ioctl":..,
  *         "errno":..,"errno_name":..,"message":..,"hint":..,"partial":..}}
  *        on one line of stderr; the keys never change, unknown values are null.
@@ -42,6 +43,12 @@ struct report_error {
 struct report {
 	const char *prog;	/* "iommuctl" */
 	bool json;
+	/* A batch: "FILE:LINE" put before every message (as compilers do), or
+	 * NULL. */
+	const char *where;
+	/* If not NULL, JSON errors are kept here (the previous one dropped)
+	 * instead of printed: a batch puts them in its per-line records. */
+	struct json_object **capture;
 };
 
 void report_error(const struct report *r, const struct report_error *e);

@@ -9,7 +9,7 @@ ts_golden alloc "$IOMMUCTL" alloc
 ts_expect_exit 0 "$IOMMUCTL" -J alloc
 ts_jq '.schema_version == 1 and .backend == "simulator"' "$TS_TMP/out"
 ts_jq '.ioas | type == "array" and length == 1' "$TS_TMP/out"
-ts_jq '.ioas[0] == {"id": 2, "lifetime": "state"}' "$TS_TMP/out"
+ts_jq '.ioas[0] == {"id": 2, "lifetime": "state", "name": null}' "$TS_TMP/out"
 ts_golden alloc-raw "$IOMMUCTL" -n -r -o ID alloc
 
 # The objects persist in the state between commands.

@@ -45,8 +45,27 @@ ts_expect_exit 0 "$IOMMUCTL" --fd 5 -J map --ioas "$id" --size 8K --iova 0x20000
 ts_expect_exit 1 "$IOMMUCTL" --fd 5 -J unmap --ioas "$id" --range 0x0-0x200fff
 ts_jq '.error.partial.removed_areas == null and (.error.partial.note | test("may already"))' \
 	"$TS_TMP/err"
+# huge pages: a hugetlbfs memfd when the pool has a free page, else ENOMEM
+hpage=$(awk '/^Hugepagesize:/ { print $2 * 1024 }' /proc/meminfo)
+avail=$(awk '/^HugePages_Free:/ { f = $2 } /^HugePages_Rsvd:/ { r = $2 } END { print f - r }' \
+	/proc/meminfo)
+if [ -n "$hpage" ] && [ "${avail:-0}" -ge 1 ]; then
+	ts_expect_exit 0 "$IOMMUCTL" --fd 5 -J map --ioas "$id" --size "$hpage" --hugepages
+	ts_jq '.mappings[0].source == "memfd-hugetlb" or .mappings[0].source == "anon-hugetlb"' \
+		"$TS_TMP/out"
+elif [ -n "$hpage" ]; then
+	ts_expect_exit 1 "$IOMMUCTL" --fd 5 -J map --ioas "$id" --size "$hpage" --hugepages
+	ts_jq '.error.ioctl == "huge pages" and .error.errno_name == "ENOMEM"' "$TS_TMP/err"
+fi
 ts_expect_exit 0 "$IOMMUCTL" --fd 5 -J unmap --ioas "$id" --all
 ts_jq '.unmapped[0].areas == null' "$TS_TMP/out"
+# a batch: one context of iommuctl's own, which the lines share
+printf '%s\n' 'alloc --name a' 'map --ioas @a --size 64K --iova 0x100000' \
+	'allow set --ioas @a 0x0-0xfffff' 'query --ioas @a' 'free @a' >"$TS_TMP/b"
+ts_expect_exit 0 "$IOMMUCTL" --kernel -J -b "$TS_TMP/b"
+jq -s '.[3].result.ioas[0]' "$TS_TMP/out" >"$TS_TMP/q"
+ts_jq '.allowed_iovas == [{"start": "0x0", "last": "0xfffff"}] and .allowed_iovas_source == "session"
+	and .areas == null' "$TS_TMP/q"
 ts_expect_exit 0 "$IOMMUCTL" --fd 5 -J query
 ts_jq '.objects == null and (.objects_reason | test("no ioctl that lists"))' "$TS_TMP/out"
 ts_expect_exit 0 "$IOMMUCTL" --fd 5 free "$id"

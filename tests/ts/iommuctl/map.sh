@@ -61,6 +61,34 @@ ts_grep "iommuctl map: open: ENOENT: .*missing: No such file or directory" "$TS_
 ts_expect_exit 1 "$IOMMUCTL" map --ioas 42 --sim-mem 4K
 ts_grep '^iommuctl map: ioas 42: IOMMU_IOAS_MAP: ENOENT: ' "$TS_TMP/err"
 
+# --hugepages: the default pool is checked before anything is mapped; how
+# many pages it has free is the machine's, so both outcomes are checked.
+hpage=$(awk '/^Hugepagesize:/ { print $2 * 1024 }' /proc/meminfo)
+if [ -n "$hpage" ]; then
+	ts_expect_exit 2 "$IOMMUCTL" map --ioas 1 --size $((hpage / 2)) --hugepages
+	ts_grep "with --hugepages: not a multiple of the huge page size ($(printf 0x%x "$hpage"))" \
+		"$TS_TMP/err"
+	avail=$(awk '/^HugePages_Free:/ { f = $2 } /^HugePages_Rsvd:/ { r = $2 } END { print f - r }' \
+		/proc/meminfo)
+	hrc=0
+	"$IOMMUCTL" -J map --ioas 1 --size "$hpage" --hugepages >"$TS_TMP/out" 2>"$TS_TMP/err" || hrc=$?
+	if [ "$avail" -ge 1 ] && [ "$hrc" -eq 0 ]; then
+		ts_jq '.mappings[0].source == "anon-hugetlb"' "$TS_TMP/out"
+		"$IOMMUCTL" unmap --ioas 1 --iova "$(jq_r '.mappings[0].iova' "$TS_TMP/out")" \
+			--length "$hpage" >/dev/null
+	elif [ "$avail" -lt 1 ]; then
+		[ "$hrc" -eq 1 ] && [ ! -s "$TS_TMP/out" ] || ts_fail "--hugepages without a pool: exit $hrc"
+		ts_jq '.error | .ioctl == "huge pages" and .errno_name == "ENOMEM"
+			and (.message | test("^1 huge page of [0-9]+ KiB needed, 0 available"))
+			and (.hint | test("nr_hugepages"))' "$TS_TMP/err"
+		"$IOMMUCTL" map --ioas 1 --size "$hpage" --hugepages 2>"$TS_TMP/err" && ts_fail "mapped"
+		ts_grep 'iommuctl map: huge pages: ENOMEM: .*(hint: \(no huge pages are reserved\|too few huge pages are free\): as root, echo [0-9]* > /proc/sys/vm/nr_hugepages)' \
+			"$TS_TMP/err"
+	else
+		ts_fail "--hugepages with $avail free huge pages: exit $hrc: $(cat "$TS_TMP/err")"
+	fi
+fi
+
 # Usage errors: exit 2, nothing mapped.
 cat >"$TS_TMP/cases" <<'CASES'
 map --sim-mem 4K
@@ -72,6 +100,9 @@ map --ioas 1 --sim-mem 4K --readonly --writeonly
 map --ioas 1 --sim-mem 4K --io 0x1000
 map --ioas 1 --sim-mem 4K extra
 map --ioas 1 --file /x --offset 0xffffffffffffffff --length 2
+map --ioas 1 --sim-mem 2M --hugepages
+map --ioas 1 --file /x --length 2M --hugepages
+map --ioas @a --sim-mem 4K
 -o IOVA,NOPE map --ioas 1 --sim-mem 4K
 -o '' map --ioas 1 --sim-mem 4K
 -o IOVA, map --ioas 1 --sim-mem 4K

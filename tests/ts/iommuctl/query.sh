@@ -22,6 +22,7 @@ out=$TS_TMP/out
 ts_jq '.schema_version == 1 and .backend == "simulator" and (.ioas | length == 1)' "$out"
 ts_jq '.ioas[0] | .id == 1 and .huge_pages == true and .nr_areas == 2 and .nr_allowed_iovas == 0
 	and .mapped_bytes == "0x201000" and .allowed_iovas == [] and .allowed_iovas_reason == null
+	and .allowed_iovas_source == "backend"
 	and .areas_reason == null' "$out"
 ts_jq '.ioas[0].iova_ranges == [{"start": "0x0", "last": "0xffffffffffffffff"}]' "$out"
 # addresses are strings: compared as strings, never rounded by jq
@@ -33,8 +34,8 @@ ts_jq '.ioas[0].areas[0] | .pid == null and .dev == null and (.va | startswith("
 
 # -o with -J keeps only those keys of the first array; nested arrays stay whole.
 ts_expect_exit 0 "$IOMMUCTL" -J -o ID,HUGE_PAGES query --ioas 1
-ts_jq '.ioas[0] | keys == ["allowed_iovas", "allowed_iovas_reason", "areas", "areas_reason",
-	"huge_pages", "id", "iova_ranges"]' "$TS_TMP/out"
+ts_jq '.ioas[0] | keys == ["allowed_iovas", "allowed_iovas_reason", "allowed_iovas_source",
+	"areas", "areas_reason", "huge_pages", "id", "iova_ranges"]' "$TS_TMP/out"
 ts_expect_exit 0 "$IOMMUCTL" -J query
 ts_jq '.objects == [{"id": 1, "type": "ioas", "users": 1}, {"id": 2, "type": "ioas", "users": 1}]
 	and .objects_reason == null' "$TS_TMP/out"

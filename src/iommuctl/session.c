@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The memory of a batch or shell: names, objects made, allowed lists set. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session.h"
+
+void session_free(struct session *s)
+{
+	for (size_t i = 0; i < s->nallowed; i++)
+		free(s->allowed[i].ranges);
+	free(s->allowed);
+	free(s->names);
+	free(s->ids);
+	s->allowed = NULL;
+	s->names = NULL;
+	s->ids = NULL;
+	s->nallowed = s->nnames = s->nids = 0;
+}
+
+int session_name_check(const char *name, const char **why)
+{
+	size_t n = strlen(name);
+
+	if (n == 0) {
+		*why = "empty name";
+		return -1;
+	}
+	if (n >= SESSION_NAME_MAX) {
+		*why = "names have at most 31 characters";
+		return -1;
+	}
+	if (!(name[0] == '_' || (name[0] >= 'a' && name[0] <= 'z') ||
+	      (name[0] >= 'A' && name[0] <= 'Z'))) {
+		*why = "a name starts with a letter or '_'";
+		return -1;
+	}
+	for (const char *p = name; *p; p++) {
+		char c = *p;
+
+		if (!(c == '_' || c == '-' || c == '.' || (c >= 'a' && c <= 'z') ||
+		      (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+			*why = "a name has only letters, digits, '_', '-' and '.'";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int session_name_find(const struct session *s, const char *name, uint32_t *id)
+{
+	for (size_t i = 0; i < s->nnames; i++)
+		if (strcmp(s->names[i].name, name) == 0) {
+			*id = s->names[i].id;
+			return 0;
+		}
+	return -1;
+}
+
+const char *session_name_of(const struct session *s, uint32_t id)
+{
+	for (size_t i = 0; i < s->nnames; i++)
+		if (s->names[i].id == id)
+			return s->names[i].name;
+	return NULL;
+}
+
+int session_name_add(struct session *s, const char *name, uint32_t id)
+{
+	struct session_name *n = realloc(s->names, (s->nnames + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	s->names = n;
+	memset(&n[s->nnames], 0, sizeof(n[s->nnames]));
+	memcpy(n[s->nnames].name, name, strnlen(name, SESSION_NAME_MAX - 1));
+	n[s->nnames++].id = id;
+	return 0;
+}
+
+static void allowed_drop(struct session *s, uint32_t ioas)
+{
+	for (size_t i = 0; i < s->nallowed; i++)
+		if (s->allowed[i].ioas == ioas) {
+			free(s->allowed[i].ranges);
+			s->allowed[i] = s->allowed[--s->nallowed];
+			return;
+		}
+}
+
+int session_object_new(struct session *s, uint32_t id)
+{
+	uint32_t *ids;
+
+	/* A reused ID is a new object: nothing known about the old one holds. */
+	session_object_gone(s, id);
+	ids = realloc(s->ids, (s->nids + 1) * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	s->ids = ids;
+	ids[s->nids++] = id;
+	return 0;
+}
+
+void session_object_gone(struct session *s, uint32_t id)
+{
+	for (size_t i = 0; i < s->nids; i++)
+		if (s->ids[i] == id) {
+			memmove(&s->ids[i], &s->ids[i + 1], (s->nids - i - 1) * sizeof(*s->ids));
+			s->nids--;
+			break;
+		}
+	for (size_t i = 0; i < s->nnames;)
+		if (s->names[i].id == id) {
+			memmove(&s->names[i], &s->names[i + 1],
+				(s->nnames - i - 1) * sizeof(*s->names));
+			s->nnames--;
+		} else {
+			i++;
+		}
+	allowed_drop(s, id);
+}
+
+void session_forget_all(struct session *s)
+{
+	bool active = s->active, interactive = s->interactive, force = s->force;
+	const char *file = s->file;
+
+	session_free(s);
+	s->active = active;
+	s->interactive = interactive;
+	s->force = force;
+	s->file = file;
+}
+
+int session_allowed_set(struct session *s, uint32_t ioas, const struct ifd_range *r,
+			uint32_t n)
+{
+	struct session_allowed *a;
+	struct ifd_range *copy = NULL;
+
+	if (n) {
+		copy = malloc(n * sizeof(*copy));
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, r, n * sizeof(*copy));
+	}
+	allowed_drop(s, ioas);
+	a = realloc(s->allowed, (s->nallowed + 1) * sizeof(*a));
+	if (!a) {
+		free(copy);
+		return -ENOMEM;
+	}
+	s->allowed = a;
+	a[s->nallowed++] = (struct session_allowed){ .ioas = ioas, .n = n, .ranges = copy };
+	return 0;
+}
+
+const struct session_allowed *session_allowed_get(const struct session *s, uint32_t ioas)
+{
+	for (size_t i = 0; i < s->nallowed; i++)
+		if (s->allowed[i].ioas == ioas)
+			return &s->allowed[i];
+	return NULL;
+}

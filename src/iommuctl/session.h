@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What iommuctl remembers between the commands of one process: a batch
+ * (-b) or the shell runs many commands on one context, so names given to
+ * objects (alloc --name a, then @a), the objects this process made, and the
+ * allowed lists it set (which the kernel cannot report) live here.
+ */
+#ifndef IOMMUCTL_SESSION_H
+#define IOMMUCTL_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libiommufd.h"
+
+#define SESSION_NAME_MAX 32	/* bytes of a name, the NUL included */
+
+struct session_name {
+	char name[SESSION_NAME_MAX];
+	uint32_t id;
+};
+
+struct session_allowed {
+	uint32_t ioas;
+	uint32_t n;
+	struct ifd_range *ranges;
+};
+
+struct session {
+	bool active;			/* -b or shell: several commands on one context */
+	bool interactive;		/* the shell on a terminal */
+	bool force;			/* go on after a failed command */
+	const char *file;		/* the batch's name in messages: a path or "-" */
+	unsigned long line;		/* the line being run (its first, if continued) */
+	char where[320];		/* "FILE:LINE", prefixed to messages; "" outside a batch */
+	bool mutated;			/* some command changed something */
+	struct session_name *names;
+	size_t nnames;
+	uint32_t *ids;			/* objects made here and not destroyed since */
+	size_t nids;
+	struct session_allowed *allowed;
+	size_t nallowed;
+};
+
+void session_free(struct session *s);
+
+/* Is 'name' (without '@') a valid name?  0, or -1 with *why. */
+int session_name_check(const char *name, const char **why);
+/* The ID named 'name' (without '@'), or -1 if there is none. */
+int session_name_find(const struct session *s, const char *name, uint32_t *id);
+/* The name of object 'id', or NULL. */
+const char *session_name_of(const struct session *s, uint32_t id);
+int session_name_add(struct session *s, const char *name, uint32_t id);
+
+/* Object 'id' was made here / is gone: names and allowed lists of a gone
+ * object are dropped (IDs are reused). */
+int session_object_new(struct session *s, uint32_t id);
+void session_object_gone(struct session *s, uint32_t id);
+/* Every object is gone (sim reset). */
+void session_forget_all(struct session *s);
+
+/* The allowed list this process set on 'ioas' (copied), and what it knows. */
+int session_allowed_set(struct session *s, uint32_t ioas, const struct ifd_range *r,
+			uint32_t n);
+const struct session_allowed *session_allowed_get(const struct session *s, uint32_t ioas);
+
+#endif
