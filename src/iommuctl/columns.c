@@ -463,6 +463,91 @@ static const struct out_column mock_reserved_cols[] = {
 const struct out_family fam_mock_reserved = { "reserved", "a range reserved in an IOAS",
 					       mock_reserved_cols, N(mock_reserved_cols) };
 
+/* ---- device ---------------------------------------------------------------- */
+GETTER(vd_cdev, struct row_vfio_dev, v->s = r->cdev)
+GETTER(vd_node, struct row_vfio_dev, v->b = r->node_present)
+GETTER(vd_bdf, struct row_vfio_dev, v->null = !r->bdf[0]; v->s = r->bdf)
+GETTER(vd_driver, struct row_vfio_dev, v->null = !r->has_driver || !r->driver[0]; v->s = r->driver)
+GETTER(vd_group, struct row_vfio_dev, v->null = r->group < 0; v->u = (uint64_t)r->group)
+GETTER(vd_iommu, struct row_vfio_dev, v->null = !r->iommu[0]; v->s = r->iommu)
+GETTER(vd_resv, struct row_vfio_dev, v->null = !r->has_reserved; v->s = r->reserved)
+GETTER(vd_bound, struct row_vfio_dev, v->b = r->bound_here)
+GETTER(vd_dev_id, struct row_vfio_dev, v->null = !r->bound_here; v->u = r->dev_id)
+
+static const struct out_column vfio_dev_cols[] = {
+	{ "CDEV", "cdev", "CDEV", OUT_STRING, D, "the VFIO cdev node", vd_cdev },
+	{ "NODE", "node_present", "NODE", OUT_BOOL, D,
+	  "whether the node exists (no: the cdev interface is off)", vd_node },
+	{ "PCI", "pci", "PCI", OUT_STRING, D | NUL, "the PCI address", vd_bdf },
+	{ "DRIVER", "driver", "DRIVER", OUT_STRING, D | NUL, "its driver (vfio-pci)", vd_driver },
+	{ "GROUP", "group", "GROUP", OUT_INT, D | NUL, "its IOMMU group", vd_group },
+	{ "IOMMU", "iommu", "IOMMU", OUT_STRING, D | NUL, "its IOMMU unit", vd_iommu },
+	{ "RESERVED", "reserved", "RESERVED", OUT_STRING, D | NUL,
+	  "the group's reserved regions: START-LAST TYPE, ...", vd_resv },
+	{ "BOUND", "bound_here", "BOUND", OUT_BOOL, 0,
+	  "bound to the context by this batch or shell", vd_bound },
+	{ "DEV_ID", "dev_id", "DEV_ID", OUT_INT, NUL, "its ID there (null: not bound here)",
+	  vd_dev_id },
+};
+const struct out_family fam_vfio_devs = { "devices", "a VFIO device of the host",
+					   vfio_dev_cols, N(vfio_dev_cols) };
+
+GETTER(vm_bdf, struct row_vfio_move, v->s = r->bdf)
+GETTER(vm_before, struct row_vfio_move, v->null = !r->driver_before[0]; v->s = r->driver_before)
+GETTER(vm_after, struct row_vfio_move, v->null = !r->driver_after[0]; v->s = r->driver_after)
+GETTER(vm_writes, struct row_vfio_move, v->u = r->nwrites)
+
+static const struct out_column vfio_move_cols[] = {
+	{ "PCI", "pci", "PCI", OUT_STRING, D, "the PCI address", vm_bdf },
+	{ "BEFORE", "driver_before", "BEFORE", OUT_STRING, D | NUL,
+	  "its driver before (null: none)", vm_before },
+	{ "AFTER", "driver_after", "AFTER", OUT_STRING, D | NUL, "its driver now (null: none)",
+	  vm_after },
+	{ "WRITES", "writes", "WRITES", OUT_INT, D, "sysfs files written (listed below)", vm_writes },
+};
+const struct out_family fam_vfio_move = { "moved", "a PCI device moved between drivers",
+					   vfio_move_cols, N(vfio_move_cols) };
+
+GETTER(sw_path, struct row_sysfs_write, v->s = r->path)
+GETTER(sw_value, struct row_sysfs_write, v->s = r->value)
+
+static const struct out_column sysfs_write_cols[] = {
+	{ "PATH", "path", "PATH", OUT_STRING, D, "the sysfs file written", sw_path },
+	{ "VALUE", "value", "VALUE", OUT_STRING, D, "what was written (\"\": cleared)", sw_value },
+};
+const struct out_family fam_sysfs_writes = { "sysfs_writes", "a sysfs write, in order",
+					      sysfs_write_cols, N(sysfs_write_cols) };
+
+GETTER(dv_id, struct row_device, v->u = r->dev_id)
+GETTER(dv_node, struct row_device, v->s = r->node)
+GETTER(dv_lifetime, struct row_device, v->s = r->lifetime)
+
+static const struct out_column device_cols[] = {
+	{ "DEV_ID", "dev_id", "DEV_ID", OUT_INT, D, "the device's ID in the context", dv_id },
+	{ "DEVICE", "device", "DEVICE", OUT_STRING, D, "the cdev bound (or \"fd N\")", dv_node },
+	{ "LIFETIME", "lifetime", "LIFETIME", OUT_STRING, D,
+	  "session (the batch or shell keeps it), fd (as long as the caller's fd) or command "
+	  "(it ended already)", dv_lifetime },
+};
+const struct out_family fam_device = { "bound", "a device bound to the context", device_cols,
+				        N(device_cols) };
+
+GETTER(at_dev, struct row_attach, v->null = !r->dev_id; v->u = r->dev_id)
+GETTER(at_pasid, struct row_attach, v->null = !r->has_pasid; v->u = r->pasid)
+GETTER(at_pt, struct row_attach, v->null = !r->attached; v->u = r->pt_id)
+
+static const struct out_column attach_cols[] = {
+	{ "DEV_ID", "dev_id", "DEV_ID", OUT_INT, D | NUL, "the device (null: given by its fd)",
+	  at_dev },
+	{ "PASID", "pasid", "PASID", OUT_INT, D | NUL, "the PASID (null: the whole device)",
+	  at_pasid },
+	{ "PT_ID", "pt_id", "PT_ID", OUT_INT, D | NUL,
+	  "attach: the page table attached (an IOAS gives its automatic HWPT); detach: null",
+	  at_pt },
+};
+const struct out_family fam_attach = { "attached", "a device attached or detached",
+				        attach_cols, N(attach_cols) };
+
 /* ---- sim ------------------------------------------------------------------ */
 GETTER(sim_path, struct ifd_sim_info, v->s = r->path)
 GETTER(sim_profile, struct ifd_sim_info, v->s = r->profile)

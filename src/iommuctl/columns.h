@@ -182,6 +182,54 @@ struct row_range_of {
 };
 extern const struct out_family fam_mock_reserved;
 
+/* device list: a VFIO device of the host */
+struct row_vfio_dev {
+	char cdev[64];
+	bool node_present;
+	char bdf[32];
+	bool has_driver;
+	char driver[64];
+	long group;			/* < 0: none */
+	char iommu[64];			/* "" if unknown */
+	bool has_reserved;
+	char reserved[256];
+	bool bound_here;		/* bound by this batch or shell */
+	uint32_t dev_id;
+};
+extern const struct out_family fam_vfio_devs;
+
+/* device vfio-bind / vfio-release */
+struct row_vfio_move {
+	char bdf[32];
+	char driver_before[64], driver_after[64];	/* "" = none */
+	size_t nwrites;
+};
+extern const struct out_family fam_vfio_move;
+struct row_sysfs_write {
+	char path[160];
+	char value[48];
+};
+extern const struct out_family fam_sysfs_writes;
+
+/* device bind */
+struct row_device {
+	uint32_t dev_id;
+	char node[300];
+	const char *lifetime;		/* "session", "fd", "command" */
+};
+extern const struct out_family fam_device;
+
+/* device attach / detach */
+struct row_attach {
+	uint32_t dev_id;		/* 0: unknown (--device-fd) */
+	bool has_pasid;
+	uint32_t pasid;
+	uint32_t pt_requested;
+	bool attached;
+	uint32_t pt_id;			/* what the kernel attached: an IOAS gives its HWPT */
+};
+extern const struct out_family fam_attach;
+
 struct row_check {
 	bool consistent;
 	const char *report;

@@ -204,6 +204,49 @@ static const struct cmd_opt hwinfo_opts[] = {
 };
 
 GROUP_OPTS(mock_group_opts);
+GROUP_OPTS(device_group_opts);
+
+static const struct cmd_opt device_plain_opts[] = {
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt device_bind_opts[] = {
+	[DEVICE_BIND_OPT_DEVICE] = { "device", 0, OPT_REQUIRED, "DEV",
+				 "a VFIO cdev (/dev/vfio/devices/vfioN, vfioN) or the PCI address "
+				 "of a device on vfio-pci", OPT_CPL_FILE, NULL },
+	[DEVICE_BIND_OPT_FD] = { "device-fd", 0, OPT_REQUIRED, "N",
+			     "an fd of the cdev this process inherited: the binding lives as "
+			     "long as the caller keeps it", OPT_CPL_NONE, NULL },
+	[DEVICE_BIND_OPT_NAME] = { "name", 0, OPT_REQUIRED, "NAME",
+			       "call it @NAME in later lines (batch and shell)", OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt device_attach_opts[] = {
+	[DEVICE_ATTACH_OPT_DEV_ID] = { "dev-id", 0, OPT_REQUIRED, "ID",
+				   "a device this batch or shell bound", OPT_CPL_ID, NULL },
+	[DEVICE_ATTACH_OPT_FD] = { "device-fd", 0, OPT_REQUIRED, "N",
+			       "the device's cdev fd (inherited)", OPT_CPL_NONE, NULL },
+	[DEVICE_ATTACH_OPT_PT] = { "pt", 0, OPT_REQUIRED, "ID", "the IOAS or HWPT to attach to",
+			       OPT_CPL_ID, NULL },
+	[DEVICE_ATTACH_OPT_PASID] = { "pasid", 0, OPT_REQUIRED, "PASID",
+				  "attach this PASID of the device only", OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt device_detach_opts[] = {
+	[DEVICE_DETACH_OPT_DEV_ID] = { "dev-id", 0, OPT_REQUIRED, "ID",
+				   "a device this batch or shell bound", OPT_CPL_ID, NULL },
+	[DEVICE_DETACH_OPT_FD] = { "device-fd", 0, OPT_REQUIRED, "N",
+			       "the device's cdev fd (inherited)", OPT_CPL_NONE, NULL },
+	[DEVICE_DETACH_OPT_PASID] = { "pasid", 0, OPT_REQUIRED, "PASID",
+				  "detach this PASID of the device only", OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
 
 static const struct cmd_opt mock_domain_opts[] = {
 	[MOCK_OPT_IOAS] = { "ioas", 0, OPT_REQUIRED, "ID", "the IOAS to attach the mock device to",
@@ -319,6 +362,25 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	  "--stdev ID --pt ID", mock_replace_opts, FAMILIES(&fam_mock_replace), CMD_MUTATES },
 	{ "mock", "reserve", cmd_mock_reserve, "reserve an IOVA range of an IOAS (ADD_RESERVED)",
 	  "--ioas ID --range RANGE", mock_reserve_opts, FAMILIES(&fam_mock_reserved), CMD_MUTATES },
+	{ NULL, "device", NULL, "VFIO devices: to vfio-pci and back, bound, attached",
+	  "list|vfio-bind|vfio-release|bind|attach|detach", device_group_opts, NULL, CMD_GROUP },
+	{ "device", "list", cmd_device_list, "the host's VFIO devices, their groups and IOMMUs",
+	  "", device_plain_opts, FAMILIES(&fam_vfio_devs), 0 },
+	{ "device", "vfio-bind", cmd_device_vfio_bind,
+	  "move PCI devices to vfio-pci (writes sysfs)", "PCI-ADDRESS...", device_plain_opts,
+	  FAMILIES(&fam_vfio_move, &fam_sysfs_writes), CMD_MUTATES },
+	{ "device", "vfio-release", cmd_device_vfio_release,
+	  "give PCI devices back to the driver they had (writes sysfs)", "PCI-ADDRESS...",
+	  device_plain_opts, FAMILIES(&fam_vfio_move, &fam_sysfs_writes), CMD_MUTATES },
+	{ "device", "bind", cmd_device_bind, "bind a VFIO device to the iommufd",
+	  "(--device CDEV|PCI-ADDRESS | --device-fd N) [--name NAME]", device_bind_opts,
+	  FAMILIES(&fam_device), CMD_MUTATES },
+	{ "device", "attach", cmd_device_attach, "attach a bound device to an IOAS or HWPT",
+	  "(--dev-id ID | --device-fd N) --pt ID [--pasid PASID]", device_attach_opts,
+	  FAMILIES(&fam_attach), CMD_MUTATES },
+	{ "device", "detach", cmd_device_detach, "detach a bound device",
+	  "(--dev-id ID | --device-fd N) [--pasid PASID]", device_detach_opts,
+	  FAMILIES(&fam_attach), CMD_MUTATES },
 	{ NULL, "doctor", cmd_doctor,
 	  "is this host (and these devices) ready for passthrough through iommufd",
 	  "[--memory SIZE] [PCI-ADDRESS | /dev/vfio/devices/vfioN]...", doctor_opts,

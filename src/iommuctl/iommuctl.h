@@ -68,6 +68,9 @@ enum { HWINFO_OPT_DEV_ID, HWINFO_OPT_DEVICE };
 enum { MOCK_OPT_IOAS, MOCK_OPT_NO_DIRTY, MOCK_OPT_PASID };
 enum { MOCK_REPLACE_OPT_STDEV, MOCK_REPLACE_OPT_PT };
 enum { MOCK_RESERVE_OPT_IOAS, MOCK_RESERVE_OPT_RANGE };
+enum { DEVICE_BIND_OPT_DEVICE, DEVICE_BIND_OPT_FD, DEVICE_BIND_OPT_NAME };
+enum { DEVICE_ATTACH_OPT_DEV_ID, DEVICE_ATTACH_OPT_FD, DEVICE_ATTACH_OPT_PT, DEVICE_ATTACH_OPT_PASID };
+enum { DEVICE_DETACH_OPT_DEV_ID, DEVICE_DETACH_OPT_FD, DEVICE_DETACH_OPT_PASID };
 
 struct iommuctl {
 	const struct iommuctl_cmd *cmd;
@@ -154,6 +157,12 @@ int cmd_hw_info(struct iommuctl *g, struct cmd_args *a);
 int cmd_mock_domain(struct iommuctl *g, struct cmd_args *a);
 int cmd_mock_replace(struct iommuctl *g, struct cmd_args *a);
 int cmd_mock_reserve(struct iommuctl *g, struct cmd_args *a);
+int cmd_device_list(struct iommuctl *g, struct cmd_args *a);
+int cmd_device_vfio_bind(struct iommuctl *g, struct cmd_args *a);
+int cmd_device_vfio_release(struct iommuctl *g, struct cmd_args *a);
+int cmd_device_bind(struct iommuctl *g, struct cmd_args *a);
+int cmd_device_attach(struct iommuctl *g, struct cmd_args *a);
+int cmd_device_detach(struct iommuctl *g, struct cmd_args *a);
 int cmd_sim_create(struct iommuctl *g, struct cmd_args *a);
 int cmd_sim_reset(struct iommuctl *g, struct cmd_args *a);
 int cmd_sim_check(struct iommuctl *g, struct cmd_args *a);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "session.h"
 
@@ -11,6 +12,12 @@ void session_free(struct session *s)
 	for (size_t i = 0; i < s->nallowed; i++)
 		free(s->allowed[i].ranges);
 	free(s->allowed);
+	/* Closing a device's fd unbinds it from the context. */
+	for (size_t i = 0; i < s->ndevices; i++)
+		close(s->devices[i].fd);
+	free(s->devices);
+	s->devices = NULL;
+	s->ndevices = 0;
 	free(s->names);
 	free(s->ids);
 	s->allowed = NULL;
@@ -163,4 +170,27 @@ const struct session_allowed *session_allowed_get(const struct session *s, uint3
 		if (s->allowed[i].ioas == ioas)
 			return &s->allowed[i];
 	return NULL;
+}
+
+int session_device_add(struct session *s, uint32_t dev_id, int fd, const char *node)
+{
+	struct session_device *d = realloc(s->devices, (s->ndevices + 1) * sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	s->devices = d;
+	d = &d[s->ndevices++];
+	memset(d, 0, sizeof(*d));
+	d->dev_id = dev_id;
+	d->fd = fd;
+	memcpy(d->node, node, strnlen(node, sizeof(d->node) - 1));
+	return 0;
+}
+
+int session_device_fd(const struct session *s, uint32_t dev_id)
+{
+	for (size_t i = 0; i < s->ndevices; i++)
+		if (s->devices[i].dev_id == dev_id)
+			return s->devices[i].fd;
+	return -1;
 }

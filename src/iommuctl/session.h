@@ -27,6 +27,14 @@ struct session_allowed {
 	struct ifd_range *ranges;
 };
 
+/* A VFIO device bound to the context by this process: its binding lives as
+ * long as this fd, so the session keeps it open until it ends. */
+struct session_device {
+	uint32_t dev_id;
+	int fd;
+	char node[64];			/* /dev/vfio/devices/vfioN */
+};
+
 struct session {
 	bool active;			/* -b or shell: several commands on one context */
 	bool interactive;		/* the shell on a terminal */
@@ -41,6 +49,8 @@ struct session {
 	size_t nids;
 	struct session_allowed *allowed;
 	size_t nallowed;
+	struct session_device *devices;
+	size_t ndevices;
 };
 
 void session_free(struct session *s);
@@ -64,5 +74,9 @@ void session_forget_all(struct session *s);
 int session_allowed_set(struct session *s, uint32_t ioas, const struct ifd_range *r,
 			uint32_t n);
 const struct session_allowed *session_allowed_get(const struct session *s, uint32_t ioas);
+
+/* A device this session bound (it keeps 'fd' open); the fd of 'dev_id', or -1. */
+int session_device_add(struct session *s, uint32_t dev_id, int fd, const char *node);
+int session_device_fd(const struct session *s, uint32_t dev_id);
 
 #endif

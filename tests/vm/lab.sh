@@ -934,8 +934,10 @@ cmd_check() {
 			printf 'vtd-dma\t120\t%s\n' 'build/lab-vtd-dma' >> "$steps"
 			# iommuctl doctor on a real host: ready, then the device unbound.
 			printf 'doctor\t120\t%s\n' 'tests/vm/doctor-check.sh' >> "$steps"
+			# iommuctl device vfio-release / vfio-bind: real sysfs writes.
+			printf 'device-sysfs\t120\t%s\n' 'tests/vm/device-sysfs.sh' >> "$steps"
 		else
-			notrun="$notrun iommuctl-status vtd-dma doctor"
+			notrun="$notrun iommuctl-status vtd-dma doctor device-sysfs"
 		fi
 		if [ $built -eq 1 ] && [ -x "$REPO/tests/run.sh" ]; then
 			printf 'suite\t600\t%s\n' "IFD_TEST_BACKEND=kernel tests/run.sh --build build --label kernel-$P_SERIES" >> "$steps"

@@ -31,6 +31,12 @@ fixture_host() {
 	ln -s "../../../$dev" "$r/sys/$dev/vfio-dev/vfio0/device"
 	ln -s "../../../../$dev" "$r/sys/kernel/iommu_groups/2/devices/0000:00:02.0"
 	echo '0x00000000fee00000 0x00000000feefffff msi' >"$r/sys/kernel/iommu_groups/2/reserved_regions"
+	ln -s "../../class/iommu/dmar0" "$r/sys/$dev/iommu"
+	# what device vfio-bind / vfio-release write
+	: >"$r/sys/$dev/driver_override"
+	: >"$r/sys/bus/pci/drivers/vfio-pci/unbind"
+	: >"$r/sys/bus/pci/drivers/e1000e/unbind"
+	: >"$r/sys/bus/pci/drivers_probe"
 	mknod -m 0666 "$r/dev/iommu" c 10 257 2>/dev/null &&
 		mknod -m 0600 "$r/dev/vfio/devices/vfio0" c 252 0 2>/dev/null ||
 		ts_skip "mknod is not allowed here (the fixture needs device nodes)"
