@@ -49,9 +49,12 @@ static void absent_reason(const struct row_status *st, char *buf, size_t len)
 		used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
 					 ": no kernel config found to tell why");
 	if (st->units_known && st->iommu_units == 0)
-		snprintf(buf + used, used < len ? len - used : 0,
-			 "; no IOMMU units in /sys/class/iommu (no IOMMU, or it is off in the "
-			 "firmware or on the kernel command line)");
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
+					 "; no IOMMU units in /sys/class/iommu (no IOMMU, or it is off: "
+					 "intel_iommu=on for a DMAR table, no amd_iommu=off for IVRS, "
+					 "or enable it in the firmware)");
+	snprintf(buf + used, used < len ? len - used : 0,
+		 "; 'iommuctl doctor' checks everything passthrough needs and says what to fix");
 }
 
 int cmd_status(struct iommuctl *g, struct cmd_args *a)
@@ -61,7 +64,7 @@ int cmd_status(struct iommuctl *g, struct cmd_args *a)
 	struct row_ioctl *ioctls = NULL;
 	struct ifd_sim_info info;
 	struct host host;
-	char kval[64];
+	char kval[64], cval[64], why[200], unsafe[8];
 	struct stat sb;
 	char owner[80], mode[8], sim_path[4096], problem[512];
 	size_t ncmds = 0;
@@ -93,6 +96,17 @@ int cmd_status(struct iommuctl *g, struct cmd_args *a)
 	st.config_iommufd = host_kconfig(&host, "CONFIG_IOMMUFD", kval, sizeof(kval));
 	st.config_source = st.config_iommufd ? host.config_source : NULL;
 	units = iommu_units(&host);
+	st.config_vfio_cdev = host_kconfig(&host, "CONFIG_VFIO_DEVICE_CDEV", cval, sizeof(cval));
+	switch (host_irq_remapping(&host, why, sizeof(why))) {
+	case HOST_IR_ON: st.irq_remapping = "on"; break;
+	case HOST_IR_OFF: st.irq_remapping = "off"; break;
+	default: break;
+	}
+	if (host_read_line(&host, "/sys/module/iommufd/parameters/allow_unsafe_interrupts", unsafe,
+			   sizeof(unsafe)) == 0) {
+		st.unsafe_known = true;
+		st.allow_unsafe_interrupts = unsafe[0] == 'Y' || unsafe[0] == '1';
+	}
 	host_free(&host);	/* only the config text: the rest are arrays in 'host' */
 	st.units_known = units >= 0;
 	st.iommu_units = units >= 0 ? (uint64_t)units : 0;

@@ -284,6 +284,9 @@ GETTER(st_config, struct row_status, v->null = !r->config_iommufd; v->s = r->con
 GETTER(st_config_src, struct row_status, v->null = !r->config_source; v->s = r->config_source)
 GETTER(st_units, struct row_status, v->null = !r->units_known; v->u = r->iommu_units)
 GETTER(st_problem, struct row_status, v->null = !r->problem; v->s = r->problem)
+GETTER(st_vfio_cdev, struct row_status, v->null = !r->config_vfio_cdev; v->s = r->config_vfio_cdev)
+GETTER(st_irq, struct row_status, v->null = !r->irq_remapping; v->s = r->irq_remapping)
+GETTER(st_unsafe, struct row_status, v->null = !r->unsafe_known; v->b = r->allow_unsafe_interrupts)
 GETTER(st_sim_path, struct row_status, v->null = !r->sim_path; v->s = r->sim_path)
 GETTER(st_sim_exists, struct row_status, v->b = r->sim_exists)
 
@@ -310,6 +313,13 @@ static const struct out_column status_cols[] = {
 	  "the file CONFIG_IOMMUFD was read from", st_config_src },
 	{ "IOMMU_UNITS", "iommu_units", "IOMMU units", OUT_INT, D | NUL,
 	  "IOMMU units in /sys/class/iommu", st_units },
+	{ "CONFIG_VFIO_CDEV", "config_vfio_device_cdev", "CONFIG_VFIO_DEVICE_CDEV", OUT_STRING,
+	  D | NUL, "y or \"not set\": devices bind to an iommufd only with it (null: no config)",
+	  st_vfio_cdev },
+	{ "IRQ_REMAPPING", "irq_remapping", "IRQ remapping", OUT_STRING, D | NUL,
+	  "on or off: without it device binds fail with EPERM (null: cannot tell)", st_irq },
+	{ "UNSAFE_INTERRUPTS", "allow_unsafe_interrupts", "unsafe interrupts", OUT_BOOL, D | NUL,
+	  "iommufd.allow_unsafe_interrupts (null: iommufd is not loaded)", st_unsafe },
 	{ "PROBLEM", "problem", "problem", OUT_STRING, D | NUL,
 	  "why the kernel backend cannot be used (null: it can)", st_problem },
 	{ "SIM_PATH", "sim_path", "simulator state", OUT_STRING, D | NUL,

@@ -121,6 +121,10 @@ struct row_status {
 	const char *config_source;	/* where that came from, or NULL */
 	bool units_known;
 	uint64_t iommu_units;		/* entries of /sys/class/iommu */
+	const char *config_vfio_cdev;	/* CONFIG_VFIO_DEVICE_CDEV: "y", "not set", NULL */
+	const char *irq_remapping;	/* "on", "off" or NULL (unknown) */
+	bool unsafe_known;
+	bool allow_unsafe_interrupts;	/* iommufd.allow_unsafe_interrupts */
 	const char *problem;		/* why the kernel backend cannot be used, or NULL */
 	const char *sim_path;
 	bool sim_exists;
