@@ -81,6 +81,9 @@ int cmd_copy(struct iommuctl *g, struct cmd_args *a)
 	if (ifd_ioas_copy(g->ctx, c.dst_ioas, c.src_ioas, c.flags, c.src_iova, c.length,
 			  &c.dst_iova))
 		return iommuctl_fail(g, object, NULL, NULL);
+	if (iommuctl_tracks_areas(g))
+		session_areas_copied(&g->session, c.src_ioas, c.dst_ioas, c.src_iova,
+				     c.src_iova + (c.length - 1), c.dst_iova);
 	out_rows(&g->out, &fam_copy, &c, 1, sizeof(c), NULL);
 	return 0;
 }

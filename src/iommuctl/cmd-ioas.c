@@ -168,7 +168,7 @@ int cmd_query(struct iommuctl *g, struct cmd_args *a)
 	struct ifd_range *ranges = NULL, *allowed = NULL;
 	struct ifd_sim_area *areas = NULL;
 	struct row_ioas row = { 0 };
-	const char *allowed_source = NULL;
+	const char *allowed_source = NULL, *areas_source = NULL;
 	char object[32], title[96];
 	uint64_t huge;
 	size_t nareas = 0;
@@ -200,6 +200,25 @@ int cmd_query(struct iommuctl *g, struct cmd_args *a)
 			ret = iommuctl_fail(g, object, NULL, NULL);
 			goto out;
 		}
+		areas_source = "backend";
+	} else if (iommuctl_tracks_areas(g)) {
+		/* Everything mapped on this fd was mapped by this session. */
+		const struct session_areas *known = session_areas_of(&g->session, row.id);
+
+		if (known) {
+			nareas = known->n;
+			areas = calloc(nareas ? nareas : 1, sizeof(*areas));
+			if (!areas) {
+				ret = iommuctl_fail_errno(g, object, "areas", ENOMEM, NULL, NULL);
+				goto out;
+			}
+			if (nareas)
+				memcpy(areas, known->a, nareas * sizeof(*areas));
+			areas_source = "session";
+			row.introspect = true;
+		}
+	}
+	if (row.introspect) {
 		row.nareas = nareas;
 		for (size_t i = 0; i < nareas; i++)
 			row.mapped += areas[i].last - areas[i].iova + 1;
@@ -208,7 +227,11 @@ int cmd_query(struct iommuctl *g, struct cmd_args *a)
 	if (g->out.json) {
 		struct json_object *obj = out_json_row(&g->out, &fam_ioas, &row);
 		struct json_object *arr = json_object_new_array();
-		const char *reason = row.introspect ? NULL : KERNEL_NO_AREAS;
+		const char *reason = row.introspect ? NULL : iommuctl_tracks_areas(g) ?
+				     KERNEL_NO_AREAS ": this batch or shell did not make this IOAS, or "
+				     "an unmap of it failed (which may remove some areas)" :
+				     KERNEL_NO_AREAS ": iommuctl knows them only in a batch or shell on "
+				     "its own /dev/iommu fd, for the IOASes it made";
 
 		json_object_object_add(obj, "iova_ranges",
 				       out_json_rows(&g->out, &fam_iova_ranges, ranges, row.nranges,
@@ -223,6 +246,8 @@ int cmd_query(struct iommuctl *g, struct cmd_args *a)
 		json_object_object_add(obj, "areas", !row.introspect ? NULL :
 				       out_json_rows(&g->out, &fam_areas, areas, nareas,
 						     sizeof(*areas)));
+		json_object_object_add(obj, "areas_source", areas_source ?
+				       json_object_new_string(areas_source) : NULL);
 		json_object_object_add(obj, "areas_reason",
 				       reason ? json_object_new_string(reason) : NULL);
 		json_object_array_add(arr, obj);
@@ -243,7 +268,10 @@ int cmd_query(struct iommuctl *g, struct cmd_args *a)
 			 row.id);
 	}
 	if (!row.introspect) {
-		out_note(&g->out, "areas of ioas %u: not available: " KERNEL_NO_AREAS, row.id);
+		out_note(&g->out, "areas of ioas %u: not available: %s", row.id,
+			 iommuctl_tracks_areas(g) ? KERNEL_NO_AREAS ": this batch or shell did not "
+			 "make this IOAS, or an unmap of it failed" : KERNEL_NO_AREAS ": iommuctl "
+			 "knows them only in a batch or shell on its own /dev/iommu fd");
 		goto out;
 	}
 	if (nareas) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -69,6 +70,16 @@ static int check_huge_pool(struct iommuctl *g, const struct huge_pool *hp, uint6
 	return iommuctl_fail_errno(g, NULL, "huge pages", ENOMEM, msg, hint);
 }
 
+static void note_file(struct row_mapping *m, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0) {
+		m->dev = st.st_dev;
+		m->ino = st.st_ino;
+	}
+}
+
 /* --size: new memory of our own.  On the kernel a memfd mapped with
  * MAP_OPT_FILE is preferred: the IOAS then holds the file, so the memory outlives
  * this short-lived process.  Anonymous memory dies with the process. */
@@ -101,6 +112,7 @@ static int map_new_memory(struct iommuctl *g, struct row_mapping *m, const char 
 		}
 		int ret = ifd_ioas_map_file(g->ctx, m->ioas, m->flags, fd, 0, m->length, &m->iova);
 
+		note_file(m, fd);
 		close(fd);
 		if (ret)
 			return iommuctl_fail(g, object, NULL, NULL);
@@ -167,6 +179,7 @@ static int map_file(struct iommuctl *g, struct row_mapping *m, const char *objec
 		return iommuctl_fail_errno(g, NULL, "open", errno, msg, NULL);
 	}
 	ret = ifd_ioas_map_file(g->ctx, m->ioas, m->flags, fd, m->offset, m->length, &m->iova);
+	note_file(m, fd);
 	close(fd);
 	if (ret)
 		return iommuctl_fail(g, object, NULL, NULL);
@@ -256,6 +269,17 @@ int cmd_map(struct iommuctl *g, struct cmd_args *a)
 	}
 	if (ret)
 		return ret;
+	if (iommuctl_tracks_areas(g)) {
+		struct ifd_sim_area area = {
+			.iova = m.iova, .last = m.iova + (m.length - 1),
+			.flags = m.flags & (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE),
+			.source = m.has_va ? IFD_SIM_SRC_USER : IFD_SIM_SRC_FILE,
+			.pid = getpid(), .user_va = m.va, .offset = m.offset,
+			.dev = m.dev, .ino = m.ino,
+		};
+
+		session_area_add(&g->session, m.ioas, &area);
+	}
 	out_rows(&g->out, &fam_mapping, &m, 1, sizeof(m), NULL);
 	return 0;
 }
@@ -387,10 +411,12 @@ int cmd_unmap(struct iommuctl *g, struct cmd_args *a)
 	if (on_sim(g))
 		snapshot = ifd_sim_areas(g->ctx, u.ioas, &before, &nbefore) == 0;
 	if (ifd_ioas_unmap(g->ctx, u.ioas, u.start, length, &u.unmapped)) {
+		session_areas_unmapped(&g->session, u.ioas, u.start, u.last, false);
 		ret = unmap_failed(g, &u, object, before, nbefore, snapshot);
 		free(before);
 		return ret;
 	}
+	session_areas_unmapped(&g->session, u.ioas, u.start, u.last, true);
 	if (snapshot) {
 		/* success means every area touching the range was inside it */
 		u.areas_known = true;

@@ -255,7 +255,7 @@ static const struct out_column area_cols[] = {
 	{ "OFFSET", "offset", "OFFSET", OUT_HEX, NUL, "byte offset in the file (file)",
 	  area_offset },
 };
-const struct out_family fam_areas = { "areas", "a mapped area (simulator only)", area_cols,
+const struct out_family fam_areas = { "areas", "a mapped area (the simulator's; the kernel's in a batch or shell)", area_cols,
 				       N(area_cols) };
 
 GETTER(obj_id, struct ifd_sim_object, v->u = r->id)

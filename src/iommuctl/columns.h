@@ -39,6 +39,7 @@ struct row_mapping {
 	const char *file;		/* --file PATH, or NULL */
 	bool has_offset;
 	uint64_t offset;
+	uint64_t dev, ino;		/* the file or memfd (not printed: the session's areas) */
 	const char *lifetime;		/* one sentence */
 };
 extern const struct out_family fam_mapping;

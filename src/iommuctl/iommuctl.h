@@ -144,6 +144,9 @@ int iommuctl_allowed_list(struct iommuctl *g, uint32_t ioas, const char *object,
 
 /* Is the context the kernel's, and only as long as this process lives? */
 bool iommuctl_fd_is_private(const struct iommuctl *g);
+/* Does this session see every mapping of the context (a batch or shell on a
+ * kernel fd of its own), so it can report the areas the kernel cannot? */
+bool iommuctl_tracks_areas(const struct iommuctl *g);
 
 /* The commands. */
 int cmd_alloc(struct iommuctl *g, struct cmd_args *a);

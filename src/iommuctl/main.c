@@ -238,6 +238,12 @@ int iommuctl_columns(struct iommuctl *g, const struct out_family *f)
 
 /* ---- the backend ----------------------------------------------------------- */
 
+bool iommuctl_tracks_areas(const struct iommuctl *g)
+{
+	return g->session.active && g->ctx && ifd_ctx_backend(g->ctx) == IFD_BACKEND_KERNEL &&
+	       iommuctl_fd_is_private(g);
+}
+
 bool iommuctl_fd_is_private(const struct iommuctl *g)
 {
 	return g->ctx && ifd_ctx_backend(g->ctx) == IFD_BACKEND_KERNEL && g->fd < 0;

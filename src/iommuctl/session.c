@@ -18,6 +18,11 @@ void session_free(struct session *s)
 	free(s->devices);
 	s->devices = NULL;
 	s->ndevices = 0;
+	for (size_t i = 0; i < s->nareas; i++)
+		free(s->areas[i].a);
+	free(s->areas);
+	s->areas = NULL;
+	s->nareas = 0;
 	free(s->names);
 	free(s->ids);
 	s->allowed = NULL;
@@ -110,6 +115,136 @@ int session_object_new(struct session *s, uint32_t id)
 	return 0;
 }
 
+static const struct session_areas no_areas;
+
+static struct session_areas *areas_find(const struct session *s, uint32_t ioas)
+{
+	for (size_t i = 0; i < s->nareas; i++)
+		if (s->areas[i].ioas == ioas)
+			return &s->areas[i];
+	return NULL;
+}
+
+static bool made_here(const struct session *s, uint32_t id)
+{
+	for (size_t i = 0; i < s->nids; i++)
+		if (s->ids[i] == id)
+			return true;
+	return false;
+}
+
+static void areas_drop(struct session *s, uint32_t ioas)
+{
+	struct session_areas *sa = areas_find(s, ioas);
+
+	if (!sa)
+		return;
+	free(sa->a);
+	*sa = s->areas[--s->nareas];
+}
+
+/* The list of 'ioas', made empty when first needed: only for an IOAS this
+ * session made, whose every area it saw. */
+static struct session_areas *areas_get(struct session *s, uint32_t ioas)
+{
+	struct session_areas *sa = areas_find(s, ioas), *n;
+
+	if (sa || !made_here(s, ioas))
+		return sa;
+	n = realloc(s->areas, (s->nareas + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	s->areas = n;
+	sa = &n[s->nareas++];
+	memset(sa, 0, sizeof(*sa));
+	sa->ioas = ioas;
+	return sa;
+}
+
+int session_area_add(struct session *s, uint32_t ioas, const struct ifd_sim_area *a)
+{
+	struct session_areas *sa = areas_get(s, ioas);
+	struct ifd_sim_area *n;
+	size_t at = 0;
+
+	if (!sa || sa->unknown)
+		return 0;
+	n = realloc(sa->a, (sa->n + 1) * sizeof(*n));
+	if (!n) {
+		sa->unknown = true;	/* better unknown than wrong */
+		return -ENOMEM;
+	}
+	sa->a = n;
+	while (at < sa->n && n[at].iova < a->iova)
+		at++;
+	memmove(&n[at + 1], &n[at], (sa->n - at) * sizeof(*n));
+	n[at] = *a;
+	sa->n++;
+	return 0;
+}
+
+void session_areas_unmapped(struct session *s, uint32_t ioas, uint64_t start, uint64_t last,
+			    bool ok)
+{
+	struct session_areas *sa = areas_find(s, ioas);
+	size_t k = 0;
+
+	if (!sa)
+		return;
+	if (!ok) {
+		/* The kernel may have removed whole areas before the one it failed on. */
+		sa->unknown = true;
+		return;
+	}
+	for (size_t i = 0; i < sa->n; i++)
+		if (!(sa->a[i].iova >= start && sa->a[i].last <= last))
+			sa->a[k++] = sa->a[i];
+	sa->n = k;
+}
+
+void session_areas_copied(struct session *s, uint32_t src, uint32_t dst, uint64_t start,
+			  uint64_t last, uint64_t dst_iova)
+{
+	const struct session_areas *from = session_areas_of(s, src);
+	struct session_areas *to = areas_get(s, dst);
+
+	if (!to || to->unknown)
+		return;
+	if (!from) {
+		to->unknown = true;
+		return;
+	}
+	/* One area per source area the range covers, clipped to the range. */
+	for (size_t i = 0; i < from->n && !to->unknown; i++) {
+		struct ifd_sim_area a = from->a[i];
+		uint64_t lo, hi;
+
+		if (a.last < start || a.iova > last)
+			continue;
+		lo = a.iova > start ? a.iova : start;
+		hi = a.last < last ? a.last : last;
+		if (a.source != IFD_SIM_SRC_FILE)
+			a.user_va += lo - a.iova;
+		else
+			a.offset += lo - a.iova;
+		a.iova = dst_iova + (lo - start);
+		a.last = dst_iova + (hi - start);
+		if (session_area_add(s, dst, &a))
+			return;
+		to = areas_find(s, dst);
+	}
+}
+
+const struct session_areas *session_areas_of(const struct session *s, uint32_t ioas)
+{
+	const struct session_areas *sa = areas_find(s, ioas);
+
+	if (sa)
+		return sa->unknown ? NULL : sa;
+	/* An IOAS made here and never mapped has no areas. */
+	return made_here(s, ioas) ? &no_areas : NULL;
+}
+
 void session_object_gone(struct session *s, uint32_t id)
 {
 	for (size_t i = 0; i < s->nids; i++)
@@ -127,6 +262,7 @@ void session_object_gone(struct session *s, uint32_t id)
 			i++;
 		}
 	allowed_drop(s, id);
+	areas_drop(s, id);
 }
 
 void session_forget_all(struct session *s)

@@ -35,6 +35,15 @@ struct session_device {
 	char node[64];			/* /dev/vfio/devices/vfioN */
 };
 
+/* The areas this session mapped into an IOAS it made, on a kernel context of
+ * its own (where nobody else can map): what the kernel cannot report. */
+struct session_areas {
+	uint32_t ioas;
+	bool unknown;			/* a failed unmap may have removed some */
+	size_t n;
+	struct ifd_sim_area *a;		/* sorted by IOVA */
+};
+
 struct session {
 	bool active;			/* -b or shell: several commands on one context */
 	bool interactive;		/* the shell on a terminal */
@@ -51,6 +60,8 @@ struct session {
 	size_t nallowed;
 	struct session_device *devices;
 	size_t ndevices;
+	struct session_areas *areas;
+	size_t nareas;
 };
 
 void session_free(struct session *s);
@@ -78,5 +89,16 @@ const struct session_allowed *session_allowed_get(const struct session *s, uint3
 /* A device this session bound (it keeps 'fd' open); the fd of 'dev_id', or -1. */
 int session_device_add(struct session *s, uint32_t dev_id, int fd, const char *node);
 int session_device_fd(const struct session *s, uint32_t dev_id);
+
+/* Areas: a map made 'a'; an unmap of [start, last] succeeded (whole areas
+ * inside went) or failed (what went is unknown); a copy made areas in 'dst'
+ * from [start, last] of 'src' at dst_iova.  The list of 'ioas' if this
+ * session knows it (it made the IOAS, no failed unmap since), else NULL. */
+int session_area_add(struct session *s, uint32_t ioas, const struct ifd_sim_area *a);
+void session_areas_unmapped(struct session *s, uint32_t ioas, uint64_t start, uint64_t last,
+			    bool ok);
+void session_areas_copied(struct session *s, uint32_t src, uint32_t dst, uint64_t start,
+			  uint64_t last, uint64_t dst_iova);
+const struct session_areas *session_areas_of(const struct session *s, uint32_t ioas);
 
 #endif

@@ -35,7 +35,7 @@ ts_jq '.ioas[0].areas[0] | .pid == null and .dev == null and (.va | startswith("
 # -o with -J keeps only those keys of the first array; nested arrays stay whole.
 ts_expect_exit 0 "$IOMMUCTL" -J -o ID,HUGE_PAGES query --ioas 1
 ts_jq '.ioas[0] | keys == ["allowed_iovas", "allowed_iovas_reason", "allowed_iovas_source",
-	"areas", "areas_reason", "huge_pages", "id", "iova_ranges"]' "$TS_TMP/out"
+	"areas", "areas_reason", "areas_source", "huge_pages", "id", "iova_ranges"]' "$TS_TMP/out"
 ts_expect_exit 0 "$IOMMUCTL" -J query
 ts_jq '.objects == [{"id": 1, "type": "ioas", "users": 1}, {"id": 2, "type": "ioas", "users": 1}]
 	and .objects_reason == null' "$TS_TMP/out"
