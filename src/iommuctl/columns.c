@@ -558,6 +558,72 @@ static const struct out_column attach_cols[] = {
 const struct out_family fam_attach = { "attached", "a device attached or detached",
 				        attach_cols, N(attach_cols) };
 
+/* ---- hwpt ------------------------------------------------------------------ */
+GETTER(hw_id, struct row_hwpt, v->u = r->id)
+GETTER(hw_dev_id, struct row_hwpt, v->u = r->dev_id)
+GETTER(hw_pt, struct row_hwpt, v->u = r->pt_id)
+GETTER(hw_flags, struct row_hwpt, v->u = r->flags)
+GETTER(hw_kind, struct row_hwpt, v->s = r->kind)
+GETTER(hw_dtype, struct row_hwpt, v->null = !r->data_type; v->s = r->data_type)
+
+static const struct out_column hwpt_cols[] = {
+	{ "ID", "id", "ID", OUT_INT, D, "the new HWPT", hw_id },
+	{ "KIND", "kind", "KIND", OUT_STRING, D, "paging or nested", hw_kind },
+	{ "DEV_ID", "dev_id", "DEV_ID", OUT_INT, D, "the device it was made for", hw_dev_id },
+	{ "PT_ID", "pt_id", "PT_ID", OUT_INT, D, "its IOAS (paging) or nest parent (nested)",
+	  hw_pt },
+	{ "FLAGS", "flags", "FLAGS", OUT_HEX, D, "IOMMU_HWPT_ALLOC_* and FAULT_ID_VALID", hw_flags },
+	{ "DATA_TYPE", "data_type", "DATA_TYPE", OUT_STRING, D | NUL,
+	  "nested: vtd_s1, arm_smmuv3, amd_guest or selftest", hw_dtype },
+};
+const struct out_family fam_hwpt = { "hwpts", "a hardware page table", hwpt_cols,
+				      N(hwpt_cols) };
+
+GETTER(ds_hwpt, struct row_dirty_state, v->u = r->hwpt)
+GETTER(ds_on, struct row_dirty_state, v->b = r->enabled)
+
+static const struct out_column dirty_state_cols[] = {
+	{ "HWPT", "hwpt", "HWPT", OUT_INT, D, "the HWPT", ds_hwpt },
+	{ "DIRTY_TRACKING", "dirty_tracking", "DIRTY_TRACKING", OUT_BOOL, D,
+	  "whether it tracks dirty pages now", ds_on },
+};
+const struct out_family fam_dirty_state = { "dirty_tracking", "a HWPT's dirty tracking",
+					     dirty_state_cols, N(dirty_state_cols) };
+
+GETTER(dr_start, struct row_dirty_range, v->u = r->start)
+GETTER(dr_last, struct row_dirty_range, v->u = r->last)
+GETTER(dr_pages, struct row_dirty_range, v->u = r->pages)
+
+static const struct out_column dirty_range_cols[] = {
+	{ "START", "start", "START", OUT_HEX, D, "first IOVA of a run of dirty pages", dr_start },
+	{ "LAST", "last", "LAST", OUT_HEX, D, "its last IOVA (inclusive)", dr_last },
+	{ "PAGES", "pages", "PAGES", OUT_INT, D, "pages in the run", dr_pages },
+};
+const struct out_family fam_dirty_ranges = { "dirty", "a run of dirty pages", dirty_range_cols,
+					      N(dirty_range_cols) };
+
+GETTER(bw_iova, struct row_bitmap_word, v->u = r->iova)
+GETTER(bw_bits, struct row_bitmap_word, v->u = r->bits)
+
+static const struct out_column bitmap_cols[] = {
+	{ "IOVA", "iova", "IOVA", OUT_HEX, D, "the IOVA of the word's bit 0", bw_iova },
+	{ "BITS", "bits", "BITS", OUT_HEX, D, "64 pages, bit i set = page i dirty", bw_bits },
+};
+const struct out_family fam_bitmap_words = { "bitmap", "a 64-bit word of the dirty bitmap",
+					      bitmap_cols, N(bitmap_cols) };
+
+GETTER(iv_hwpt, struct row_invalidate, v->u = r->hwpt)
+GETTER(iv_type, struct row_invalidate, v->s = r->data_type)
+GETTER(iv_handled, struct row_invalidate, v->u = r->handled)
+
+static const struct out_column invalidate_cols[] = {
+	{ "HWPT", "hwpt", "HWPT", OUT_INT, D, "the nested HWPT", iv_hwpt },
+	{ "DATA_TYPE", "data_type", "DATA_TYPE", OUT_STRING, D, "the entries' type", iv_type },
+	{ "HANDLED", "handled", "HANDLED", OUT_INT, D, "entries the driver handled", iv_handled },
+};
+const struct out_family fam_invalidate = { "invalidated", "a cache invalidation",
+					    invalidate_cols, N(invalidate_cols) };
+
 /* ---- sim ------------------------------------------------------------------ */
 GETTER(sim_path, struct ifd_sim_info, v->s = r->path)
 GETTER(sim_profile, struct ifd_sim_info, v->s = r->profile)

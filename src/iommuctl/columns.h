@@ -235,6 +235,36 @@ struct row_attach {
 };
 extern const struct out_family fam_attach;
 
+/* hwpt alloc */
+struct row_hwpt {
+	uint32_t id, dev_id, pt_id, flags;
+	const char *kind;		/* "paging" or "nested" */
+	const char *data_type;		/* nested: the data's type; NULL for paging */
+};
+extern const struct out_family fam_hwpt;
+/* hwpt set-dirty */
+struct row_dirty_state {
+	uint32_t hwpt;
+	bool enabled;
+};
+extern const struct out_family fam_dirty_state;
+/* hwpt get-dirty: a run of dirty pages, and the raw bitmap */
+struct row_dirty_range {
+	uint64_t start, last, pages;
+};
+extern const struct out_family fam_dirty_ranges;
+struct row_bitmap_word {
+	uint64_t iova, bits;
+};
+extern const struct out_family fam_bitmap_words;
+/* hwpt invalidate */
+struct row_invalidate {
+	uint32_t hwpt;
+	const char *data_type;
+	uint32_t handled;
+};
+extern const struct out_family fam_invalidate;
+
 struct row_check {
 	bool consistent;
 	const char *report;

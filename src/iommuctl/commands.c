@@ -205,6 +205,81 @@ static const struct cmd_opt hwinfo_opts[] = {
 
 GROUP_OPTS(mock_group_opts);
 GROUP_OPTS(device_group_opts);
+GROUP_OPTS(hwpt_group_opts);
+
+static const char *const *hwpt_data_words(void)
+{
+	static const char *const w[] = { "vtd_s1", "arm_smmuv3", "amd_guest", "selftest", NULL };
+
+	return w;
+}
+
+static const char *const *inval_data_words(void)
+{
+	static const char *const w[] = { "vtd_s1", "arm_smmuv3", "selftest", NULL };
+
+	return w;
+}
+
+static const struct cmd_opt hwpt_alloc_opts[] = {
+	[HWPT_OPT_DEV_ID] = { "dev-id", 0, OPT_REQUIRED, "ID", "the device it is for",
+			  OPT_CPL_ID, NULL },
+	[HWPT_OPT_PT] = { "pt", 0, OPT_REQUIRED, "ID",
+		      "an IOAS (a paging HWPT) or a nest parent HWPT (a nested one)", OPT_CPL_ID,
+		      NULL },
+	[HWPT_OPT_NEST_PARENT] = { "nest-parent", 0, OPT_NOARG, NULL,
+			       "a paging HWPT that nested ones can sit on (NEST_PARENT)",
+			       OPT_CPL_NONE, NULL },
+	[HWPT_OPT_DIRTY] = { "dirty-tracking", 0, OPT_NOARG, NULL,
+			 "able to track dirty pages (DIRTY_TRACKING)", OPT_CPL_NONE, NULL },
+	[HWPT_OPT_PASID] = { "pasid", 0, OPT_NOARG, NULL,
+			 "usable for PASID attachments (PASID)", OPT_CPL_NONE, NULL },
+	[HWPT_OPT_FAULT] = { "fault", 0, OPT_REQUIRED, "ID",
+			 "report I/O page faults to this fault queue (FAULT_ID_VALID)",
+			 OPT_CPL_ID, NULL },
+	[HWPT_OPT_DATA_TYPE] = { "data-type", 0, OPT_REQUIRED, "TYPE",
+			     "a nested HWPT: the driver data's type", OPT_CPL_WORDS,
+			     hwpt_data_words },
+	[HWPT_OPT_DATA] = { "data", 0, OPT_REQUIRED, "FIELD=VALUE,...",
+			"the driver data, by the fields of its uAPI struct", OPT_CPL_NONE, NULL },
+	[HWPT_OPT_NAME] = { "name", 0, OPT_REQUIRED, "NAME",
+			"call it @NAME in later lines (batch and shell)", OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt hwpt_set_dirty_opts[] = {
+	[DIRTY_OPT_HWPT] = { "hwpt", 0, OPT_REQUIRED, "ID", "the HWPT", OPT_CPL_ID, NULL },
+	[DIRTY_OPT_ON] = { "on", 0, OPT_NOARG, NULL, "start tracking", OPT_CPL_NONE, NULL },
+	[DIRTY_OPT_OFF] = { "off", 0, OPT_NOARG, NULL, "stop tracking", OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt hwpt_get_dirty_opts[] = {
+	[GETD_OPT_HWPT] = { "hwpt", 0, OPT_REQUIRED, "ID", "the HWPT", OPT_CPL_ID, NULL },
+	[GETD_OPT_RANGE] = { "range", 0, OPT_REQUIRED, "RANGE",
+			  "the IOVAs to read: START-END or START+LEN", OPT_CPL_NONE, NULL },
+	[GETD_OPT_PAGE_SIZE] = { "page-size", 0, OPT_REQUIRED, "SIZE",
+			      "the bitmap's granule (default 4K)", OPT_CPL_NONE, NULL },
+	[GETD_OPT_NO_CLEAR] = { "no-clear", 0, OPT_NOARG, NULL,
+			     "leave the dirty bits set (NO_CLEAR)", OPT_CPL_NONE, NULL },
+	[GETD_OPT_BITMAP] = { "bitmap", 0, OPT_NOARG, NULL, "print the raw bitmap too",
+			   OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt hwpt_invalidate_opts[] = {
+	[INVAL_OPT_HWPT] = { "hwpt", 0, OPT_REQUIRED, "ID", "the nested HWPT", OPT_CPL_ID, NULL },
+	[INVAL_OPT_DATA_TYPE] = { "data-type", 0, OPT_REQUIRED, "TYPE", "the entry's type",
+			      OPT_CPL_WORDS, inval_data_words },
+	[INVAL_OPT_ENTRY] = { "entry", 0, OPT_REQUIRED, "FIELD=VALUE,...",
+			  "the invalidation entry, by the fields of its uAPI struct",
+			  OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
 
 static const struct cmd_opt device_plain_opts[] = {
 	IOMMUCTL_META_OPTS,
@@ -381,6 +456,23 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	{ "device", "detach", cmd_device_detach, "detach a bound device",
 	  "(--dev-id ID | --device-fd N) [--pasid PASID]", device_detach_opts,
 	  FAMILIES(&fam_attach), CMD_MUTATES },
+	{ NULL, "hwpt", NULL, "hardware page tables: paging, nested, dirty tracking, invalidation",
+	  "alloc|set-dirty|get-dirty|invalidate", hwpt_group_opts, NULL, CMD_GROUP },
+	{ "hwpt", "alloc", cmd_hwpt_alloc, "allocate a HWPT for a device (IOMMU_HWPT_ALLOC)",
+	  "--dev-id ID --pt ID [--nest-parent] [--dirty-tracking] [--pasid] [--fault ID] "
+	  "[--data-type TYPE --data FIELD=VALUE,...] [--name NAME]", hwpt_alloc_opts,
+	  FAMILIES(&fam_hwpt), CMD_MUTATES },
+	{ "hwpt", "set-dirty", cmd_hwpt_set_dirty,
+	  "start or stop dirty tracking (IOMMU_HWPT_SET_DIRTY_TRACKING)", "--hwpt ID (--on | --off)",
+	  hwpt_set_dirty_opts, FAMILIES(&fam_dirty_state), CMD_MUTATES },
+	{ "hwpt", "get-dirty", cmd_hwpt_get_dirty,
+	  "read (and clear) the dirty bits of a range (IOMMU_HWPT_GET_DIRTY_BITMAP)",
+	  "--hwpt ID --range RANGE [--page-size SIZE] [--no-clear] [--bitmap]",
+	  hwpt_get_dirty_opts, FAMILIES(&fam_dirty_ranges, &fam_bitmap_words), CMD_MUTATES },
+	{ "hwpt", "invalidate", cmd_hwpt_invalidate,
+	  "invalidate a nested HWPT's caches (IOMMU_HWPT_INVALIDATE)",
+	  "--hwpt ID --data-type TYPE --entry FIELD=VALUE,...", hwpt_invalidate_opts,
+	  FAMILIES(&fam_invalidate), CMD_MUTATES },
 	{ NULL, "doctor", cmd_doctor,
 	  "is this host (and these devices) ready for passthrough through iommufd",
 	  "[--memory SIZE] [PCI-ADDRESS | /dev/vfio/devices/vfioN]...", doctor_opts,

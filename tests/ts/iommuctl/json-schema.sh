@@ -91,7 +91,7 @@ def ok($v; $t): any(($t | split("|"))[];
 
 # Documents only a kernel with a VFIO device can give (tests/ts/iommuctl/device.sh
 # checks their keys there).
-kernel_only=' device bind device attach '
+kernel_only=' device bind device attach hwpt alloc hwpt set-dirty hwpt get-dirty hwpt invalidate '
 
 bad=0
 while IFS=$'\t' read -r label path spec; do

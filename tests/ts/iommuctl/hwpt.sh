@@ -1,0 +1,71 @@
+#!/bin/bash
+# backends: sim kernel
+# hwpt alloc / set-dirty / get-dirty / invalidate on the selftest's mock
+# device: a nest parent with dirty tracking, a nested HWPT with the mock's
+# data, the mock device moved onto it, its IOTLB invalidated, dirty tracking
+# switched on and read.  The simulator does not emulate user-allocated HWPTs
+# yet and says so (ENOSYS); usage errors are the same on both.
+. "$TS_TOP/tests/functions.sh"
+. "$TS_TOP/tests/ts/iommuctl/common.bash"
+
+# The usage errors come before any backend is opened.
+ts_expect_exit 2 "$IOMMUCTL" hwpt alloc --dev-id 3
+ts_expect_exit 2 "$IOMMUCTL" hwpt alloc --dev-id 3 --pt 1 --data-type selftest
+ts_expect_exit 2 "$IOMMUCTL" hwpt alloc --dev-id 3 --pt 1 --data-type nope --data a=1
+ts_grep 'types: vtd_s1, arm_smmuv3, amd_guest, selftest' "$TS_TMP/err"
+ts_expect_exit 2 "$IOMMUCTL" hwpt alloc --dev-id 3 --pt 1 --data-type selftest --data foo=1
+ts_grep 'fields: iotlb, pagetable_type' "$TS_TMP/err"
+ts_expect_exit 2 "$IOMMUCTL" hwpt alloc --dev-id 3 --pt 1 --data-type selftest --data iotlb=0x100000000
+ts_expect_exit 2 "$IOMMUCTL" hwpt alloc --dev-id 3 --pt 1 --data-type selftest --data iotlb
+ts_expect_exit 2 "$IOMMUCTL" hwpt alloc --dev-id 3 --pt 1 --name p
+ts_expect_exit 2 "$IOMMUCTL" hwpt set-dirty --hwpt 5
+ts_expect_exit 2 "$IOMMUCTL" hwpt set-dirty --hwpt 5 --on --off
+ts_expect_exit 2 "$IOMMUCTL" hwpt get-dirty --hwpt 5
+ts_expect_exit 2 "$IOMMUCTL" hwpt get-dirty --hwpt 5 --range 0+4K --page-size 3K
+ts_expect_exit 2 "$IOMMUCTL" hwpt get-dirty --hwpt 5 --range 0-0xffffffffffffffff
+ts_expect_exit 2 "$IOMMUCTL" hwpt invalidate --hwpt 6 --data-type selftest
+ts_expect_exit 2 "$IOMMUCTL" hwpt invalidate --hwpt 6 --data-type selftest --entry flags=1,iotlb=2
+
+sim_new
+ts_expect_exit 0 "$IOMMUCTL" alloc
+if ts_on sim; then
+	ts_expect_exit 0 "$IOMMUCTL" mock domain --ioas 1
+	ts_expect_exit 1 "$IOMMUCTL" -J hwpt alloc --dev-id 3 --pt 1 --nest-parent
+	ts_jq '.error.errno_name == "ENOSYS" and (.error.message | contains("not simulated yet"))' "$TS_TMP/err"
+	ts_skip "the simulator does not emulate user-allocated HWPTs yet: the rest runs on the kernel"
+fi
+main=$(awk '$1 == "main" { sub(/^linux-source-/, "", $2); print $2 }' "$TS_TOP/tests/vm/kernel-version")
+case $(uname -r) in
+"$main" | "$main".*) ;;
+*) ts_skip "the selftest mock is tested on the main series ($main), this is $(uname -r)" ;;
+esac
+
+run() { ts_expect_exit 0 "$IOMMUCTL" -J "$@"; }
+run mock domain --ioas 1				# stdev 2, idev 3, automatic hwpt 4
+run hwpt alloc --dev-id 3 --pt 1 --nest-parent --dirty-tracking
+ts_jq '.hwpts[0] | .id == 5 and .kind == "paging" and .flags == "0x3" and .data_type == null' "$TS_TMP/out"
+run hwpt alloc --dev-id 3 --pt 5 --data-type selftest --data iotlb=0xbadbeef
+ts_jq '.hwpts[0] | .id == 6 and .kind == "nested" and .pt_id == 5 and .data_type == "selftest"' "$TS_TMP/out"
+run mock replace --stdev 2 --pt 6
+ts_jq '.replaced[0].pt_id == 6' "$TS_TMP/out"
+# invalidation: all of the mock's IOTLB; an entry index past its 4 entries is EINVAL
+run hwpt invalidate --hwpt 6 --data-type selftest --entry flags=1
+ts_jq '.invalidated[0] | .hwpt == 6 and .handled == 1' "$TS_TMP/out"
+ts_expect_exit 1 "$IOMMUCTL" hwpt invalidate --hwpt 6 --data-type selftest --entry iotlb_id=9
+ts_grep '0 of 1 entries were handled' "$TS_TMP/err"
+# a paging HWPT has no IOTLB entries to invalidate this way
+ts_expect_exit 1 "$IOMMUCTL" hwpt invalidate --hwpt 5 --data-type selftest --entry flags=1
+# dirty tracking on the nest parent, read back over a mapping: clean
+run hwpt set-dirty --hwpt 5 --on
+ts_jq '.dirty_tracking[0] | .hwpt == 5 and .dirty_tracking' "$TS_TMP/out"
+run map --ioas 1 --size 64K --iova 0x1000000
+run hwpt get-dirty --hwpt 5 --range 0x1000000+64K --bitmap
+ts_jq '.dirty == [] and .bitmap == [{"iova": "0x1000000", "bits": "0x0"}]' "$TS_TMP/out"
+run hwpt set-dirty --hwpt 5 --off
+ts_jq '.dirty_tracking[0].dirty_tracking == false' "$TS_TMP/out"
+# the mock IOMMU takes no VT-d data, and the automatic domain (gone once the
+# mock device left it) is no nest parent
+ts_expect_exit 3 "$IOMMUCTL" -J hwpt alloc --dev-id 3 --pt 1 --data-type vtd_s1 --data addr_width=48
+ts_jq '.error.errno_name == "EOPNOTSUPP"' "$TS_TMP/err"
+ts_expect_exit 1 "$IOMMUCTL" -J hwpt alloc --dev-id 3 --pt 4 --data-type selftest --data iotlb=1
+exit 0
