@@ -62,7 +62,10 @@ struct sim {
 	int journal_err;		/* ... and fails with this */
 	struct sim_jset jset;
 	/* Test hooks: kill the process at the crash_at-th journal step of an
-	 * operation (sim_test_crash_at); steps counts them. */
+	 * operation (sim_test_crash_at); steps counts them.  A step is a point
+	 * where the journal changes: the start, each record saved (before,
+	 * written, counted), an extent carved and linked, growth, the commit,
+	 * each entry a roll-back puts back. */
 	uint64_t crash_at, steps;
 	struct sim_verify *verify;	/* $IFD_SIM_JOURNAL_VERIFY: see journal.c */
 	union {
@@ -137,7 +140,8 @@ int sim_grow(struct sim *sim, uint64_t need_end);
 void sim_crash_now(struct sim *sim) __attribute__((noreturn));
 static inline void sim_crash_point(struct sim *sim)
 {
-	if (__builtin_expect(sim->crash_at != 0, 0) && ++sim->steps == sim->crash_at)
+	++sim->steps;
+	if (__builtin_expect(sim->crash_at != 0, 0) && sim->steps == sim->crash_at)
 		sim_crash_now(sim);
 }
 

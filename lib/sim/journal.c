@@ -37,7 +37,7 @@
 
 #define BARRIER()	__atomic_signal_fence(__ATOMIC_SEQ_CST)
 
-#define JEXT_MIN	(64ull << 10)	/* the first extent, and the least one carved */
+#define JEXT_MIN	(16ull << 10)	/* the first extent, and the least one carved */
 #define JEXT_MAX	(64ull << 20)	/* extents double up to this */
 #define JOURNAL_KEEP	(1ull << 20)	/* past this, extents at the arena's end go back */
 #define JOURNAL_HDR_LEN	(SIM_HDR_JOURNALED_END - SIM_HDR_JOURNALED_START)
@@ -159,6 +159,7 @@ void sim_journal_begin(struct sim *sim)
 	BARRIER();
 	j->active = SIM_JOURNAL_ACTIVE;
 	BARRIER();
+	sim_crash_point(sim);		/* begun, nothing changed yet */
 }
 
 static int journal_fail(struct sim *sim, int err)
@@ -195,11 +196,14 @@ static uint64_t jext_add(struct sim *sim, uint64_t *link_off, uint64_t need)
 	x->magic = SIM_JEXT_MAGIC;
 	x->size = size;
 	BARRIER();
+	sim_crash_point(sim);		/* carved, not linked */
 	/* the link may have moved with a remap: it is an offset */
 	*(uint64_t *)(void *)(sim->base + *link_off) = off;
 	j = &sim_hdr(sim)->journal.j;
 	j->nr_ext++;
 	j->ext_bytes += size;
+	BARRIER();
+	sim_crash_point(sim);		/* linked */
 	return off;
 }
 
@@ -271,8 +275,10 @@ int sim_journal_save(struct sim *sim, uint64_t off, uint32_t len)
 	if (sim->journal_failed)
 		return sim->journal_err;
 	ret = jset_add(&sim->jset, off);
-	if (ret > 0)
+	if (ret > 0) {
+		sim_crash_point(sim);	/* nothing of this record saved yet */
 		ret = jput(sim, off, len);
+	}
 	if (ret < 0)
 		return journal_fail(sim, ret == -EUCLEAN ? -EUCLEAN : ret);
 	return 0;

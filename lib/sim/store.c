@@ -199,7 +199,6 @@ void *sim_rec(struct sim *sim, uint64_t off, uint32_t tag)
 
 void *sim_recw(struct sim *sim, uint64_t off, uint32_t tag)
 {
-	sim_crash_point(sim);
 	if (!sim_rec_ok(sim, off, tag))
 		return sim_rec(sim, off, tag);
 	/* Saved first: if that is impossible, the write goes nowhere and the
@@ -211,7 +210,6 @@ void *sim_recw(struct sim *sim, uint64_t off, uint32_t tag)
 
 struct sim_hdr *sim_hdrw(struct sim *sim)
 {
-	sim_crash_point(sim);
 	sim_journal_begin(sim);
 	return sim_hdr(sim);
 }
@@ -293,6 +291,7 @@ int sim_grow(struct sim *sim, uint64_t need_end)
 	ret = map_file(sim, size, false);
 	if (ret)
 		return sim_fail(sim, -ret, "cannot map the grown state: %s", strerror(-ret));
+	sim_crash_point(sim);
 	/* Not journaled: the file keeps its length whatever becomes of the
 	 * operation.  Dying before this line leaves a file longer than the
 	 * header says, which the recovery cuts back. */
@@ -625,7 +624,8 @@ static bool maps_state(struct sim *sim, int tid)
 	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
 	f = fopen(path, "re");
 	if (!f)
-		return errno != ENOENT && errno != ESRCH;
+		/* gone; or another user's, which cannot use our 0600 state */
+		return false;
 	while (!found && fgets(line, sizeof(line), f)) {
 		unsigned int maj, min;
 		unsigned long long ino;
