@@ -46,6 +46,7 @@ struct sim {
 	uint64_t ctx_id;		/* ... and its number, to notice it was closed */
 	bool private_ctx;
 	pid_t pid;			/* the process using the handle (see note_fork) */
+	volatile uint8_t *fork_mark;	/* non-zero until a fork (MADV_WIPEONFORK) */
 	uint64_t start_time;		/* its start time */
 	bool foreign_userns;		/* it is not in the initial user namespace */
 	bool locked;			/* this handle holds the state's lock */

@@ -618,6 +618,7 @@ struct sim_verify {
 	uint64_t ops;			/* operations seen, for the sampling of big states */
 	uint8_t *snap, *scratch;
 	uint64_t len;			/* bytes of the snapshot */
+	uint64_t cap_snap, cap_scratch;
 	struct span *dontcare;
 	size_t nr_dontcare, cap_dontcare;
 };
@@ -642,6 +643,21 @@ void sim_verify_free(struct sim *sim)
 }
 
 static void verify_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* A buffer of at least 'len' bytes, kept between operations. */
+static uint8_t *room(uint8_t **p, uint64_t *cap, uint64_t len)
+{
+	if (len > *cap) {
+		uint64_t ncap = SIM_MAX(len, *cap * 2);
+
+		free(*p);
+		*p = malloc(ncap);
+		*cap = *p ? ncap : 0;
+		if (!*p)
+			verify_die("no memory for %llu bytes", (unsigned long long)ncap);
+	}
+	return *p;
+}
 static void verify_die(const char *fmt, ...)
 {
 	va_list ap;
@@ -658,7 +674,6 @@ void sim_verify_begin(struct sim *sim)
 {
 	struct sim_verify *v = sim->verify;
 	uint64_t len;
-	uint8_t *p;
 
 	if (!v)
 		return;
@@ -666,10 +681,7 @@ void sim_verify_begin(struct sim *sim)
 	len = sim_hdr(sim)->bump;
 	if (len > VERIFY_FULL && v->ops++ % (len / VERIFY_FULL + 1))
 		return;
-	p = realloc(v->snap, len);
-	if (!p)
-		verify_die("no memory for a %llu-byte snapshot", (unsigned long long)len);
-	v->snap = p;
+	room(&v->snap, &v->cap_snap, len);
 	v->len = len;
 	memcpy(v->snap, sim->base, v->len);
 	v->nr_dontcare = 0;
@@ -846,15 +858,14 @@ void sim_verify_end(struct sim *sim)
 	}
 	/* (2) the roll-back gives the start back */
 	if (active) {
-		uint8_t *p = realloc(v->scratch, sim->mapped);
+		/* the journal and everything it restores lie below the bump */
+		uint64_t upto = sim_hdr(sim)->bump;
+		uint8_t *p = room(&v->scratch, &v->cap_scratch, upto);
 		struct span *keep = NULL;
 		size_t nkeep = 0, capkeep = 0;
 
-		if (!p)
-			verify_die("out of memory");
-		v->scratch = p;
-		memcpy(p, sim->base, sim->mapped);
-		if (journal_undo(NULL, p, sim->mapped, why, sizeof(why)))
+		memcpy(p, sim->base, upto);
+		if (journal_undo(NULL, p, upto, why, sizeof(why)))
 			verify_die("the roll-back fails: %s", why);
 		spans_add(&keep, &nkeep, &capkeep, offsetof(struct sim_hdr, file_size),
 			  offsetof(struct sim_hdr, file_size) + 8);
@@ -868,12 +879,18 @@ void sim_verify_end(struct sim *sim)
 			spans_add(&keep, &nkeep, &capkeep, xv.off[i], xv.end[i]);
 		free_extents(&xv);
 		qsort(keep, nkeep, sizeof(*keep), span_cmp);
-		for (uint64_t k = 0; k < limit; k++) {
-			if (p[k] == v->snap[k] || in_spans(keep, nkeep, k))
+		for (uint64_t i = 0; i < limit; i += 64) {
+			uint64_t n = SIM_MIN(64, limit - i);
+
+			if (!memcmp(p + i, v->snap + i, n))
 				continue;
-			describe(sim, k, where, sizeof(where));
-			verify_die("the roll-back leaves %s at 0x%02x, not 0x%02x", where, p[k],
-				   v->snap[k]);
+			for (uint64_t k = i; k < i + n; k++) {
+				if (p[k] == v->snap[k] || in_spans(keep, nkeep, k))
+					continue;
+				describe(sim, k, where, sizeof(where));
+				verify_die("the roll-back leaves %s at 0x%02x, not 0x%02x", where,
+					   p[k], v->snap[k]);
+			}
 		}
 		free(keep);
 	}
