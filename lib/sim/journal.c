@@ -531,10 +531,12 @@ static void journal_trim(struct sim *sim)
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 		h->bump = *link;
 		BARRIER();
+		sim_crash_point(sim);	/* past the bump, still chained */
 		j->nr_ext--;
 		j->ext_bytes -= x->size;
 		*link = 0;
 		seq_even(h);
+		sim_crash_point(sim);
 	}
 }
 

@@ -668,6 +668,66 @@ static void test_crash_every_step(void)
 		run_scenario(&scenarios[i]);
 }
 
+/* Unmapping thousands of areas journals more than the journal keeps: after
+ * the commit its extents at the arena's end go back, one by one.  Killed at
+ * each step of that, the state is the one after, the check clean, and the
+ * journal small again after the next operation. */
+static void test_crash_in_trim(void)
+{
+	char path[PATH_MAX - 16], work[PATH_MAX], report[2048];
+	struct sim *sim = st_open_new("default", 0, path, sizeof(path));
+	struct ifd_sim_stats s;
+	uint64_t steps, commit = 0;
+	unsigned int tried = 0;
+	pid_t pid;
+
+	CHECK(sim != NULL);
+	if (!sim)
+		return;
+	CHECK_EQ(st_ioas(sim), 1);
+	for (int i = 0; i < 6000; i++)
+		CHECK_EQ(st_map_fixed(sim, 1, (uintptr_t)buf, PAGE, 0x1000000 + i * 2 * PAGE), 0);
+	sim_close(sim);
+	snprintf(work, sizeof(work), "%s.work", path);
+	CHECK_EQ(copy_file(path, work), 0);
+	pid = st_fork(0);
+	if (pid == 0)
+		run_op(work, UNMAP_ALL, 0, 0);
+	CHECK(st_child_ok(pid, 0));
+	steps = reports[0].steps;
+	/* from the last step back to the commit: the state after, whatever
+	 * the trimming had done */
+	for (uint64_t n = steps; n > 0 && !commit; n--) {
+		struct sim *t;
+		int err;
+
+		CHECK_EQ(copy_file(path, work), 0);
+		pid = st_fork(0);
+		if (pid == 0)
+			run_op(work, UNMAP_ALL, n, 0);
+		CHECK(!st_child_ok(pid, 0));
+		CHECK_EQ(settle(work, report, sizeof(report)), 0);
+		t = st_open_path(work, 0, &err);
+		if (!t)
+			break;
+		CHECK_EQ(sim_stats(t, &s), 0);
+		if (s.nr_areas) {
+			commit = n + 1;	/* rolled back: before the commit */
+			CHECK_EQ(s.nr_areas, 6000);
+		} else {
+			tried++;
+			CHECK_EQ(st_ioas(t), 2);
+			CHECK_EQ(sim_stats(t, &s), 0);
+			CHECK(s.journal_bytes <= (1u << 20));
+			CHECK_EQ(st_check(t), 0);
+		}
+		sim_close(t);
+	}
+	printf("     killed at each of %u steps after the commit (of %llu)\n", tried,
+	       (unsigned long long)steps);
+	CHECK(tried >= 3);	/* the commit, and at least one extent given back */
+}
+
 /* ---- lock-free statistics ------------------------------------------------------------------- */
 
 static uint64_t now_ms(void)
@@ -891,6 +951,7 @@ int main(void)
 	memset(buf, 0x5a, BUF_LEN);
 	slow = getenv("TS_VALGRIND") && !strcmp(getenv("TS_VALGRIND"), "1");
 	UNIT_RUN(test_crash_every_step);
+	UNIT_RUN(test_crash_in_trim);
 	UNIT_RUN(test_stats_busy_writer);
 	UNIT_RUN(test_stats_dead_writer);
 	UNIT_RUN(test_stale_lock);
