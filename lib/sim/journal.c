@@ -457,6 +457,8 @@ static void journal_settle(struct sim *sim)
 	j->pos = sizeof(struct sim_jext);
 }
 
+static void journal_trim(struct sim *sim);
+
 static void seq_even(struct sim_hdr *h)
 {
 	uint64_t s = h->seq;
@@ -497,6 +499,9 @@ int sim_journal_recover(struct sim *sim, bool owner_died)
 	j->active = 0;
 	BARRIER();
 	seq_even(h);
+	/* a death between a commit and its trimming: trim now, before anything
+	 * is carved after the extents */
+	journal_trim(sim);
 	return 0;
 }
 

@@ -718,6 +718,10 @@ static void test_crash_in_trim(void)
 			tried++;
 			CHECK_EQ(st_ioas(t), 2);
 			CHECK_EQ(sim_stats(t, &s), 0);
+			if (s.journal_bytes > (1u << 20))
+				fprintf(stderr, "killed at %llu of %llu: %llu journal bytes\n",
+					(unsigned long long)n, (unsigned long long)steps,
+					(unsigned long long)s.journal_bytes);
 			CHECK(s.journal_bytes <= (1u << 20));
 			CHECK_EQ(st_check(t), 0);
 		}

@@ -443,6 +443,8 @@ static void start(const char *path, int idx, uint32_t shared_ioas)
 
 	w->pending = 0;
 	w->pid = 0;
+	/* known before the worker runs: it may die first thing */
+	w->ioas = shared_ioas;
 	pid = st_fork(idx);
 	if (pid == 0)
 		worker(path, idx, shared_ioas);
