@@ -177,8 +177,9 @@ static int journal_fail(struct sim *sim, int err)
 	return err;
 }
 
-/* A new extent at the end of the chain ('link' is where the chain ends). */
-static uint64_t jext_add(struct sim *sim, uint64_t *link_off, uint64_t need)
+/* A new extent at the end of the chain, which ends in the link at file
+ * offset 'link' (an offset: growing the file may map it anew). */
+static uint64_t jext_add(struct sim *sim, uint64_t link, uint64_t need)
 {
 	struct sim_jctl *j = &sim_hdr(sim)->journal.j;
 	uint64_t size = SIM_MIN(SIM_MAX(JEXT_MIN, j->ext_bytes), JEXT_MAX), off;
@@ -197,8 +198,7 @@ static uint64_t jext_add(struct sim *sim, uint64_t *link_off, uint64_t need)
 	x->size = size;
 	BARRIER();
 	sim_crash_point(sim);		/* carved, not linked */
-	/* the link may have moved with a remap: it is an offset */
-	*(uint64_t *)(void *)(sim->base + *link_off) = off;
+	*(uint64_t *)(void *)(sim->base + link) = off;
 	j = &sim_hdr(sim)->journal.j;
 	j->nr_ext++;
 	j->ext_bytes += size;
@@ -238,7 +238,7 @@ static int jput(struct sim *sim, uint64_t off, uint32_t len)
 		if (!next) {
 			link = x ? j->cur + offsetof(struct sim_jext, next)
 				 : (uint64_t)((uint8_t *)&j->first - sim->base);
-			next = jext_add(sim, &link, need);
+			next = jext_add(sim, link, need);
 			if (!next)
 				return -ENOMEM;
 			h = sim_hdr(sim);
