@@ -187,6 +187,29 @@ struct ifd_sim_info {
 /* ctx must be a simulator context. */
 int ifd_sim_info(struct ifd_ctx *ctx, struct ifd_sim_info *info);
 
+/*
+ * The state's counters, for a monitor sampling them while others work: read
+ * without the writers' lock (a sequence count makes the copy consistent), so
+ * it never holds a writer up.  If the last writer died in the middle of an
+ * operation, that operation is rolled back first.
+ */
+struct ifd_sim_stats {
+	uint64_t generation;		/* bumped by every mutating operation */
+	uint64_t file_size;
+	uint64_t used_bytes;
+	uint32_t nr_contexts;
+	uint32_t nr_objects;
+	uint64_t nr_areas;
+	uint64_t mapped_bytes;
+	uint64_t sim_mem_bytes;
+	uint64_t nr_records;		/* live records of every kind */
+	uint64_t journal_bytes;		/* room of the undo journal */
+	uint64_t recoveries;		/* interrupted operations rolled back, ever */
+	uint32_t retries;		/* times this snapshot met a writer and read again */
+	uint32_t reserved;
+};
+int ifd_sim_stats(struct ifd_ctx *ctx, struct ifd_sim_stats *stats);
+
 /* Consistency check; on failure (-EUCLEAN) 'report' says what is wrong. */
 int ifd_sim_check(struct ifd_ctx *ctx, char *report, size_t len);
 

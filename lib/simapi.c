@@ -84,6 +84,13 @@ IFD_EXPORT int ifd_sim_info(struct ifd_ctx *ctx, struct ifd_sim_info *info)
 	return ret ? ret : sim_result(ctx, "sim info", sim_info(ctx->sim, info));
 }
 
+IFD_EXPORT int ifd_sim_stats(struct ifd_ctx *ctx, struct ifd_sim_stats *stats)
+{
+	int ret = need_sim(ctx, "sim stats");
+
+	return ret ? ret : sim_result(ctx, "sim stats", sim_stats(ctx->sim, stats));
+}
+
 IFD_EXPORT int ifd_sim_check(struct ifd_ctx *ctx, char *report, size_t len)
 {
 	int ret = need_sim(ctx, "sim check");

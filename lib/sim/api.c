@@ -4,9 +4,12 @@
  * listings the kernel cannot give, reset, and simulator-owned memory.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "internal.h"
 #include "ifd-abi.h"
@@ -26,7 +29,7 @@ int sim_info(struct sim *sim, struct ifd_sim_info *info)
 	info->file_size = h->file_size;
 	for (unsigned int c = 0; c < SIM_NR_CLASSES; c++)
 		info->used_bytes += h->nr_live[c] * sim_class_size(c);
-	info->used_bytes += SIM_HDR_SIZE + h->mem_bytes;
+	info->used_bytes += SIM_HDR_SIZE + h->mem_bytes + h->journal.j.ext_bytes;
 	info->page_size = h->page_size;
 	info->hpage_size = h->hpage_size;
 	info->nr_contexts = (uint32_t)h->nr_contexts;
@@ -38,6 +41,94 @@ int sim_info(struct sim *sim, struct ifd_sim_info *info)
 	snprintf(info->kernel_version, sizeof(info->kernel_version), "%.31s", h->kernel_version);
 	return sim_leave(sim, 0);
 }
+
+/* ---- lock-free statistics ------------------------------------------------------------------ */
+
+/* Give up on a writer that is alive but holds the state this long. */
+#define STATS_PATIENCE_NS	(10ull * 1000000000ull)
+
+#define LOAD(f)	__atomic_load_n(&h->f, __ATOMIC_RELAXED)
+
+/* A copy of the counters between two equal, even sequence counts. */
+static bool stats_copy(const struct sim_hdr *h, struct ifd_sim_stats *st)
+{
+	uint64_t seq = __atomic_load_n(&h->seq, __ATOMIC_ACQUIRE), records = 0, used = 0;
+
+	if (seq & 1)
+		return false;
+	for (unsigned int c = 0; c < SIM_NR_CLASSES; c++) {
+		uint64_t n = LOAD(nr_live[c]);
+
+		records += n;
+		used += n * sim_class_size(c);
+	}
+	st->generation = LOAD(generation);
+	st->file_size = LOAD(file_size);
+	st->nr_contexts = (uint32_t)LOAD(nr_contexts);
+	st->nr_objects = (uint32_t)LOAD(nr_objects);
+	st->nr_areas = LOAD(nr_areas);
+	st->mapped_bytes = LOAD(mapped_bytes);
+	st->sim_mem_bytes = LOAD(mem_bytes);
+	st->nr_records = records;
+	st->journal_bytes = LOAD(journal.j.ext_bytes);
+	st->recoveries = LOAD(journal.j.recoveries);
+	st->used_bytes = SIM_HDR_SIZE + used + st->sim_mem_bytes + st->journal_bytes;
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&h->seq, __ATOMIC_RELAXED) == seq;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+int sim_stats(struct sim *sim, struct ifd_sim_stats *stats)
+{
+	const struct sim_hdr *h = sim->hdr_map;
+	uint64_t start = 0;
+	uint32_t retries = 0;
+	struct stat st;
+
+	/* The header is mapped apart and never moves; a file cut below it
+	 * must not be read. */
+	if (!h)
+		return -EBADF;
+	if (fstat(sim->fd, &st) < 0)
+		return -errno;
+	if ((uint64_t)st.st_size < SIM_HDR_SIZE || memcmp(h->magic, SIM_MAGIC, 8))
+		return -EUCLEAN;
+	if (h->format_version != SIM_FORMAT_VERSION)
+		return -EPROTO;
+	memset(stats, 0, sizeof(*stats));
+	while (!stats_copy(h, stats)) {
+		retries++;
+		if (retries < 64) {
+			sched_yield();
+			continue;
+		}
+		/* Long odd: a live writer at work, or a dead one to roll back. */
+		if (!start)
+			start = now_ns();
+		if (retries % 16 == 0) {
+			int ret = sim_reader_probe(sim);
+
+			if (ret < 0)
+				return ret;
+			if (ret)
+				continue;
+		}
+		if (now_ns() - start > STATS_PATIENCE_NS)
+			return -EBUSY;
+		nanosleep(&(struct timespec){ .tv_nsec = 200000 }, NULL);
+	}
+	stats->retries = retries;
+	return 0;
+}
+
+#undef LOAD
 
 int sim_reset(struct sim *sim)
 {
@@ -190,7 +281,7 @@ int sim_allowed(struct sim *sim, uint32_t ioas_id, struct ifd_range **ranges, ui
 /* Take 'len' bytes from the first free extent that has them; 0 if none. */
 static uint64_t take_free_extent(struct sim *sim, uint64_t len)
 {
-	struct sim_hdr *h = sim_hdr(sim);
+	struct sim_hdr *h = sim_hdrw(sim);
 	uint64_t limit = itree_max_nodes(sim);
 	uint64_t off = itree_first(sim, h->mem_free_root, SIM_TAG_EXTF);
 
@@ -206,6 +297,9 @@ static uint64_t take_free_extent(struct sim *sim, uint64_t len)
 			return 0;
 		}
 		if (f->length >= len) {
+			f = sim_recw(sim, off, SIM_TAG_EXTF);
+			/* What the bytes held before is of no account (sim_mem_alloc zeroes them). */
+			sim_verify_fresh(sim, data, len);
 			itree_erase(sim, &h->mem_free_root, SIM_TAG_EXTF, off);
 			h->nr_mem_free--;
 			h->mem_free_bytes -= f->length;
@@ -254,8 +348,8 @@ int sim_mem_alloc(struct sim *sim, uint64_t length, uint64_t *va)
 	off = sim_alloc(sim, SIM_TAG_EXT);
 	if (!off)
 		return sim_leave(sim, sim->corrupt ? -EUCLEAN : -ENOMEM);
-	h = sim_hdr(sim);
-	ext = sim_rec(sim, off, SIM_TAG_EXT);
+	h = sim_hdrw(sim);
+	ext = sim_recw(sim, off, SIM_TAG_EXT);
 	ext->data = data;
 	ext->length = len;
 	ext->n.start = SIM_MEM_VA_BASE + data;
@@ -271,8 +365,8 @@ int sim_mem_alloc(struct sim *sim, uint64_t length, uint64_t *va)
 /* Put [data, data+len) back, merged with free neighbours. */
 static void give_back_extent(struct sim *sim, uint64_t off)
 {
-	struct sim_hdr *h = sim_hdr(sim);
-	struct sim_ext *f = sim_rec(sim, off, SIM_TAG_EXTF);
+	struct sim_hdr *h = sim_hdrw(sim);
+	struct sim_ext *f = sim_recw(sim, off, SIM_TAG_EXTF);
 	uint64_t nb;
 
 	if (f->data) {
@@ -322,6 +416,8 @@ int sim_mem_free(struct sim *sim, uint64_t va)
 	ext = sim_rec(sim, off, SIM_TAG_EXT);
 	if (ext->refs)
 		return sim_leave(sim, -EBUSY);
+	h = sim_hdrw(sim);
+	ext = sim_recw(sim, off, SIM_TAG_EXT);
 	itree_erase(sim, &h->mem_root, SIM_TAG_EXT, off);
 	h->nr_mem--;
 	h->mem_bytes -= ext->length;

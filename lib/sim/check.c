@@ -5,7 +5,8 @@
  *  - the header (magic, version, checksum, profile, sizes);
  *  - the arena: a linear walk of the carved region accounts for every byte
  *    (records by tag and class, extents, alignment padding) and the header's
- *    per-class counts, free lists and padding must match it;
+ *    per-class counts, free lists and padding must match it; the journal's
+ *    extents are a chain in it, and no operation is left uncommitted;
  *  - every tree: links, parent links, order, AVL balance, cached height,
  *    largest 'last' and count;
  *  - every record reachable exactly once from the roots (so live counts match);
@@ -937,6 +938,43 @@ static void check_free_lists(struct checker *c)
 	}
 }
 
+/* ---- the journal ---------------------------------------------------------------------------------- */
+
+struct journal_walk {
+	struct ext_walk *arena;		/* where the extents go for the arena walk */
+	uint64_t n, bytes;
+};
+
+static void visit_journal_ext(void *arg, uint64_t off, uint64_t size)
+{
+	struct journal_walk *jw = arg;
+
+	jw->n++;
+	jw->bytes += size;
+	push(&jw->arena->data, &jw->arena->nr_data, &jw->arena->cap_data, off);
+	push(&jw->arena->data, &jw->arena->nr_data, &jw->arena->cap_data, off + size);
+}
+
+/* Its extents are a chain inside the arena that the header counts right,
+ * and no operation is left in it (the lock rolled back any). */
+static void check_journal(struct checker *c, struct ext_walk *arena)
+{
+	const struct sim_jctl *j = &sim_hdr(c->sim)->journal.j;
+	struct journal_walk jw = { .arena = arena };
+
+	if (j->active)
+		problem(c, "the journal holds an operation that was not committed (state 0x%x)",
+			j->active);
+	if (sim_journal_extents(c->sim, visit_journal_ext, &jw)) {
+		problem(c, "the journal's chain of extents is broken");
+		return;
+	}
+	if (jw.n != j->nr_ext || jw.bytes != j->ext_bytes)
+		problem(c, "journal: %llu extents of %llu bytes, the header counts %llu of %llu",
+			(unsigned long long)jw.n, (unsigned long long)jw.bytes,
+			(unsigned long long)j->nr_ext, (unsigned long long)j->ext_bytes);
+}
+
 /* ---- the whole ---------------------------------------------------------------------------------- */
 
 struct totals {
@@ -1023,6 +1061,7 @@ int sim_check_locked(struct sim *sim, char *report, size_t len)
 			(unsigned long long)h->mem_free_bytes);
 	for (size_t i = 0; i < freed.nr_data; i++)
 		push(&live.data, &live.nr_data, &live.cap_data, freed.data[i]);
+	check_journal(&c, &live);
 	if (ok && !c.problems)
 		check_arena(&c, live.data, live.nr_data);
 	if (sim->corrupt)

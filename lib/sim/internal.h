@@ -20,19 +20,37 @@
 #define SIM_MUTANT 0
 #endif
 
+/* Offsets of records the current operation need not save again: saved
+ * already, or made by the operation (open addressing, stamped with the
+ * operation's number so that nothing is cleared between operations). */
+struct sim_jset {
+	uint64_t *keys;
+	uint32_t *stamps;
+	size_t cap, n;
+	uint32_t stamp;
+};
+
+struct sim_verify;
+
 /* A process's handle on a state: the mapping and the context it works in. */
 struct sim {
-	int fd;				/* our own open file description (flock is per OFD) */
-	pthread_mutex_t mutex;		/* threads sharing the handle; flock cannot tell them apart */
+	int fd;
+	pthread_mutex_t mutex;		/* threads sharing the handle (the state's lock is per
+					 * thread; the per-operation fields below are not) */
 	uint8_t *base;			/* the mapping; its address never changes */
 	uint64_t window;		/* address space reserved for the mapping */
 	uint64_t mapped;		/* bytes of the file mapped at 'base' */
+	const struct sim_hdr *hdr_map;	/* the header alone, mapped apart: lock-free readers
+					 * use it while another thread may move the window */
 	uint64_t ctx_off;		/* our context record ... */
 	uint64_t ctx_id;		/* ... and its number, to notice it was closed */
 	bool private_ctx;
-	pid_t pid;			/* the process using the handle (see own_ofd) */
+	pid_t pid;			/* the process using the handle (see note_fork) */
+	volatile uint8_t *fork_mark;	/* non-zero until a fork (MADV_WIPEONFORK) */
 	uint64_t start_time;		/* its start time */
 	bool foreign_userns;		/* it is not in the initial user namespace */
+	bool locked;			/* this handle holds the state's lock */
+	uint8_t lock_kind[sizeof(pthread_mutex_t)];	/* an unlocked lock of the right kind */
 	char path[4096];
 
 	/* Per operation. */
@@ -40,6 +58,17 @@ struct sim {
 	size_t dlen;
 	bool corrupt;			/* a check failed: the operation ends with -EUCLEAN */
 	bool dirty;			/* something changed: bump the generation */
+	bool journal_off;		/* a state being created: nobody else can see it */
+	bool journal_failed;		/* no room to journal: the operation is rolled back ... */
+	int journal_err;		/* ... and fails with this */
+	struct sim_jset jset;
+	/* Test hooks: kill the process at the crash_at-th journal step of an
+	 * operation (sim_test_crash_at); steps counts them.  A step is a point
+	 * where the journal changes: the start, each record saved (before,
+	 * written, counted), an extent carved and linked, growth, the commit,
+	 * each entry a roll-back puts back. */
+	uint64_t crash_at, steps;
+	struct sim_verify *verify;	/* $IFD_SIM_JOURNAL_VERIFY: see journal.c */
 	union {
 		struct sim_trec t;
 		uint8_t bytes[256];
@@ -72,14 +101,16 @@ static inline struct sim_tnode *sim_node(struct sim *sim, uint64_t off, uint32_t
 	return &((struct sim_trec *)sim_rec(sim, off, tag))->n;
 }
 /* The record at 'off', about to be written: every write to an existing record
- * goes through these (or sim_hdrw), so that the undo journal can save its
- * bytes first and an interrupted operation can be rolled back. */
+ * goes through these (or sim_hdrw), so that the undo journal saves its bytes
+ * first and an interrupted operation can be rolled back.  Records made by the
+ * operation (sim_alloc) cost a lookup; a record is saved once per operation. */
 void *sim_recw(struct sim *sim, uint64_t off, uint32_t tag);
 static inline struct sim_tnode *sim_nodew(struct sim *sim, uint64_t off, uint32_t tag)
 {
 	return &((struct sim_trec *)sim_recw(sim, off, tag))->n;
 }
-/* The header, about to be written (its mutable part is journaled). */
+/* The header, about to be written: the journal starts, with the header's
+ * journaled part saved, at the first write of an operation. */
 struct sim_hdr *sim_hdrw(struct sim *sim);
 
 /* Make sure 'nrecs' records and 'bytes' of extents can be carved without
@@ -92,15 +123,52 @@ void sim_free(struct sim *sim, uint64_t off);
 /* Page-aligned bytes for sim memory; returns the file offset or 0. */
 uint64_t sim_extent_carve(struct sim *sim, uint64_t length, uint64_t align);
 
-/* The lock around every operation: the process-local mutex, then flock;
- * the mapping follows the file and the header is checked. */
+/* The lock around every operation: the handle's mutex, then the state's
+ * robust lock; the mapping follows the file, the header is checked, and an
+ * operation a dead process left half done is rolled back first.  Unlocking
+ * commits the operation's journal. */
 int sim_lock(struct sim *sim, char *detail, size_t dlen);
 void sim_unlock(struct sim *sim);
 /* sim_lock, then close contexts whose owner is gone and check ours is open. */
 int sim_enter(struct sim *sim, char *detail, size_t dlen);
 int sim_leave(struct sim *sim, int ret);
+int sim_reader_probe(struct sim *sim);
 int sim_validate_header(struct sim *sim, uint64_t file_size);
 uint64_t sim_static_sum(const struct sim_hdr *h);
+/* Grow the file to at least 'need_end' bytes (posix_fallocate, then map). */
+int sim_grow(struct sim *sim, uint64_t need_end);
+/* A crash point of the test hook (sim_test_crash_at). */
+void sim_crash_now(struct sim *sim) __attribute__((noreturn));
+static inline void sim_crash_point(struct sim *sim)
+{
+	++sim->steps;
+	if (__builtin_expect(sim->crash_at != 0, 0) && sim->steps == sim->crash_at)
+		sim_crash_now(sim);
+}
+
+/* ---- journal.c: the undo journal ---------------------------------------------------- */
+/* Save 'len' bytes at 'off' (a record being changed) unless saved already. */
+int sim_journal_save(struct sim *sim, uint64_t off, uint32_t len);
+/* A record (or extent) made by the operation: never saved. */
+void sim_journal_fresh(struct sim *sim, uint64_t off, uint64_t len);
+/* Start the operation's journal if it has not started (saves the header). */
+void sim_journal_begin(struct sim *sim);
+/* At the lock: roll back what a dead process left; 0 or -EUCLEAN. */
+int sim_journal_recover(struct sim *sim, bool owner_died);
+/* At the unlock: commit (or, when journaling failed, roll back) the operation. */
+void sim_journal_end(struct sim *sim);
+void sim_journal_free(struct sim *sim);
+/* The chain of journal extents for the consistency check: calls fn for each;
+ * returns 0 or -EUCLEAN with sim->detail set. */
+int sim_journal_extents(struct sim *sim, void (*fn)(void *arg, uint64_t off, uint64_t size),
+			void *arg);
+/* $IFD_SIM_JOURNAL_VERIFY: snapshot at the lock, proof at the unlock. */
+void sim_verify_setup(struct sim *sim);
+void sim_verify_begin(struct sim *sim);
+void sim_verify_cancel(struct sim *sim);
+void sim_verify_end(struct sim *sim);
+void sim_verify_fresh(struct sim *sim, uint64_t off, uint64_t len);
+void sim_verify_free(struct sim *sim);
 
 /* Start time of a process (clock ticks since boot), 0 if it does not exist. */
 uint64_t sim_proc_start_time(pid_t pid);

@@ -27,9 +27,15 @@ static struct sim_ioas *ioas_of(struct sim *sim, uint64_t obj_off)
 	return &((struct sim_obj *)sim_rec(sim, obj_off, SIM_TAG_OBJ))->ioas;
 }
 
+/* The same, about to be written. */
+static struct sim_ioas *ioas_w(struct sim *sim, uint64_t obj_off)
+{
+	return &((struct sim_obj *)sim_recw(sim, obj_off, SIM_TAG_OBJ))->ioas;
+}
+
 void sim_ioas_init(struct sim *sim, uint64_t obj_off)
 {
-	struct sim_ioas *ioas = ioas_of(sim, obj_off);
+	struct sim_ioas *ioas = ioas_w(sim, obj_off);
 
 	memset(ioas, 0, sizeof(*ioas));
 	/* A table without domains takes any byte alignment. */
@@ -59,7 +65,7 @@ uint64_t sim_pages_new_user(struct sim *sim, uint64_t uptr, uint64_t length, boo
 
 	if (!off)
 		return 0;
-	p = sim_rec(sim, off, SIM_TAG_PAGES);
+	p = sim_recw(sim, off, SIM_TAG_PAGES);
 	p->base = uptr & ~(page - 1);
 	p->npages = (length + (uptr - p->base) + page - 1) / page;
 	p->writable = writable;
@@ -72,7 +78,7 @@ uint64_t sim_pages_new_user(struct sim *sim, uint64_t uptr, uint64_t length, boo
 	if (ext) {
 		p->type = SIM_SRC_SIM_MEM;
 		p->ext = ext;
-		((struct sim_ext *)sim_rec(sim, ext, SIM_TAG_EXT))->refs++;
+		((struct sim_ext *)sim_recw(sim, ext, SIM_TAG_EXT))->refs++;
 	} else {
 		p->type = SIM_SRC_USER;
 	}
@@ -86,11 +92,11 @@ void sim_pages_put(struct sim *sim, uint64_t pages_off)
 	if (sim->corrupt)
 		return;
 	if (p->refs > 1) {
-		p->refs--;
+		((struct sim_pages *)sim_recw(sim, pages_off, SIM_TAG_PAGES))->refs--;
 		return;
 	}
 	if (p->type == SIM_SRC_SIM_MEM) {
-		struct sim_ext *ext = sim_rec(sim, p->ext, SIM_TAG_EXT);
+		struct sim_ext *ext = sim_recw(sim, p->ext, SIM_TAG_EXT);
 
 		if (ext->refs)
 			ext->refs--;
@@ -103,12 +109,13 @@ void sim_pages_put(struct sim *sim, uint64_t pages_off)
 
 void sim_pages_note_file(struct sim *sim, uint64_t pages_off, int fd)
 {
-	struct sim_pages *p = sim_rec(sim, pages_off, SIM_TAG_PAGES);
+	struct sim_pages *p;
 	struct statfs sf;
 	struct stat st;
 
 	if (fstat(fd, &st) < 0 || fstatfs(fd, &sf) < 0)
 		return;
+	p = sim_recw(sim, pages_off, SIM_TAG_PAGES);
 	p->file_size = (uint64_t)st.st_size;
 	p->file_flags = SIM_FILE_KNOWN;
 	/* memfd_pin_folios() takes shmem and hugetlbfs files only. */
@@ -125,9 +132,9 @@ uint64_t sim_pages_source_addr(struct sim *sim, uint64_t pages_off, uint64_t sta
 
 void sim_area_remove(struct sim *sim, uint64_t obj_off, uint64_t area_off)
 {
-	struct sim_ioas *ioas = ioas_of(sim, obj_off);
+	struct sim_ioas *ioas = ioas_w(sim, obj_off);
 	struct sim_area *a = sim_rec(sim, area_off, SIM_TAG_AREA);
-	struct sim_hdr *h = sim_hdr(sim);
+	struct sim_hdr *h = sim_hdrw(sim);
 	uint64_t len = a->n.last - a->n.start + 1;
 
 	itree_erase(sim, &ioas->area_root, SIM_TAG_AREA, area_off);
@@ -146,13 +153,13 @@ static uint64_t area_insert(struct sim *sim, uint64_t obj_off, uint64_t pages, u
 			    uint64_t last, uint64_t start_byte, uint32_t prot, bool new_iova)
 {
 	uint64_t off = sim_alloc(sim, SIM_TAG_AREA);
-	struct sim_ioas *ioas = ioas_of(sim, obj_off);
-	struct sim_hdr *h = sim_hdr(sim);
+	struct sim_ioas *ioas = ioas_w(sim, obj_off);
+	struct sim_hdr *h = sim_hdrw(sim);
 	struct sim_area *a;
 
 	if (!off)
 		return 0;
-	a = sim_rec(sim, off, SIM_TAG_AREA);
+	a = sim_recw(sim, off, SIM_TAG_AREA);
 	a->n.start = iova;
 	a->n.last = last;
 	a->pages = pages;
@@ -165,7 +172,7 @@ static uint64_t area_insert(struct sim *sim, uint64_t obj_off, uint64_t pages, u
 	ioas->mapped_bytes += last - iova + 1;
 	h->nr_areas++;
 	h->mapped_bytes += last - iova + 1;
-	((struct sim_pages *)sim_rec(sim, pages, SIM_TAG_PAGES))->refs++;
+	((struct sim_pages *)sim_recw(sim, pages, SIM_TAG_PAGES))->refs++;
 	return off;
 }
 
@@ -414,11 +421,11 @@ int sim_map_pieces(struct sim *sim, uint64_t obj_off, const struct sim_piece *pi
 		struct sim_vm_cache *vc = sim_vm_cache_new();
 
 		for (size_t k = 0; k < n; k++)
-			((struct sim_area *)sim_rec(sim, made[k], SIM_TAG_AREA))->flags |= SIM_AREA_FILLING;
+			((struct sim_area *)sim_recw(sim, made[k], SIM_TAG_AREA))->flags |= SIM_AREA_FILLING;
 		for (size_t k = 0; k < n && !ret; k++)
 			ret = sim_pin_area(sim, vc, made[k]);
 		for (size_t k = 0; k < n; k++)
-			((struct sim_area *)sim_rec(sim, made[k], SIM_TAG_AREA))->flags &= ~SIM_AREA_FILLING;
+			((struct sim_area *)sim_recw(sim, made[k], SIM_TAG_AREA))->flags &= ~SIM_AREA_FILLING;
 		sim_vm_cache_free(vc);
 	}
 	if (ret) {
@@ -483,7 +490,7 @@ void sim_ioas_destroy(struct sim *sim, uint64_t obj_off)
 	/* The gaps go first: nothing needs them kept up to date any more. */
 	sim_gaps_destroy(sim, obj_off);
 	sim_unmap_range(sim, obj_off, 0, SIM_ULONG_MAX, NULL);
-	ioas = ioas_of(sim, obj_off);
+	ioas = ioas_w(sim, obj_off);
 	for (uint64_t steps = 0; ioas->allow_root && !sim->corrupt && steps <= limit; steps++) {
 		uint64_t off = ioas->allow_root;
 
@@ -535,7 +542,8 @@ int sim_ioas_recalc_alignment(struct sim *sim, uint64_t obj_off)
 		if (ret)
 			return ret;
 	}
-	ioas->iova_alignment = want;
+	if (want != ioas->iova_alignment)
+		ioas_w(sim, obj_off)->iova_alignment = want;
 	return 0;
 }
 
@@ -565,11 +573,11 @@ int sim_reserve_iova(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t
 	off = sim_alloc(sim, SIM_TAG_RESV);
 	if (!off)
 		return sim->corrupt ? -EUCLEAN : -ENOMEM;
-	r = sim_rec(sim, off, SIM_TAG_RESV);
+	r = sim_recw(sim, off, SIM_TAG_RESV);
 	r->n.start = start;
 	r->n.last = last;
 	r->owner = owner;
-	itree_insert(sim, &ioas_of(sim, obj_off)->resv_root, SIM_TAG_RESV, off);
+	itree_insert(sim, &ioas_w(sim, obj_off)->resv_root, SIM_TAG_RESV, off);
 	sim_gaps_cover(sim, obj_off, start, last);
 	sim->dirty = true;
 	return sim->corrupt ? -EUCLEAN : 0;
@@ -591,7 +599,7 @@ void sim_remove_reserved(struct sim *sim, uint64_t obj_off, uint64_t owner)
 		if (r->owner == owner) {
 			uint64_t start = r->n.start, last = r->n.last;
 
-			itree_erase(sim, &ioas_of(sim, obj_off)->resv_root, SIM_TAG_RESV, off);
+			itree_erase(sim, &ioas_w(sim, obj_off)->resv_root, SIM_TAG_RESV, off);
 			sim_free(sim, off);
 			sim_gaps_uncover(sim, obj_off, start, last);
 			sim->dirty = true;
@@ -609,17 +617,18 @@ int sim_disable_large_pages(struct sim *sim, uint64_t obj_off)
 		return 0;
 	if (ioas->nr_domains && ioas->area_root)
 		return sim_fail(sim, EINVAL, "domains are attached and areas are mapped");
-	ioas->disable_large_pages = 1;
+	ioas_w(sim, obj_off)->disable_large_pages = 1;
 	ret = sim_ioas_recalc_alignment(sim, obj_off);
 	if (ret)
-		ioas_of(sim, obj_off)->disable_large_pages = 0;
+		ioas_w(sim, obj_off)->disable_large_pages = 0;
 	sim->dirty = true;
 	return ret;
 }
 
 void sim_enable_large_pages(struct sim *sim, uint64_t obj_off)
 {
-	ioas_of(sim, obj_off)->disable_large_pages = 0;
+	if (ioas_of(sim, obj_off)->disable_large_pages)
+		ioas_w(sim, obj_off)->disable_large_pages = 0;
 	sim_ioas_recalc_alignment(sim, obj_off);
 	sim->dirty = true;
 }
@@ -652,14 +661,14 @@ static int area_split(struct sim *sim, uint64_t obj_off, uint64_t off, uint64_t 
 		return sim->corrupt ? -EUCLEAN : -ENOMEM;
 	/* Shrink the left part: its key is unchanged, its 'last' feeds the
 	 * augmentation, so take it out and put it back. */
-	ioas = ioas_of(sim, obj_off);
-	a = sim_rec(sim, off, SIM_TAG_AREA);
+	ioas = ioas_w(sim, obj_off);
+	a = sim_recw(sim, off, SIM_TAG_AREA);
 	itree_erase(sim, &ioas->area_root, SIM_TAG_AREA, off);
 	a->n.last = iova;
 	itree_insert(sim, &ioas->area_root, SIM_TAG_AREA, off);
 	/* area_insert counted the right part's bytes again */
 	ioas->mapped_bytes -= last - new_start + 1;
-	sim_hdr(sim)->mapped_bytes -= last - new_start + 1;
+	sim_hdrw(sim)->mapped_bytes -= last - new_start + 1;
 	return sim->corrupt ? -EUCLEAN : 0;
 }
 

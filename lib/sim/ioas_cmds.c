@@ -54,6 +54,11 @@ static struct sim_ioas *ioas_at(struct sim *sim, uint64_t off)
 	return &((struct sim_obj *)sim_rec(sim, off, SIM_TAG_OBJ))->ioas;
 }
 
+static struct sim_ioas *ioas_at_w(struct sim *sim, uint64_t off)
+{
+	return &((struct sim_obj *)sim_recw(sim, off, SIM_TAG_OBJ))->ioas;
+}
+
 /* ---- IOVA_RANGES --------------------------------------------------------------------------- */
 
 int sim_resv_holes(struct sim *sim, uint64_t ioas_off,
@@ -283,7 +288,7 @@ int sim_cmd_allow_iovas(struct sim_ucmd *uc)
 	if (ret)
 		goto out;
 	/* Swap the lists. */
-	ioas = ioas_at(sim, off);
+	ioas = ioas_at_w(sim, off);
 	limit = itree_max_nodes(sim);
 	for (uint64_t steps = 0; ioas->allow_root && !sim->corrupt && steps <= limit; steps++) {
 		uint64_t a = ioas->allow_root;
@@ -299,10 +304,10 @@ int sim_cmd_allow_iovas(struct sim_ucmd *uc)
 			ret = sim->corrupt ? -EUCLEAN : -ENOMEM;
 			goto out;
 		}
-		al = sim_rec(sim, a, SIM_TAG_ALLOW);
+		al = sim_recw(sim, a, SIM_TAG_ALLOW);
 		al->n.start = v[i].start;
 		al->n.last = v[i].last;
-		itree_insert(sim, &ioas_at(sim, off)->allow_root, SIM_TAG_ALLOW, a);
+		itree_insert(sim, &ioas_at_w(sim, off)->allow_root, SIM_TAG_ALLOW, a);
 	}
 	sim->dirty = true;
 	ret = sim->corrupt ? -EUCLEAN : 0;
@@ -318,7 +323,7 @@ static int map_common(struct sim *sim, uint64_t ioas_off, uint64_t pages, uint64
 		      uint64_t length, uint64_t *iova, uint32_t flags)
 {
 	struct sim_piece piece = { pages, start_byte, length };
-	struct sim_pages *p = sim_rec(sim, pages, SIM_TAG_PAGES);
+	struct sim_pages *p = sim_recw(sim, pages, SIM_TAG_PAGES);
 	int ret;
 
 	/* An "mm"-accounting context charges new sources to the mm. */
@@ -432,7 +437,7 @@ int sim_cmd_ioas_map_file(struct sim_ucmd *uc)
 	 * wants shmem or hugetlbfs) when pages get pinned, now if a domain is
 	 * attached, else at the first attach. */
 	sim_pages_note_file(sim, pages, cmd->fd);
-	p = sim_rec(sim, pages, SIM_TAG_PAGES);
+	p = sim_recw(sim, pages, SIM_TAG_PAGES);
 	p->type = SIM_SRC_FILE;
 	p->base = cmd->start - start_byte;
 	p->npages = (cmd->length + start_byte + page - 1) / page;
@@ -652,7 +657,7 @@ static int area_is_file(struct sim *sim, struct sim_area *a)
 
 static int area_take_over(struct sim *sim, struct sim_area *a)
 {
-	struct sim_pages *p = sim_rec(sim, a->pages, SIM_TAG_PAGES);
+	struct sim_pages *p = sim_recw(sim, a->pages, SIM_TAG_PAGES);
 
 	/* sim_enter made sim->pid this process */
 	p->pid = sim->pid;

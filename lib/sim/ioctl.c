@@ -145,6 +145,7 @@ static int option_rlimit_mode(struct sim_ucmd *uc, struct iommu_option *cmd)
 	if (cmd->val64 > 1)
 		return sim_fail(sim, EINVAL, "RLIMIT_MODE is 0 (user) or 1 (mm), not %llu",
 				(unsigned long long)cmd->val64);
+	ctx = sim_recw(sim, sim->ctx_off, SIM_TAG_CTX);
 	ctx->account_mode = cmd->val64 ? SIM_ACCOUNT_MM : SIM_ACCOUNT_USER;
 	sim->dirty = true;
 	return 0;
@@ -221,11 +222,11 @@ static int cmd_vfio_ioas(struct sim_ucmd *uc)
 		ret = sim_get_obj(sim, cmd->ioas_id, SIM_OBJ_IOAS, &off);
 		if (ret)
 			return ret;
-		sim_my_ctx(sim)->vfio_ioas = cmd->ioas_id;
+		((struct sim_ctx *)sim_recw(sim, sim->ctx_off, SIM_TAG_CTX))->vfio_ioas = cmd->ioas_id;
 		sim->dirty = true;
 		return 0;
 	case IOMMU_VFIO_IOAS_CLEAR:
-		sim_my_ctx(sim)->vfio_ioas = 0;
+		((struct sim_ctx *)sim_recw(sim, sim->ctx_off, SIM_TAG_CTX))->vfio_ioas = 0;
 		sim->dirty = true;
 		return 0;
 	default:

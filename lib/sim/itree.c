@@ -9,6 +9,10 @@
  * Each node caches its subtree's height, largest 'last' and node count;
  * update() is the one place that computes them; a tree that caches more
  * (the gap tree's room per alignment class) has its hook called from there.
+ *
+ * Every write goes through sim_nodew() (the undo journal saves the node
+ * first); 'root' must point into a record or header the caller took for
+ * writing.
  */
 #include "internal.h"
 
@@ -34,7 +38,7 @@ static int32_t height(struct sim *sim, uint64_t off, uint32_t tag)
 
 static void update(struct sim *sim, uint64_t off, uint32_t tag)
 {
-	struct sim_tnode *n = sim_node(sim, off, tag), *l = NULL, *r = NULL;
+	struct sim_tnode *n = sim_nodew(sim, off, tag), *l = NULL, *r = NULL;
 	uint64_t max_last = n->last, count = 1;
 	int32_t h = 0;
 
@@ -65,7 +69,7 @@ static void replace_child(struct sim *sim, uint64_t *root, uint32_t tag, uint64_
 		*root = new;
 		return;
 	}
-	struct sim_tnode *p = sim_node(sim, parent, tag);
+	struct sim_tnode *p = sim_nodew(sim, parent, tag);
 
 	if (p->left == old)
 		p->left = new;
@@ -79,13 +83,13 @@ static void replace_child(struct sim *sim, uint64_t *root, uint32_t tag, uint64_
 /* x's right child takes its place; returns it. */
 static uint64_t rotate_left(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t x)
 {
-	struct sim_tnode *xn = sim_node(sim, x, tag);
+	struct sim_tnode *xn = sim_nodew(sim, x, tag);
 	uint64_t y = xn->right;
-	struct sim_tnode *yn = sim_node(sim, y, tag);
+	struct sim_tnode *yn = sim_nodew(sim, y, tag);
 
 	xn->right = yn->left;
 	if (yn->left)
-		sim_node(sim, yn->left, tag)->parent = x;
+		sim_nodew(sim, yn->left, tag)->parent = x;
 	yn->parent = xn->parent;
 	replace_child(sim, root, tag, xn->parent, x, y);
 	yn->left = x;
@@ -97,13 +101,13 @@ static uint64_t rotate_left(struct sim *sim, uint64_t *root, uint32_t tag, uint6
 
 static uint64_t rotate_right(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t x)
 {
-	struct sim_tnode *xn = sim_node(sim, x, tag);
+	struct sim_tnode *xn = sim_nodew(sim, x, tag);
 	uint64_t y = xn->left;
-	struct sim_tnode *yn = sim_node(sim, y, tag);
+	struct sim_tnode *yn = sim_nodew(sim, y, tag);
 
 	xn->left = yn->right;
 	if (yn->right)
-		sim_node(sim, yn->right, tag)->parent = x;
+		sim_nodew(sim, yn->right, tag)->parent = x;
 	yn->parent = xn->parent;
 	replace_child(sim, root, tag, xn->parent, x, y);
 	yn->right = x;
@@ -157,7 +161,7 @@ static bool before(uint64_t start_a, uint64_t off_a, uint64_t start_b, uint64_t 
 
 void itree_insert(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off)
 {
-	struct sim_tnode *n = sim_node(sim, off, tag);
+	struct sim_tnode *n = sim_nodew(sim, off, tag);
 	uint64_t parent = 0, cur = *root;
 	bool left = false;
 
@@ -178,15 +182,15 @@ void itree_insert(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off)
 	if (!parent)
 		*root = off;
 	else if (left)
-		sim_node(sim, parent, tag)->left = off;
+		sim_nodew(sim, parent, tag)->left = off;
 	else
-		sim_node(sim, parent, tag)->right = off;
+		sim_nodew(sim, parent, tag)->right = off;
 	fix_up(sim, root, tag, parent);
 }
 
 void itree_erase(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off)
 {
-	struct sim_tnode *n = sim_node(sim, off, tag);
+	struct sim_tnode *n = sim_nodew(sim, off, tag);
 	uint64_t fix;
 
 	if (!n->left || !n->right) {
@@ -194,7 +198,7 @@ void itree_erase(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off)
 
 		replace_child(sim, root, tag, n->parent, off, child);
 		if (child)
-			sim_node(sim, child, tag)->parent = n->parent;
+			sim_nodew(sim, child, tag)->parent = n->parent;
 		fix = n->parent;
 	} else {
 		/* The successor takes the node's place (records keep their identity:
@@ -210,20 +214,21 @@ void itree_erase(struct sim *sim, uint64_t *root, uint32_t tag, uint64_t off)
 			s = sn->left;
 			sn = sim_node(sim, s, tag);
 		}
+		sn = sim_nodew(sim, s, tag);
 		if (s == n->right) {
 			fix = s;
 		} else {
 			uint64_t sp = sn->parent;
 
-			sim_node(sim, sp, tag)->left = sn->right;
+			sim_nodew(sim, sp, tag)->left = sn->right;
 			if (sn->right)
-				sim_node(sim, sn->right, tag)->parent = sp;
+				sim_nodew(sim, sn->right, tag)->parent = sp;
 			sn->right = n->right;
-			sim_node(sim, n->right, tag)->parent = s;
+			sim_nodew(sim, n->right, tag)->parent = s;
 			fix = sp;
 		}
 		sn->left = n->left;
-		sim_node(sim, n->left, tag)->parent = s;
+		sim_nodew(sim, n->left, tag)->parent = s;
 		sn->parent = n->parent;
 		replace_child(sim, root, tag, n->parent, off, s);
 	}

@@ -9,9 +9,10 @@
  * reported as corrupt, never "repaired".
  *
  *   [0, SIM_HDR_SIZE)        struct sim_hdr
- *   [SIM_HDR_SIZE, bump)     records (fixed size classes, 32-byte aligned)
- *                            and sim-memory extents (page aligned), in the
- *                            order they were carved from the bump pointer
+ *   [SIM_HDR_SIZE, bump)     records (fixed size classes, 32-byte aligned),
+ *                            sim-memory extents (page aligned) and journal
+ *                            extents, in the order they were carved from the
+ *                            bump pointer
  *   [bump, file_size)        not yet used; grown with posix_fallocate
  */
 #ifndef IFD_SIM_LAYOUT_H
@@ -21,7 +22,8 @@
 #include <stdint.h>
 
 #define SIM_MAGIC		"IFDSIMST"
-#define SIM_FORMAT_VERSION	2u	/* 2: gap trees (struct sim_gap) */
+#define SIM_FORMAT_VERSION	3u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
+					 * the undo journal in the header */
 #define SIM_HDR_SIZE		4096u
 #define SIM_REC_ALIGN		32u
 #define SIM_KERNEL_VERSION	"7.2.13"
@@ -275,6 +277,52 @@ struct sim_ext {
 /* Feature bits of a state (header 'features'); none defined yet. */
 #define SIM_FEAT_KNOWN		0ull
 
+/*
+ * The undo journal.  An operation saves the bytes of every record it is
+ * about to change, once, and the header's mutable part when it starts; it
+ * commits by clearing 'active'.  Whoever takes the lock and finds 'active'
+ * set (the process that held it died) puts the saved bytes back, newest
+ * first, so that every operation is wholly there or wholly absent.  A crash
+ * here is a process dying, not power loss: nothing is synced.
+ *
+ * The entries live in journal extents carved from the arena and chained from
+ * 'first'; they are not journaled themselves.  An extent carved during an
+ * operation lies past the bump pointer the header goes back to, so a roll-
+ * back drops it from the chain; a commit keeps it for the operations after.
+ */
+#define SIM_JOURNAL_ACTIVE	1u	/* an operation's writes are not committed */
+#define SIM_JOURNAL_UNDONE	2u	/* rolled back; the chain is still to be cut */
+#define SIM_JEXT_MAGIC		0x4c4e524au	/* "JRNL" */
+#define SIM_JOURNAL_HDR_SAVE	256u
+
+struct sim_jctl {
+	uint32_t active;		/* 0, SIM_JOURNAL_ACTIVE or SIM_JOURNAL_UNDONE */
+	uint32_t op;			/* number of the operation; its entries carry it */
+	uint64_t nr;			/* entries written by the operation (counted once whole) */
+	uint64_t first;			/* the first journal extent, 0 = none */
+	uint64_t cur;			/* the extent being written ... */
+	uint64_t pos;			/* ... and where its free room starts */
+	uint64_t recoveries;		/* interrupted operations rolled back */
+	uint64_t nr_ext, ext_bytes;	/* journal extents and their bytes */
+	uint8_t hdr_save[SIM_JOURNAL_HDR_SAVE];	/* the header's journaled part, at the start */
+};
+
+/* The start of a journal extent (32-byte aligned in the arena). */
+struct sim_jext {
+	uint32_t magic;			/* SIM_JEXT_MAGIC */
+	uint32_t pad;
+	uint64_t size;			/* bytes, this header included */
+	uint64_t next;			/* the next extent of the chain, 0 = last */
+	uint64_t pad2;
+};
+
+/* One saved range, followed by 'len' bytes and padding to 8. */
+struct sim_jent {
+	uint64_t off;			/* where the bytes go back */
+	uint32_t len;			/* 0: nothing more in this extent, go on with the next */
+	uint32_t op;			/* sim_jctl.op of the operation that wrote it */
+};
+
 struct sim_hdr {
 	/* Fixed at creation and covered by static_sum. */
 	char magic[8];
@@ -287,8 +335,12 @@ struct sim_hdr {
 	uint64_t features;		/* room for profiles with the selftest mock, devices */
 	uint64_t static_sum;		/* FNV-1a of every byte above */
 
-	/* Changed by operations; checked by consistency, not by a sum. */
+	/* Only ever grows, with the file; not journaled (a rolled-back
+	 * operation leaves the file as long as it made it). */
 	uint64_t file_size;
+
+	/* Changed by operations; journaled whole (sim_hdrw), checked by
+	 * consistency, not by a sum.  From 'generation' to 'lock'. */
 	uint64_t generation;
 	uint64_t bump;			/* end of the carved part of the file */
 	uint64_t pad_bytes;		/* carved but unused (alignment of extents) */
@@ -307,15 +359,27 @@ struct sim_hdr {
 	uint64_t nr_areas;
 	uint64_t mapped_bytes;
 
-	/* Room for what comes later: a process-shared robust lock, the sequence
-	 * count of lock-free readers, the roll-back/forward journal of an
-	 * interrupted operation, platform devices. */
+	/* The writers' lock: a process-shared robust pthread mutex. */
 	uint8_t lock[64];
+	/* Odd while an operation changes the state: lock-free readers of the
+	 * counters above retry until they see the same even value around
+	 * their copy. */
 	uint64_t seq;
-	uint8_t journal[1024];
+	union {
+		struct sim_jctl j;
+		uint8_t room[1024];
+	} journal;
 	uint8_t platform[1024];
 };
 
+#define SIM_HDR_JOURNALED_START	offsetof(struct sim_hdr, generation)
+#define SIM_HDR_JOURNALED_END	offsetof(struct sim_hdr, lock)
+
+_Static_assert(SIM_HDR_JOURNALED_END - SIM_HDR_JOURNALED_START <= SIM_JOURNAL_HDR_SAVE,
+	       "journal room for the header");
+_Static_assert(sizeof(struct sim_jctl) <= 1024, "journal control");
+_Static_assert(sizeof(struct sim_jext) % SIM_REC_ALIGN == 0, "journal extent header");
+_Static_assert(sizeof(struct sim_jent) == 16, "journal entry");
 _Static_assert(sizeof(struct sim_hdr) <= SIM_HDR_SIZE, "header too big");
 _Static_assert(sizeof(struct sim_area) <= 96, "area class");
 _Static_assert(sizeof(struct sim_resv) <= 96, "resv class");

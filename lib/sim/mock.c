@@ -43,6 +43,12 @@ static struct sim_obj *obj_at(struct sim *sim, uint64_t off)
 	return sim_rec(sim, off, SIM_TAG_OBJ);
 }
 
+/* The same, about to be written. */
+static struct sim_obj *obj_w(struct sim *sim, uint64_t off)
+{
+	return sim_recw(sim, off, SIM_TAG_OBJ);
+}
+
 static uint32_t id_of(struct sim *sim, uint64_t off)
 {
 	return (uint32_t)obj_at(sim, off)->n.start;
@@ -122,10 +128,10 @@ static int add_domain(struct sim *sim, uint64_t hwpt_off)
 		if (ret)
 			goto fail;
 	}
-	ioas = &obj_at(sim, ioas_off)->ioas;
+	ioas = &obj_w(sim, ioas_off)->ioas;
 	ioas->iova_alignment = align;
 	ioas->nr_domains++;
-	obj_at(sim, hwpt_off)->hwpt.flags |= SIM_HWPT_ADDED;
+	obj_w(sim, hwpt_off)->hwpt.flags |= SIM_HWPT_ADDED;
 	sim->dirty = true;
 	return 0;
 fail:
@@ -141,8 +147,8 @@ static void remove_domain(struct sim *sim, uint64_t hwpt_off)
 
 	if (!(h->flags & SIM_HWPT_ADDED))
 		return;
-	h->flags &= ~SIM_HWPT_ADDED;
-	obj_at(sim, ioas_off)->ioas.nr_domains--;
+	obj_w(sim, hwpt_off)->hwpt.flags &= ~SIM_HWPT_ADDED;
+	obj_w(sim, ioas_off)->ioas.nr_domains--;
 	sim_remove_reserved(sim, ioas_off, hwpt_off);
 	/* fewer domains never raise the alignment */
 	sim_ioas_recalc_alignment(sim, ioas_off);
@@ -160,12 +166,12 @@ static int hwpt_new(struct sim *sim, uint64_t ioas_off, uint64_t *out)
 
 	if (ret)
 		return ret;
-	h = &obj_at(sim, off)->hwpt;
+	h = &obj_w(sim, off)->hwpt;
 	h->ioas = ioas_off;
 	h->pgsize = IFD_MOCK_PAGE_SIZE;
 	h->aperture_start = IFD_MOCK_APERTURE_START;
 	h->aperture_last = IFD_MOCK_APERTURE_LAST;
-	obj_at(sim, ioas_off)->users++;
+	obj_w(sim, ioas_off)->users++;
 	*out = off;
 	return 0;
 }
@@ -177,7 +183,7 @@ static void hwpt_destroy(struct sim *sim, uint64_t off)
 
 	remove_domain(sim, off);
 	if (obj_at(sim, ioas_off)->users > 1)
-		obj_at(sim, ioas_off)->users--;
+		obj_w(sim, ioas_off)->users--;
 	else
 		sim_corrupt(sim, "ioas %u has fewer users than HWPTs",
 			    (uint32_t)obj_at(sim, ioas_off)->n.start);
@@ -199,6 +205,7 @@ static void hwpt_put(struct sim *sim, uint64_t off)
 		sim_corrupt(sim, "hwpt %u is put more often than it is held", id_of(sim, off));
 		return;
 	}
+	hw = obj_w(sim, off);
 	hw->users--;
 	if ((hw->hwpt.flags & SIM_HWPT_AUTO) && hw->users == 1)
 		sim_obj_unpublish_destroy(sim, off);
@@ -215,8 +222,8 @@ static int hwpt_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
 	if (dv->idev.hwpt)
 		return sim_fail(sim, EBUSY, "device %u is already attached (to hwpt %u)",
 				id_of(sim, idev_off), id_of(sim, dv->idev.hwpt));
-	dv->idev.hwpt = hwpt_off;
-	hw = obj_at(sim, hwpt_off);
+	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
+	hw = obj_w(sim, hwpt_off);
 	hw->hwpt.nr_devices++;
 	hw->users++;
 	sim->dirty = true;
@@ -231,8 +238,8 @@ static void hwpt_detach(struct sim *sim, uint64_t idev_off)
 
 	if (!hwpt_off)
 		return;
-	dv->idev.hwpt = 0;
-	obj_at(sim, hwpt_off)->hwpt.nr_devices--;
+	obj_w(sim, idev_off)->idev.hwpt = 0;
+	obj_w(sim, hwpt_off)->hwpt.nr_devices--;
 	hwpt_put(sim, hwpt_off);
 	sim->dirty = true;
 }
@@ -243,7 +250,7 @@ static void device_detach(struct sim *sim, uint64_t idev_off)
 	if (!obj_at(sim, idev_off)->idev.hwpt)
 		return;
 	hwpt_detach(sim, idev_off);
-	obj_at(sim, idev_off)->users--;
+	obj_w(sim, idev_off)->users--;
 }
 
 /* iommufd_device_do_replace for the mock device's only attachment. */
@@ -257,11 +264,11 @@ static int do_replace(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off)
 				id_of(sim, idev_off));
 	if (old == hwpt_off)
 		return 0;
-	dv->idev.hwpt = hwpt_off;
-	hw = obj_at(sim, hwpt_off);
+	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
+	hw = obj_w(sim, hwpt_off);
 	hw->hwpt.nr_devices++;
 	hw->users++;
-	obj_at(sim, old)->hwpt.nr_devices--;
+	obj_w(sim, old)->hwpt.nr_devices--;
 	hwpt_put(sim, old);
 	sim->dirty = true;
 	return 0;
@@ -324,11 +331,9 @@ static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint64_t ioas_off
 		if (!ret) {
 			ret = add_domain(sim, hw);
 			if (ret) {
-				struct sim_obj *dv = obj_at(sim, idev_off);
-
-				dv->idev.hwpt = 0;
-				obj_at(sim, hw)->hwpt.nr_devices--;
-				obj_at(sim, hw)->users--;
+				obj_w(sim, idev_off)->idev.hwpt = 0;
+				obj_w(sim, hw)->hwpt.nr_devices--;
+				obj_w(sim, hw)->users--;
 			}
 		}
 	} else {
@@ -340,9 +345,9 @@ static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint64_t ioas_off
 		hwpt_abort(sim, hw);
 		return ret;
 	}
-	ioas = &obj_at(sim, ioas_off)->ioas;
-	obj_at(sim, hw)->hwpt.seq = ++ioas->hwpt_seq;
-	obj_at(sim, hw)->hwpt.flags |= SIM_HWPT_AUTO;
+	ioas = &obj_w(sim, ioas_off)->ioas;
+	obj_w(sim, hw)->hwpt.seq = ++ioas->hwpt_seq;
+	obj_w(sim, hw)->hwpt.flags |= SIM_HWPT_AUTO;
 	sim_obj_finalize(sim, hw);
 	*pt_out = id_of(sim, hw);
 	sim->dirty = true;
@@ -377,7 +382,7 @@ static int device_attach(struct sim *sim, uint64_t idev_off, uint32_t *pt)
 	int ret = change_pt(sim, idev_off, pt, false);
 
 	if (!ret)
-		obj_at(sim, idev_off)->users++;
+		obj_w(sim, idev_off)->users++;
 	return ret;
 }
 
@@ -391,7 +396,7 @@ static void device_unbind(struct sim *sim, uint64_t idev_off)
 			    dv->users);
 		return;
 	}
-	dv->users--;
+	obj_w(sim, idev_off)->users--;
 	sim_obj_unpublish_destroy(sim, idev_off);
 }
 
@@ -458,20 +463,20 @@ static int test_mock_domain(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
 		return sim_fail(sim, EINVAL, "unknown mock device flags 0x%x",
 				flags & ~SIM_MOCK_DEV_FLAGS);
 	}
-	obj_at(sim, st)->stdev.dev_flags = flags;
+	obj_w(sim, st)->stdev.dev_flags = flags;
 	/* iommufd_device_bind: the device is published at once */
 	ret = sim_obj_new(sim, SIM_OBJ_DEVICE, &dv);
 	if (ret) {
 		sim_obj_abort(sim, st);
 		return ret;
 	}
-	o = obj_at(sim, dv);
+	o = obj_w(sim, dv);
 	o->users = 2;
 	o->idev.stdev = st;
 	o->idev.dev_flags = flags;
 	o->idev.owner_ctx = sim_my_ctx(sim)->n.start;
 	sim_obj_finalize(sim, dv);
-	obj_at(sim, st)->stdev.idev = dv;
+	obj_w(sim, st)->stdev.idev = dv;
 
 	ret = device_attach(sim, dv, &pt);
 	if (ret)

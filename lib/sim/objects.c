@@ -45,14 +45,14 @@ static const char *article(const char *name)
 
 uint64_t sim_ctx_new(struct sim *sim, uint32_t flags, pid_t pid, uint64_t start)
 {
-	struct sim_hdr *h = sim_hdr(sim);
+	struct sim_hdr *h;
 	uint64_t off = sim_alloc(sim, SIM_TAG_CTX);
 	struct sim_ctx *ctx;
 
 	if (!off)
 		return 0;
-	h = sim_hdr(sim);
-	ctx = sim_rec(sim, off, SIM_TAG_CTX);
+	h = sim_hdrw(sim);
+	ctx = sim_recw(sim, off, SIM_TAG_CTX);
 	ctx->n.start = ctx->n.last = h->next_ctx_id++;
 	ctx->flags = flags;
 	ctx->owner_pid = pid;
@@ -100,8 +100,8 @@ int sim_obj_new(struct sim *sim, uint32_t type, uint64_t *out)
 	off = sim_alloc(sim, SIM_TAG_OBJ);
 	if (!off)
 		return sim->corrupt ? -EUCLEAN : -ENOMEM;
-	ctx = sim_my_ctx(sim);
-	obj = sim_rec(sim, off, SIM_TAG_OBJ);
+	ctx = sim_recw(sim, sim->ctx_off, SIM_TAG_CTX);
+	obj = sim_recw(sim, off, SIM_TAG_OBJ);
 	obj->n.start = obj->n.last = id;
 	obj->r.rflags |= SIM_OBJ_PENDING;
 	obj->type = type;
@@ -109,7 +109,7 @@ int sim_obj_new(struct sim *sim, uint32_t type, uint64_t *out)
 	obj->ctx = sim->ctx_off;
 	itree_insert(sim, &ctx->obj_root, SIM_TAG_OBJ, off);
 	ctx->nr_objects++;
-	sim_hdr(sim)->nr_objects++;
+	sim_hdrw(sim)->nr_objects++;
 	*out = off;
 	return sim->corrupt ? -EUCLEAN : 0;
 }
@@ -117,12 +117,12 @@ int sim_obj_new(struct sim *sim, uint32_t type, uint64_t *out)
 /* Take the object out of its context's table (it stays allocated). */
 static void obj_unlink(struct sim *sim, uint64_t ctx_off, uint64_t off)
 {
-	struct sim_ctx *ctx = sim_rec(sim, ctx_off, SIM_TAG_CTX);
+	struct sim_ctx *ctx = sim_recw(sim, ctx_off, SIM_TAG_CTX);
 	struct sim_obj *obj = sim_rec(sim, off, SIM_TAG_OBJ);
 
 	itree_erase(sim, &ctx->obj_root, SIM_TAG_OBJ, off);
 	ctx->nr_objects--;
-	sim_hdr(sim)->nr_objects--;
+	sim_hdrw(sim)->nr_objects--;
 	/* The kernel forgets the compat IOAS with the object. */
 	if (ctx->vfio_ioas == obj->n.start)
 		ctx->vfio_ioas = 0;
@@ -141,7 +141,7 @@ void sim_obj_abort(struct sim *sim, uint64_t off)
 
 void sim_obj_finalize(struct sim *sim, uint64_t off)
 {
-	((struct sim_obj *)sim_rec(sim, off, SIM_TAG_OBJ))->r.rflags &= (uint16_t)~SIM_OBJ_PENDING;
+	((struct sim_obj *)sim_recw(sim, off, SIM_TAG_OBJ))->r.rflags &= (uint16_t)~SIM_OBJ_PENDING;
 }
 
 uint64_t sim_obj_from(struct sim *sim, uint64_t ctx_off, uint64_t id)
@@ -244,7 +244,7 @@ void sim_ctx_empty(struct sim *sim, uint64_t ctx_off)
 	struct sim_ctx *ctx;
 
 	ctx_destroy_objects(sim, ctx_off);
-	ctx = sim_rec(sim, ctx_off, SIM_TAG_CTX);
+	ctx = sim_recw(sim, ctx_off, SIM_TAG_CTX);
 	ctx->vfio_ioas = 0;
 	ctx->no_iommu_mode = 0;
 	ctx->account_mode = SIM_ACCOUNT_USER;
@@ -252,13 +252,14 @@ void sim_ctx_empty(struct sim *sim, uint64_t ctx_off)
 
 int sim_ctx_release(struct sim *sim, uint64_t ctx_off)
 {
-	struct sim_hdr *h = sim_hdr(sim);
 	struct sim_ctx *ctx = sim_rec(sim, ctx_off, SIM_TAG_CTX);
+	struct sim_hdr *h;
 
 	if (ctx->flags & SIM_CTX_SHARED)
 		return sim_fail(sim, EINVAL, "the shared context is never released");
 	if (ctx_destroy_objects(sim, ctx_off))
 		return -EUCLEAN;
+	h = sim_hdrw(sim);
 	itree_erase(sim, &h->ctx_root, SIM_TAG_CTX, ctx_off);
 	h->nr_contexts--;
 	sim_free(sim, ctx_off);

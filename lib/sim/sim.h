@@ -43,6 +43,16 @@ int sim_objects(struct sim *sim, struct ifd_sim_object **objs, size_t *nr);
 int sim_areas(struct sim *sim, uint32_t ioas_id, struct ifd_sim_area **areas, size_t *nr);
 int sim_allowed(struct sim *sim, uint32_t ioas_id, struct ifd_range **ranges, uint32_t *nr);
 
+/* A snapshot of the state's counters without the writers' lock: consistent
+ * (a sequence count), never stalling a writer; a writer that died in the
+ * middle is rolled back first. */
+int sim_stats(struct sim *sim, struct ifd_sim_stats *stats);
+
+/* Test hooks: kill this process (SIGKILL) at the step-th journal step of the
+ * operations that follow (0: never); the steps the last operation took. */
+void sim_test_crash_at(struct sim *sim, uint64_t step);
+uint64_t sim_test_steps(const struct sim *sim);
+
 /* Reserve [start, last] in an IOAS with no owner, as the kernel's
  * iopt_reserve_iova does for IOMMU_TEST_OP_ADD_RESERVED: -EADDRINUSE if a
  * mapped area or an allowed range is there, -ENOENT for no such IOAS. */

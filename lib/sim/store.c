@@ -6,6 +6,14 @@
  * The file is mapped MAP_SHARED into a large PROT_NONE window reserved once
  * per handle; growing it maps the longer file at the same address, so
  * pointers taken during an operation stay valid when the file grows.
+ *
+ * Writers serialise on a process-shared robust mutex in the header, one
+ * operation at a time.  A process that dies holding it (even inside an
+ * operation) hands the next locker EOWNERDEAD; that one, and anyone who
+ * finds the journal active, rolls the operation back first (journal.c).
+ * The file only grows, with posix_fallocate before it is mapped, and its
+ * size is checked against the header at every lock: no access ever lands
+ * past its end.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,9 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -162,6 +171,12 @@ static bool range_ok(struct sim *sim, uint64_t off, uint64_t size)
 	return off >= SIM_HDR_SIZE && bump <= sim->mapped && size <= bump && off <= bump - size;
 }
 
+static void *dummy_rec(struct sim *sim)
+{
+	memset(&sim->dummy, 0, sizeof(sim->dummy));
+	return &sim->dummy;
+}
+
 bool sim_rec_ok(struct sim *sim, uint64_t off, uint32_t tag)
 {
 	uint64_t size;
@@ -190,18 +205,23 @@ void *sim_rec(struct sim *sim, uint64_t off, uint32_t tag)
 		sim_corrupt(sim, "offset 0x%llx should hold a %s but holds a %s",
 			    (unsigned long long)off, sim_tag_name(tag),
 			    sim_tag_name(((struct sim_rec *)(sim->base + off))->tag));
-	memset(&sim->dummy, 0, sizeof(sim->dummy));
-	return &sim->dummy;
+	return dummy_rec(sim);
 }
 
-/* No journal yet: writes go straight to the file. */
 void *sim_recw(struct sim *sim, uint64_t off, uint32_t tag)
 {
-	return sim_rec(sim, off, tag);
+	if (!sim_rec_ok(sim, off, tag))
+		return sim_rec(sim, off, tag);
+	/* Saved first: if that is impossible, the write goes nowhere and the
+	 * operation is rolled back at its end. */
+	if (sim_journal_save(sim, off, (uint32_t)sim_class_size(sim_tag_class(tag))))
+		return dummy_rec(sim);
+	return sim->base + off;
 }
 
 struct sim_hdr *sim_hdrw(struct sim *sim)
 {
+	sim_journal_begin(sim);
 	return sim_hdr(sim);
 }
 
@@ -258,7 +278,7 @@ static int map_file(struct sim *sim, uint64_t size, bool may_move)
 	return 0;
 }
 
-static int grow(struct sim *sim, uint64_t need_end)
+int sim_grow(struct sim *sim, uint64_t need_end)
 {
 	struct sim_hdr *h = sim_hdr(sim);
 	uint64_t cur = h->file_size, size;
@@ -282,6 +302,10 @@ static int grow(struct sim *sim, uint64_t need_end)
 	ret = map_file(sim, size, false);
 	if (ret)
 		return sim_fail(sim, -ret, "cannot map the grown state: %s", strerror(-ret));
+	sim_crash_point(sim);
+	/* Not journaled: the file keeps its length whatever becomes of the
+	 * operation.  Dying before this line leaves a file longer than the
+	 * header says, which the recovery cuts back. */
 	sim_hdr(sim)->file_size = size;
 	sim->dirty = true;
 	return 0;
@@ -298,12 +322,12 @@ int sim_reserve(struct sim *sim, uint64_t nrecs, uint64_t bytes)
 	need = nrecs * 192 + (bytes ? bytes + h->hpage_size + h->page_size : 0);
 	if (__builtin_add_overflow(h->bump, need, &end))
 		return sim_fail(sim, ENOMEM, "reservation too large");
-	return grow(sim, end);
+	return sim_grow(sim, end);
 }
 
 uint64_t sim_alloc(struct sim *sim, uint32_t tag)
 {
-	struct sim_hdr *h = sim_hdr(sim);
+	struct sim_hdr *h = sim_hdrw(sim);
 	unsigned int cls = sim_tag_class(tag);
 	uint64_t size = sim_class_size(cls), off;
 	struct sim_rec *r;
@@ -321,6 +345,9 @@ uint64_t sim_alloc(struct sim *sim, uint32_t tag)
 				    f->r.cls);
 			return 0;
 		}
+		/* Its link goes back into the free list if the operation does not stay. */
+		if (sim_journal_save(sim, off, (uint32_t)size))
+			return 0;
 		h->free_head[cls] = f->next;
 		h->nr_free[cls]--;
 	} else {
@@ -328,11 +355,13 @@ uint64_t sim_alloc(struct sim *sim, uint32_t tag)
 			sim_corrupt(sim, "bump offset 0x%llx misaligned", (unsigned long long)h->bump);
 			return 0;
 		}
-		if (grow(sim, h->bump + size))
+		if (sim_grow(sim, h->bump + size))
 			return 0;
 		h = sim_hdr(sim);
 		off = h->bump;
 		h->bump += size;
+		/* Past the bump a rollback restores: nothing to save, ever. */
+		sim_journal_fresh(sim, off, size);
 	}
 	h->nr_live[cls]++;
 	r = (struct sim_rec *)(sim->base + off);
@@ -345,7 +374,7 @@ uint64_t sim_alloc(struct sim *sim, uint32_t tag)
 
 void sim_free(struct sim *sim, uint64_t off)
 {
-	struct sim_hdr *h = sim_hdr(sim);
+	struct sim_hdr *h = sim_hdrw(sim);
 	struct sim_rec *r;
 	struct sim_free *f;
 	unsigned int cls;
@@ -362,6 +391,8 @@ void sim_free(struct sim *sim, uint64_t off)
 			    (unsigned long long)off);
 		return;
 	}
+	if (sim_journal_save(sim, off, (uint32_t)sim_class_size(cls)))
+		return;
 	memset(r, 0, sim_class_size(cls));
 	f = (struct sim_free *)r;
 	f->r.tag = SIM_TAG_FREE;
@@ -375,16 +406,16 @@ void sim_free(struct sim *sim, uint64_t off)
 
 uint64_t sim_extent_carve(struct sim *sim, uint64_t length, uint64_t align)
 {
-	struct sim_hdr *h = sim_hdr(sim);
+	struct sim_hdr *h = sim_hdrw(sim);
 	uint64_t start, end;
 
 	start = (h->bump + align - 1) / align * align;
 	if (start < h->bump || __builtin_add_overflow(start, length, &end)) {
-		sim_fail(sim, ENOMEM, "sim memory of %llu bytes does not fit",
+		sim_fail(sim, ENOMEM, "%llu bytes do not fit in the state",
 			 (unsigned long long)length);
 		return 0;
 	}
-	if (grow(sim, end))
+	if (sim_grow(sim, end))
 		return 0;
 	h = sim_hdr(sim);
 	h->pad_bytes += start - h->bump;
@@ -417,8 +448,9 @@ static bool str_ok(const char *s, size_t len)
 	return memchr(s, 0, len) != NULL && s[0];
 }
 
-/* The checks that need nothing but the header: every entry runs them. */
-static int check_header(const struct sim_hdr *h, uint64_t file_size, char *detail, size_t dlen)
+/* What every entry checks before it touches the lock: the file is a state
+ * of this format, at least a header long.  Reads no byte past 'file_size'. */
+static int check_kind(const struct sim_hdr *h, uint64_t file_size, char *detail, size_t dlen)
 {
 	if (file_size < 8 || memcmp(h->magic, SIM_MAGIC, 8)) {
 		sim_set_detail(detail, dlen, "not an iommufd-tools simulator state (bad magic)");
@@ -439,6 +471,12 @@ static int check_header(const struct sim_hdr *h, uint64_t file_size, char *detai
 			       h->header_size, SIM_HDR_SIZE);
 		return -EUCLEAN;
 	}
+	return 0;
+}
+
+/* Under the lock: the sizes the header holds against the file's. */
+static int check_sizes(const struct sim_hdr *h, uint64_t file_size, char *detail, size_t dlen)
+{
 	if (h->file_size != file_size) {
 		sim_set_detail(detail, dlen,
 			       "corrupt state: the header says %llu bytes, the file has %llu (truncated?)",
@@ -453,13 +491,9 @@ static int check_header(const struct sim_hdr *h, uint64_t file_size, char *detai
 	return 0;
 }
 
-/* Everything about the header, including the parts fixed at creation. */
-static int check_header_full(const struct sim_hdr *h, uint64_t file_size, char *detail, size_t dlen)
+/* The parts fixed at creation. */
+static int check_fixed(const struct sim_hdr *h, char *detail, size_t dlen)
 {
-	int ret = check_header(h, file_size, detail, dlen);
-
-	if (ret)
-		return ret;
 	if (h->static_sum != sim_static_sum(h)) {
 		sim_set_detail(detail, dlen, "corrupt state: header checksum mismatch");
 		return -EUCLEAN;
@@ -481,9 +515,13 @@ static int check_header_full(const struct sim_hdr *h, uint64_t file_size, char *
 
 int sim_validate_header(struct sim *sim, uint64_t file_size)
 {
-	int ret;
+	const struct sim_hdr *h = sim_hdr(sim);
+	int ret = check_kind(h, file_size, sim->detail, sim->dlen);
 
-	ret = check_header_full(sim_hdr(sim), file_size, sim->detail, sim->dlen);
+	if (!ret)
+		ret = check_fixed(h, sim->detail, sim->dlen);
+	if (!ret)
+		ret = check_sizes(h, file_size, sim->detail, sim->dlen);
 	if (ret == -EUCLEAN)
 		sim->corrupt = true;
 	return ret;
@@ -525,6 +563,9 @@ uint64_t sim_proc_start_time(pid_t pid)
 /* The initial user namespace has a fixed inode number. */
 #define PROC_USER_INIT_INO 0xEFFFFFFDu
 
+/* How long a lock waits before it asks whether its holder still exists. */
+#define SIM_LOCK_PATIENCE_SEC 1
+
 static void note_process(struct sim *sim)
 {
 	struct stat st;
@@ -534,54 +575,246 @@ static void note_process(struct sim *sim)
 	sim->foreign_userns = stat("/proc/self/ns/user", &st) == 0 && st.st_ino != PROC_USER_INIT_INO;
 }
 
-/* flock belongs to the open file description: a forked child shares the
- * parent's, so it takes one of its own before its first operation. */
-static int own_ofd(struct sim *sim)
+/*
+ * A forked child uses the handle as a process of its own.  A page marked
+ * MADV_WIPEONFORK reads as zeros in a child: asking it costs no system call
+ * (getpid() is one), which every operation would pay.
+ */
+static void note_fork(struct sim *sim)
 {
-	char path[64];
-	int fd;
-
-	if (sim->pid == getpid())
-		return 0;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", sim->fd);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	close(sim->fd);
-	sim->fd = fd;
-	note_process(sim);
-	return 0;
+	if (sim->fork_mark && *sim->fork_mark)
+		return;
+	if (sim->pid != getpid())
+		note_process(sim);
+	if (sim->fork_mark)
+		*sim->fork_mark = 1;
 }
 
-static int lock_and_map(struct sim *sim)
+static void fork_mark_new(struct sim *sim)
 {
-	struct stat st;
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return;
+	if (madvise(p, 4096, MADV_WIPEONFORK)) {
+		munmap(p, 4096);
+		return;
+	}
+	sim->fork_mark = p;
+	*sim->fork_mark = 1;
+}
+
+static int init_lock(pthread_mutex_t *m)
+{
+	pthread_mutexattr_t attr;
 	int ret;
 
-	ret = own_ofd(sim);
+	ret = pthread_mutexattr_init(&attr);
 	if (ret)
-		return sim_fail(sim, -ret, "cannot reopen the state in this process");
-	while (flock(sim->fd, LOCK_EX) < 0)
-		if (errno != EINTR)
-			return sim_fail(sim, errno, "cannot lock the state: %s", strerror(errno));
-	if (fstat(sim->fd, &st) < 0) {
-		ret = sim_fail(sim, errno, "cannot stat the state: %s", strerror(errno));
-		goto unlock;
+		return -ret;
+	ret = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	if (!ret)
+		ret = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+	if (!ret)
+		ret = pthread_mutex_init(m, &attr);
+	pthread_mutexattr_destroy(&attr);
+	return -ret;
+}
+
+_Static_assert(sizeof(pthread_mutex_t) <= sizeof(((struct sim_hdr *)0)->lock), "lock room");
+
+static pthread_mutex_t *state_lock(struct sim *sim)
+{
+	return (pthread_mutex_t *)(void *)sim_hdr(sim)->lock;
+}
+
+/*
+ * Is the header's lock a robust shared mutex?  A fresh one made the same way
+ * tells which bytes say so (the kind; the rest is lock state, zero when
+ * unlocked): a state filled with garbage must not be locked as a mutex of
+ * another kind, which may never be released.
+ */
+static bool lock_kind_ok(struct sim *sim)
+{
+	const uint8_t *t = sim->lock_kind, *m = sim_hdr(sim)->lock;
+
+	for (size_t i = 0; i < sizeof(pthread_mutex_t); i++)
+		if (t[i] && t[i] != m[i])
+			return false;
+	return true;
+}
+
+/* Has thread 'tid' this state file mapped? */
+static bool maps_state(struct sim *sim, int tid)
+{
+	char path[64], line[512];
+	struct stat st;
+	bool found = false;
+	FILE *f;
+
+	if (fstat(sim->fd, &st) < 0)
+		return true;	/* cannot tell: assume it works */
+	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
+	f = fopen(path, "re");
+	if (!f)
+		/* gone; or another user's, which cannot use our 0600 state */
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned int maj, min;
+		unsigned long long ino;
+
+		if (sscanf(line, "%*x-%*x %*s %*x %x:%x %llu", &maj, &min, &ino) == 3)
+			found = makedev(maj, min) == st.st_dev && ino == (unsigned long long)st.st_ino;
 	}
-	if ((uint64_t)st.st_size != sim->mapped) {
-		/* another process grew it (or someone truncated it) */
-		ret = map_file(sim, (uint64_t)st.st_size, true);
-		if (ret) {
-			ret = sim_fail(sim, -ret, "cannot map the state: %s", strerror(-ret));
+	fclose(f);
+	return found;
+}
+
+/*
+ * The lock's holder, when a lock takes long.  The robust futex word (the
+ * mutex's first word, which the kernel knows) holds the owner's thread ID.
+ * A holder that does not exist, is us, or does not have this file mapped
+ * will never unlock it: a copy of a state taken while it was locked, or
+ * garbage.  Only a word seen twice the same counts.
+ */
+static bool lock_stale(struct sim *sim, uint32_t *last, int *tid)
+{
+	uint32_t word = __atomic_load_n((uint32_t *)(void *)sim_hdr(sim)->lock, __ATOMIC_RELAXED);
+	bool same = word == *last;
+
+	*last = word;
+	*tid = (int)(word & 0x3fffffffu);
+	if (!same || !word || access("/proc/self/stat", F_OK))
+		return false;
+	if (!*tid || *tid == (int)gettid())
+		return true;
+	return !maps_state(sim, *tid);
+}
+
+/* 0 with the lock held (*owner_died: its last holder died with it), or
+ * -errno; 'try': -EBUSY at once if someone holds it. */
+static int take_lock(struct sim *sim, bool try, bool *owner_died)
+{
+	pthread_mutex_t *m = state_lock(sim);
+	uint32_t last = 0;
+	int ret, tid;
+
+	*owner_died = false;
+	if (!lock_kind_ok(sim))
+		return sim_corrupt(sim, "the header's lock is not a process-shared robust mutex");
+	ret = pthread_mutex_trylock(m);
+	if (ret == EBUSY && try)
+		return -EBUSY;
+	while (ret == EBUSY || ret == ETIMEDOUT) {
+		struct timespec t;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		t.tv_sec += SIM_LOCK_PATIENCE_SEC;
+		ret = pthread_mutex_clocklock(m, CLOCK_MONOTONIC, &t);
+		if (ret == ETIMEDOUT && lock_stale(sim, &last, &tid))
+			return sim_fail(sim, ENOLCK, "the state's lock is held by thread %d, which does "
+					"not use this state (a copy taken while it was in use? "
+					"garbage?)", tid);
+	}
+	switch (ret) {
+	case 0:
+		return 0;
+	case EOWNERDEAD:
+		*owner_died = true;
+		return 0;
+	case ENOTRECOVERABLE:
+		return sim_fail(sim, ENOTRECOVERABLE, "the state's lock was left unrecoverable");
+	default:
+		return sim_fail(sim, ret, "cannot lock the state: %s", strerror(ret));
+	}
+}
+
+static void drop_lock(struct sim *sim, bool owner_died)
+{
+	/* Consistent even if the roll-back failed: the journal stays active, so
+	 * the next locker tries again, and the lock stays usable. */
+	if (owner_died)
+		pthread_mutex_consistent(state_lock(sim));
+	pthread_mutex_unlock(state_lock(sim));
+	sim->locked = false;
+}
+
+static int lock_and_map(struct sim *sim, bool try)
+{
+	bool owner_died;
+	struct stat st;
+	uint64_t size;
+	int ret;
+
+	note_fork(sim);
+	for (;;) {
+		/* The file as it is now, before anything of it is touched: a state
+		 * someone truncated must not be read past its end. */
+		if (fstat(sim->fd, &st) < 0)
+			return sim_fail(sim, errno, "cannot stat the state: %s", strerror(errno));
+		size = (uint64_t)st.st_size;
+		if (size != sim->mapped) {
+			ret = map_file(sim, size, true);
+			if (ret)
+				return sim_fail(sim, -ret, "cannot map the state: %s", strerror(-ret));
+		}
+		ret = check_kind(sim_hdr(sim), size, sim->detail, sim->dlen);
+		if (ret)
+			return ret;
+		ret = take_lock(sim, try, &owner_died);
+		if (ret)
+			return ret;
+		sim->locked = true;
+		if (sim_hdr(sim)->file_size == size)
+			break;
+		/* It grew while we waited, was cut, or its last writer died growing it. */
+		if (fstat(sim->fd, &st) < 0) {
+			ret = sim_fail(sim, errno, "cannot stat the state: %s", strerror(errno));
 			goto unlock;
 		}
+		size = (uint64_t)st.st_size;
+		if (size > sim->window) {
+			/* moving the window moves the lock: not while holding it */
+			drop_lock(sim, owner_died);
+			continue;
+		}
+		if (size != sim->mapped) {
+			ret = map_file(sim, size, false);
+			if (ret) {
+				ret = sim_fail(sim, -ret, "cannot map the state: %s", strerror(-ret));
+				goto unlock;
+			}
+		}
+		break;
 	}
-	ret = check_header(sim_hdr(sim), sim->mapped, sim->detail, sim->dlen);
+	/* A file longer than the header says: the last writer died between
+	 * growing it and saying so; the recovery cuts it back. */
+	if (sim_hdr(sim)->file_size > size ||
+	    (sim_hdr(sim)->file_size < size && !owner_died && !sim_hdr(sim)->journal.j.active)) {
+		ret = check_sizes(sim_hdr(sim), size, sim->detail, sim->dlen);
+		if (ret == -EUCLEAN)
+			sim->corrupt = true;
+		goto unlock;
+	}
+	ret = sim_journal_recover(sim, owner_died);
+	if (!ret && size > sim_hdr(sim)->file_size) {
+		/* the bytes past it were never in use */
+		size = sim_hdr(sim)->file_size;
+		if (ftruncate(sim->fd, (off_t)size) < 0)
+			ret = sim_fail(sim, errno, "cannot cut the state back to %llu bytes: %s",
+				       (unsigned long long)size, strerror(errno));
+		else
+			ret = map_file(sim, size, false);
+	}
+	if (!ret)
+		ret = check_sizes(sim_hdr(sim), sim->mapped, sim->detail, sim->dlen);
 	if (ret)
 		goto unlock;
+	if (owner_died)
+		pthread_mutex_consistent(state_lock(sim));
 	return 0;
 unlock:
-	flock(sim->fd, LOCK_UN);
+	drop_lock(sim, owner_died);
 	return ret;
 }
 
@@ -594,19 +827,26 @@ int sim_lock(struct sim *sim, char *detail, size_t dlen)
 	sim->dlen = dlen;
 	sim->corrupt = false;
 	sim->dirty = false;
+	sim->journal_failed = false;
+	sim->journal_err = 0;
+	sim->steps = 0;
 	if (detail && dlen)
 		detail[0] = 0;
-	ret = lock_and_map(sim);
-	if (ret)
+	ret = lock_and_map(sim, false);
+	if (ret) {
 		pthread_mutex_unlock(&sim->mutex);
-	return ret;
+		return ret;
+	}
+	sim_verify_begin(sim);
+	return 0;
 }
 
 void sim_unlock(struct sim *sim)
 {
-	if (sim->dirty && sim->mapped >= SIM_HDR_SIZE)
-		sim_hdr(sim)->generation++;
-	flock(sim->fd, LOCK_UN);
+	if (sim->locked) {
+		sim_journal_end(sim);
+		drop_lock(sim, false);
+	}
 	sim->detail = NULL;
 	sim->dlen = 0;
 	pthread_mutex_unlock(&sim->mutex);
@@ -629,10 +869,38 @@ int sim_enter(struct sim *sim, char *detail, size_t dlen)
 
 int sim_leave(struct sim *sim, int ret)
 {
-	if (sim->corrupt && ret >= 0)
+	/* Rolled back whole: the error is what stopped the journal. */
+	if (sim->journal_failed)
+		ret = sim->journal_err;
+	else if (sim->corrupt && ret >= 0)
 		ret = -EUCLEAN;
 	sim_unlock(sim);
 	return ret;
+}
+
+/* A lock-free reader found the sequence count odd for a long time: is the
+ * writer dead?  Only then does it take the lock and roll the writer's
+ * operation back; a live writer is left alone.  1: read again, 0: a writer
+ * is at work, <0: the state cannot be locked. */
+int sim_reader_probe(struct sim *sim)
+{
+	int ret;
+
+	if (pthread_mutex_trylock(&sim->mutex))
+		return 0;	/* a thread of ours is in an operation */
+	sim->detail = NULL;
+	sim->dlen = 0;
+	sim->corrupt = false;
+	sim->dirty = false;
+	sim->journal_failed = false;
+	sim->steps = 0;
+	ret = lock_and_map(sim, true);
+	if (ret) {
+		pthread_mutex_unlock(&sim->mutex);
+		return ret == -EBUSY ? 0 : ret;
+	}
+	sim_unlock(sim);
+	return 1;
 }
 
 /* ---- paths ----------------------------------------------------------------------------------- */
@@ -711,12 +979,21 @@ int sim_check_path(const char *path, char *detail, size_t dlen)
 static struct sim *sim_new(void)
 {
 	struct sim *sim = calloc(1, sizeof(*sim));
+	pthread_mutex_t kind;
 
 	if (!sim)
 		return NULL;
+	if (init_lock(&kind)) {
+		free(sim);
+		return NULL;
+	}
+	memcpy(sim->lock_kind, &kind, sizeof(kind));
+	pthread_mutex_destroy(&kind);
 	sim->fd = -1;
 	pthread_mutex_init(&sim->mutex, NULL);
 	note_process(sim);
+	fork_mark_new(sim);
+	sim_verify_setup(sim);
 	return sim;
 }
 
@@ -724,8 +1001,24 @@ static void sim_unmap(struct sim *sim)
 {
 	if (sim->base)
 		munmap(sim->base, sim->window);
+	if (sim->hdr_map)
+		munmap((void *)sim->hdr_map, SIM_HDR_SIZE);
+	sim->hdr_map = NULL;
 	sim->base = NULL;
 	sim->mapped = 0;
+}
+
+static void sim_destroy(struct sim *sim)
+{
+	if (sim->fork_mark)
+		munmap((void *)sim->fork_mark, 4096);
+	sim_unmap(sim);
+	if (sim->fd >= 0)
+		close(sim->fd);
+	sim_journal_free(sim);
+	sim_verify_free(sim);
+	pthread_mutex_destroy(&sim->mutex);
+	free(sim);
 }
 
 /* Lay out a fresh state in the empty file sim->fd. */
@@ -757,6 +1050,11 @@ static int init_state(struct sim *sim, const struct sim_profile *prof)
 	h->file_size = SIM_INITIAL_SIZE;
 	h->bump = SIM_HDR_SIZE;
 	h->next_ctx_id = 1;
+	ret = init_lock(state_lock(sim));
+	if (ret)
+		return sim_fail(sim, -ret, "cannot make the state's lock: %s", strerror(-ret));
+	/* Nobody else sees the file before it is complete: nothing to journal. */
+	sim->journal_off = true;
 	ctx = sim_ctx_new(sim, SIM_CTX_SHARED, 0, 0);
 	if (!ctx)
 		return -ENOMEM;
@@ -820,10 +1118,7 @@ int sim_create(const char *path, const char *profile, int replace, char *detail,
 	}
 	if (ret)
 		unlink(tmp);
-	sim_unmap(sim);
-	close(sim->fd);
-	pthread_mutex_destroy(&sim->mutex);
-	free(sim);
+	sim_destroy(sim);
 	return ret;
 }
 
@@ -856,7 +1151,10 @@ int sim_open_fd(int fd, uint32_t flags, struct sim **out, char *detail, size_t d
 	n = pread(fd, &hdr, sizeof(hdr), 0);
 	if (n < 0)
 		return -errno;
-	ret = check_header_full(&hdr.h, (uint64_t)st.st_size, detail, dlen);
+	/* The sizes are the lock's to check: a writer may be growing the file. */
+	ret = check_kind(&hdr.h, (uint64_t)st.st_size, detail, dlen);
+	if (!ret)
+		ret = check_fixed(&hdr.h, detail, dlen);
 	if (ret)
 		return ret;
 
@@ -866,7 +1164,7 @@ int sim_open_fd(int fd, uint32_t flags, struct sim **out, char *detail, size_t d
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	n = readlink(path, sim->path, sizeof(sim->path) - 1);
 	sim->path[n > 0 ? n : 0] = 0;
-	/* Our own open file description, so that our flock excludes every other handle. */
+	/* Read-write whatever the caller's descriptor is: growing and mapping need it. */
 	sim->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (sim->fd < 0)
 		sim->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -877,6 +1175,12 @@ int sim_open_fd(int fd, uint32_t flags, struct sim **out, char *detail, size_t d
 	ret = reserve_window(sim, (uint64_t)st.st_size * 2);
 	if (ret)
 		goto fail;
+	sim->hdr_map = mmap(NULL, SIM_HDR_SIZE, PROT_READ, MAP_SHARED, sim->fd, 0);
+	if (sim->hdr_map == MAP_FAILED) {
+		sim->hdr_map = NULL;
+		ret = -errno;
+		goto fail;
+	}
 
 	/* Under the lock: the state may be in use by others. */
 	ret = sim_lock(sim, detail, dlen);
@@ -901,11 +1205,7 @@ int sim_open_fd(int fd, uint32_t flags, struct sim **out, char *detail, size_t d
 	*out = sim;
 	return 0;
 fail:
-	sim_unmap(sim);
-	if (sim->fd >= 0)
-		close(sim->fd);
-	pthread_mutex_destroy(&sim->mutex);
-	free(sim);
+	sim_destroy(sim);
 	return ret;
 }
 
@@ -923,9 +1223,25 @@ void sim_close(struct sim *sim)
 			sim_ctx_release(sim, sim->ctx_off);
 		sim_leave(sim, 0);
 	}
-	sim_unmap(sim);
-	if (sim->fd >= 0)
-		close(sim->fd);
-	pthread_mutex_destroy(&sim->mutex);
-	free(sim);
+	sim_destroy(sim);
+}
+
+/* ---- test hooks ---------------------------------------------------------------------------- */
+
+void sim_crash_now(struct sim *sim)
+{
+	(void)sim;
+	kill(getpid(), SIGKILL);
+	for (;;)
+		pause();
+}
+
+void sim_test_crash_at(struct sim *sim, uint64_t step)
+{
+	sim->crash_at = step;
+}
+
+uint64_t sim_test_steps(const struct sim *sim)
+{
+	return sim->steps;
 }

@@ -207,7 +207,7 @@ static int iommu_map_dma(struct sim *sim, uint64_t arg)
 	/* Maps made through this interface always use VFIO's "mm" accounting
 	 * when the context does. */
 	if (sim_my_ctx(sim)->account_mode == SIM_ACCOUNT_MM) {
-		struct sim_pages *p = sim_rec(sim, pages, SIM_TAG_PAGES);
+		struct sim_pages *p = sim_recw(sim, pages, SIM_TAG_PAGES);
 
 		if (p->account_mode == SIM_ACCOUNT_USER)
 			p->account_mode = SIM_ACCOUNT_MM;
@@ -217,7 +217,7 @@ static int iommu_map_dma(struct sim *sim, uint64_t arg)
 	piece.length = map.size;
 	iova = map.iova;
 	/* held across the map, as in IOMMU_IOAS_MAP */
-	((struct sim_pages *)sim_rec(sim, pages, SIM_TAG_PAGES))->refs++;
+	((struct sim_pages *)sim_recw(sim, pages, SIM_TAG_PAGES))->refs++;
 	ret = sim_map_pieces(sim, off, &piece, 1, map.size, &iova, prot, false);
 	sim_pages_put(sim, pages);
 	return ret;

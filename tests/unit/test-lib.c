@@ -294,6 +294,50 @@ static void test_trace_probe_wrappers(void)
 	ifd_ctx_close(ctx);
 }
 
+/* ifd_sim_stats: the counters sim info reports, without the lock. */
+static void test_sim_stats(void)
+{
+	char state[256];
+	struct ifd_error err;
+	struct ifd_ctx *ctx;
+	struct ifd_open_opts o = { .size = sizeof(o), .error = &err, .backend = IFD_BACKEND_SIM,
+				   .flags = IFD_OPEN_SIM_CREATE };
+	struct ifd_sim_stats s;
+	struct ifd_sim_info info;
+	uint64_t va, iova = 0, gen;
+	uint32_t id = 0;
+
+	snprintf(state, sizeof(state), "%s/stats.state", tmpdir);
+	o.sim_path = state;
+	if (ifd_ctx_open(&ctx, &o)) {
+		CHECK(0);
+		return;
+	}
+	CHECK_EQ(ifd_sim_stats(ctx, &s), 0);
+	gen = s.generation;
+	CHECK_EQ(s.nr_contexts, 1);
+	CHECK_EQ(s.nr_objects, 0);
+	CHECK_EQ(ifd_ioas_alloc(ctx, &id), 0);
+	CHECK_EQ(ifd_sim_mem_alloc(ctx, 8192, &va), 0);
+	CHECK_EQ(ifd_ioas_map(ctx, id, IOMMU_IOAS_MAP_READABLE, va, 8192, &iova), 0);
+	CHECK_EQ(ifd_sim_stats(ctx, &s), 0);
+	CHECK_EQ(ifd_sim_info(ctx, &info), 0);
+	CHECK_EQ(s.generation, gen + 3);
+	CHECK_EQ(s.generation, info.generation);
+	CHECK_EQ(s.nr_objects, 1);
+	CHECK_EQ(s.nr_areas, 1);
+	CHECK_EQ(s.mapped_bytes, 8192);
+	CHECK_EQ(s.sim_mem_bytes, 8192);
+	CHECK_EQ(s.file_size, info.file_size);
+	CHECK_EQ(s.used_bytes, info.used_bytes);
+	/* a context, an IOAS, an extent, a source, an area, and the IOAS's free
+	 * gaps below and above the area */
+	CHECK_EQ(s.nr_records, 7);
+	CHECK(s.journal_bytes > 0);
+	CHECK_EQ(s.recoveries, 0);
+	ifd_ctx_close(ctx);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -306,6 +350,7 @@ int main(void)
 	UNIT_RUN(test_open_fallback);
 	UNIT_RUN(test_from_fd);
 	UNIT_RUN(test_trace_probe_wrappers);
+	UNIT_RUN(test_sim_stats);
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
