@@ -34,7 +34,7 @@ struct sim_verify;
 
 /* A process's handle on a state: the mapping and the context it works in. */
 struct sim {
-	int fd;
+	int fd;				/* the state, read-write (growing and mapping need it) */
 	pthread_mutex_t mutex;		/* threads sharing the handle (the state's lock is per
 					 * thread; the per-operation fields below are not) */
 	uint8_t *base;			/* the mapping; its address never changes */

@@ -35,7 +35,8 @@
 #define FILE_LEN (1ull << 20)
 
 static uint8_t *buf;		/* user memory the operations map (the same in every child) */
-static bool slow;		/* under valgrind: long operations are killed at a sample of steps */
+static bool slow;		/* under valgrind or ASan: long operations are killed at a sample
+				 * of steps (the plain build kills them at every one) */
 #define SLOW_ALL 40		/* (those of more steps than this) */
 static int memfd = -1;		/* what MAP_FILE maps */
 
@@ -954,6 +955,9 @@ int main(void)
 	}
 	memset(buf, 0x5a, BUF_LEN);
 	slow = getenv("TS_VALGRIND") && !strcmp(getenv("TS_VALGRIND"), "1");
+#ifdef __SANITIZE_ADDRESS__
+	slow = true;	/* every fork copies the sanitizer's shadow maps */
+#endif
 	UNIT_RUN(test_crash_every_step);
 	UNIT_RUN(test_crash_in_trim);
 	UNIT_RUN(test_stats_busy_writer);

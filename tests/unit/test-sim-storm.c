@@ -17,7 +17,7 @@
  * writer is inside an operation (the header's sequence count is odd) and
  * kill the lock's holder there, so that hundreds of operations are rolled
  * back.  SIM_STORM_SECONDS sets how long it rages (default 25, under
- * valgrind 15).
+ * valgrind 15); under valgrind or ASan fewer kills are asked for.
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -461,6 +461,9 @@ static void test_kill_storm(void)
 		shared_ioas[i] = slots[i].private_ctx ? 0 : st_ioas(drv);
 		start(path, i, shared_ioas[i]);
 	}
+#ifdef __SANITIZE_ADDRESS__
+	slow = true;	/* every fork copies the sanitizer's shadow maps */
+#endif
 	CHECK_EQ(sim_stats(drv, &before), 0);
 	end = now_ms() + seconds * 1000;
 	while (now_ms() < end) {
