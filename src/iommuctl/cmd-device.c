@@ -389,6 +389,19 @@ static int need_kernel(struct iommuctl *g, const char *what)
 				   "one attached to an IOAS, 'mock replace' moves it");
 }
 
+/* The columns, the context, and the kernel: what bind, attach and detach
+ * need once their arguments are checked. */
+static int device_open(struct iommuctl *g, const struct out_family *fam, const char *what)
+{
+	int ret = iommuctl_columns(g, fam);
+
+	if (!ret)
+		ret = iommuctl_open(g);
+	if (!ret)
+		ret = need_kernel(g, what);
+	return ret;
+}
+
 /* The cdev fd of a device: --device-fd N, or the one this session bound. */
 static int device_fd(struct iommuctl *g, struct cmd_args *a, int opt_id, int opt_fd,
 		     uint32_t *dev_id, int *fd)
@@ -446,11 +459,7 @@ int cmd_device_bind(struct iommuctl *g, struct cmd_args *a)
 		fd = (int)n;
 		snprintf(node, sizeof(node), "fd %u", n);
 	}
-	ret = iommuctl_columns(g, &fam_device);
-	if (!ret)
-		ret = iommuctl_open(g);
-	if (!ret)
-		ret = need_kernel(g, "device bind");
+	ret = device_open(g, &fam_device, "device bind");
 	if (ret)
 		return ret;
 	if (fd < 0) {
@@ -533,11 +542,7 @@ int cmd_device_attach(struct iommuctl *g, struct cmd_args *a)
 		at.argsz = sizeof(at);
 	}
 	if (!ret)
-		ret = iommuctl_columns(g, &fam_attach);
-	if (!ret)
-		ret = iommuctl_open(g);
-	if (!ret)
-		ret = need_kernel(g, "device attach");
+		ret = device_open(g, &fam_attach, "device attach");
 	if (ret)
 		return ret;
 	row.pt_requested = at.pt_id;
@@ -577,11 +582,7 @@ int cmd_device_detach(struct iommuctl *g, struct cmd_args *a)
 		dt.argsz = sizeof(dt);
 	}
 	if (!ret)
-		ret = iommuctl_columns(g, &fam_attach);
-	if (!ret)
-		ret = iommuctl_open(g);
-	if (!ret)
-		ret = need_kernel(g, "device detach");
+		ret = device_open(g, &fam_attach, "device detach");
 	if (ret)
 		return ret;
 	if (ioctl(fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt) < 0)
