@@ -74,12 +74,38 @@ run map --ioas "$ioas" --size 64K --iova 0x100000
 run -J map --ioas "$ioas" --sim-mem 1M
 iova=$(json_val '.mappings[0].iova')
 
-run query --ioas "$ioas"
+# A second IOAS gets the same pages (IOMMU_IOAS_COPY), inside an allowed window.
+run -J alloc
+other=$(json_val '.ioas[0].id')
+run allow set --ioas "$other" 0x40000000+1G
+run copy --src-ioas "$ioas" --dst-ioas "$other" --range 0x100000+64K
+run query --ioas "$other"
+
+# The kernel's selftest mock device: attaching it narrows the IOAS to the
+# mock IOMMU's aperture; its hardware information, decoded.
+run -J alloc
+mioas=$(json_val '.ioas[0].id')
+run -J mock domain --ioas "$mioas"
+idev=$(json_val '.mock_devices[0].idev_id')
+run query --ioas "$mioas"
+run hw-info --dev-id "$idev"
 
 run unmap --ioas "$ioas" --iova 0x100000 --length 64K
 run unmap --ioas "$ioas" --all
 run query --ioas "$ioas"
 run free "$ioas"
+
+# The same kind of work as a batch: names instead of IDs, one context.
+printf '%s\n' 'alloc --name a' 'map --ioas @a --sim-mem 64K --iova 0x200000' \
+	'option get --ioas @a huge-pages' 'query --ioas @a' 'free @a' >"$dir/batch"
+echo "\$ cat batch"
+cat "$dir/batch"
+run -b "$dir/batch"
+
+# Is this machine ready for device passthrough? (It reads the host only.)
+printf '$ iommuctl doctor\n'
+"$ctl" doctor </dev/null 2>&1 || echo "(exit $?: not ready; each FIX says what to do)"
+echo
 
 echo "# Done: the IOAS chose IOVA $iova for the mapping made without --iova."
 man=$(dirname "$1")/man/iommuctl.8
