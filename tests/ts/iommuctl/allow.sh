@@ -8,14 +8,7 @@
 . "$TS_TOP/tests/ts/iommuctl/common.bash"
 
 sim_new
-run() { ts_expect_exit 0 "$IOMMUCTL" -J "$@"; }
-fails() {	# fails ERRNO_NAME ARGS...
-	local e=$1
-	shift
-	ts_expect_exit 1 "$IOMMUCTL" -J "$@"
-	[ ! -s "$TS_TMP/out" ] || ts_fail "failed '$*' printed on stdout"
-	ts_jq --arg e "$e" '.error.errno_name == $e' "$TS_TMP/err"
-}
+fails() { fails_json 1 "$@"; }
 if ts_on kernel; then reporter=session; else reporter=backend; fi
 two='[{"start": "0x100000", "last": "0x1fffff"}, {"start": "0x400000", "last": "0x4fffff"}]'
 

@@ -27,3 +27,16 @@ sim_new() {
 jq_r() {
 	jq -r "$1" "$2"
 }
+
+# run ARGS...: iommuctl -J ARGS must succeed (its document in $TS_TMP/out).
+run() { ts_expect_exit 0 "$IOMMUCTL" -J "$@"; }
+
+# fails_json EXIT ERRNO_NAME ARGS...: iommuctl -J ARGS must exit EXIT with
+# that errno in its error object, and print nothing on stdout.
+fails_json() {
+	local x=$1 e=$2
+	shift 2
+	ts_expect_exit "$x" "$IOMMUCTL" -J "$@"
+	[ ! -s "$TS_TMP/out" ] || ts_fail "failed '$*' printed on stdout"
+	ts_jq --arg e "$e" '.error.errno_name == $e' "$TS_TMP/err"
+}

@@ -8,14 +8,9 @@
 . "$TS_TOP/tests/ts/iommuctl/common.bash"
 
 sim_new
-run() { ts_expect_exit 0 "$IOMMUCTL" -J "$@"; }
-fails() {	# fails ERRNO_NAME ARGS...: exit 1 with that errno, nothing on stdout
-	local e=$1
-	shift
-	ts_expect_exit 1 "$IOMMUCTL" -J "$@"
-	[ ! -s "$TS_TMP/out" ] || ts_fail "failed '$*' printed on stdout"
-	ts_jq --arg e "$e" '.error.errno_name == $e and .error.ioctl == "IOMMU_IOAS_COPY"
-		and .error.command == "copy"' "$TS_TMP/err"
+fails() {	# fails ERRNO_NAME ARGS...: COPY's own error, exit 1
+	fails_json 1 "$@"
+	ts_jq '.error.ioctl == "IOMMU_IOAS_COPY" and .error.command == "copy"' "$TS_TMP/err"
 }
 # unmapped IOAS RANGE: unmap the range, print the bytes unmapped (whole
 # areas only: how a test sees areas on the kernel, which cannot list them)

@@ -40,7 +40,6 @@ case $(uname -r) in
 *) ts_skip "the selftest mock is tested on the main series ($main), this is $(uname -r)" ;;
 esac
 
-run() { ts_expect_exit 0 "$IOMMUCTL" -J "$@"; }
 run mock domain --ioas 1				# stdev 2, idev 3, automatic hwpt 4
 run hwpt alloc --dev-id 3 --pt 1 --nest-parent --dirty-tracking
 ts_jq '.hwpts[0] | .id == 5 and .kind == "paging" and .flags == "0x3" and .data_type == null' "$TS_TMP/out"

@@ -8,14 +8,7 @@
 . "$TS_TOP/tests/ts/iommuctl/common.bash"
 
 sim_new
-run() { ts_expect_exit 0 "$IOMMUCTL" -J "$@"; }
-fails() {	# fails ERRNO_NAME ARGS...: exit 1 with that errno, nothing on stdout
-	local e=$1
-	shift
-	ts_expect_exit 1 "$IOMMUCTL" -J "$@"
-	[ ! -s "$TS_TMP/out" ] || ts_fail "failed '$*' printed on stdout"
-	ts_jq --arg e "$e" '.error.errno_name == $e' "$TS_TMP/err"
-}
+fails() { fails_json 1 "$@"; }
 
 run alloc
 ts_jq '.ioas[0].id == 1' "$TS_TMP/out"

@@ -18,14 +18,6 @@ if ts_on kernel; then
 fi
 
 sim_new
-run() { ts_expect_exit 0 "$IOMMUCTL" -J "$@"; }
-fails() {	# fails EXIT ERRNO_NAME ARGS...
-	local x=$1 e=$2
-	shift 2
-	ts_expect_exit "$x" "$IOMMUCTL" -J "$@"
-	[ ! -s "$TS_TMP/out" ] || ts_fail "failed '$*' printed on stdout"
-	ts_jq --arg e "$e" '.error.errno_name == $e' "$TS_TMP/err"
-}
 
 run alloc
 run alloc
@@ -46,8 +38,8 @@ ts_jq '.hw_info | .dev_id == 4 and .type == "0xfeedbeef" and .type_name == "self
 ts_jq '.hw_info.cap_names | split(",") | index("DIRTY_TRACKING") != null' "$TS_TMP/out"
 ts_jq '.fields == [{"register": "test_reg", "field": "test_reg", "bits": "31:0", "value": "0xdeadbeef", "meaning": "3735928559"}]' "$TS_TMP/out"
 ts_jq '[.registers[] | .name] == ["flags", "test_reg"]' "$TS_TMP/out"
-fails 1 ENOENT hw-info --dev-id 5
-fails 1 ENOENT hw-info --dev-id 99
+fails_json 1 ENOENT hw-info --dev-id 5
+fails_json 1 ENOENT hw-info --dev-id 99
 # A device without dirty tracking says so.
 run mock domain --ioas 2 --no-dirty
 ndev=$(jq -r '.mock_devices[0].idev_id' "$TS_TMP/out")
@@ -59,15 +51,15 @@ run mock reserve --ioas 1 --range 0x2000000+1M
 ts_jq '.reserved[0] | .start == "0x2000000" and .last == "0x20fffff"' "$TS_TMP/out"
 run query --ioas 1
 ts_jq '.ioas[0].iova_ranges == [{"start": "0x1000000", "last": "0x1ffffff"}, {"start": "0x2100000", "last": "0x7fffffff"}]' "$TS_TMP/out"
-fails 1 EINVAL map --ioas 1 --size 4K --iova 0x2000000
+fails_json 1 EINVAL map --ioas 1 --size 4K --iova 0x2000000
 # ... and a reservation over a mapping is EADDRINUSE.
 run map --ioas 1 --size 64K --iova 0x3000000
-fails 1 EADDRINUSE mock reserve --ioas 1 --range 0x3000000+4K
+fails_json 1 EADDRINUSE mock reserve --ioas 1 --range 0x3000000+4K
 
 # Replace: the mock device moves to IOAS 2's domain and back.
 run mock replace --stdev 3 --pt 2
 ts_jq '.replaced[0].stdev_id == 3' "$TS_TMP/out"
-fails 1 ENOENT mock replace --stdev 99 --pt 1
+fails_json 1 ENOENT mock replace --stdev 99 --pt 1
 
 # Usage errors: nothing is done.
 ts_expect_exit 2 "$IOMMUCTL" mock domain
