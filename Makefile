@@ -154,7 +154,7 @@ $(B)/man/%: man/%.scd $(wildcard man/common/*.scd)
 $(B)/tests/%: tests/unit/%.c $(UNIT_HOBJS) $(LIB_A) $(SHARED_A)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -Ilib -Isrc -Itests/unit -o $@ $< $(UNIT_HOBJS) \
+	$(Q)$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -Ilib -Isrc -Itests/unit -MMD -MP -o $@ $< $(UNIT_HOBJS) \
 		$(SHARED_A) $(LIB_A) $(PKG_LIBS) $(ALL_LDFLAGS)
 
 # The differential tester (simulator vs kernel), run by the VM lab.

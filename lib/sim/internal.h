@@ -49,11 +49,17 @@ struct sim {
 	volatile uint8_t *fork_mark;	/* non-zero until a fork (MADV_WIPEONFORK) */
 	uint64_t start_time;		/* its start time */
 	bool foreign_userns;		/* it is not in the initial user namespace */
+	uint64_t caps;			/* its effective capabilities (see sim_capable) */
+	/* Stacks known mapped and writable (see uaccess.c), one per thread that
+	 * used the handle lately. */
+	struct sim_stack { pthread_t thread; uintptr_t lo, hi; } stacks[4];
+	unsigned int nstacks, next_stack;
 	bool locked;			/* this handle holds the state's lock */
 	uint8_t lock_kind[sizeof(pthread_mutex_t)];	/* an unlocked lock of the right kind */
 	char path[4096];
 
 	/* Per operation. */
+	uintptr_t entry_frame;		/* sim_ioctl's frame: the caller's stack is above it */
 	char *detail;
 	size_t dlen;
 	bool corrupt;			/* a check failed: the operation ends with -EUCLEAN */
@@ -332,11 +338,13 @@ bool sim_fd_is_dmabuf(int fd);
 /* ---- ioctl.c / vfio.c --------------------------------------------------------- */
 int sim_vfio_ioctl(struct sim *sim, unsigned long cmd, unsigned long arg);
 int sim_capable(struct sim *sim, int cap);
+uint64_t sim_read_caps(void);
 
 /* ---- check.c -------------------------------------------------------------------- */
 int sim_check_locked(struct sim *sim, char *report, size_t len);
 
 #define SIM_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define SIM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SIM_MAX(a, b) ((a) > (b) ? (a) : (b))
 
 #endif

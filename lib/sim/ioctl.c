@@ -91,20 +91,29 @@ _Static_assert(sizeof(struct sim_hw_queue_alloc) == 40, "hw_queue_alloc");
 #define HWPT_INVALIDATE_ENTRY_NUM_MAX	(1u << 19)
 #define VEVENTQ_MAX_DEPTH		(1u << 19)
 
+/* The effective set, asked once per process (at its first operation, as the
+ * user namespace is): the kernel asks at every call, but a system call per
+ * map would cost more than the map.  A process that changes its own
+ * capabilities while it uses the handle is not seen doing so. */
+uint64_t sim_read_caps(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return geteuid() == 0 ? ~0ull : 0;
+	return data[0].effective | (uint64_t)data[1].effective << 32;
+}
+
 /* The kernel's capable(): the capability in the initial user namespace, so
  * the full set a process has inside a user namespace of its own counts for
  * nothing (sim->foreign_userns, see store.c). */
 int sim_capable(struct sim *sim, int cap)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-
-	if (sim->foreign_userns)
+	if (sim->foreign_userns || cap < 0 || cap > 63)
 		return 0;
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return geteuid() == 0;
-	return !!(data[cap / 32].effective & (1u << (cap % 32)));
+	return !!(sim->caps & (1ull << cap));
 }
 
 int sim_respond(struct sim_ucmd *uc)
@@ -562,7 +571,9 @@ int sim_ioctl(struct sim *sim, unsigned long cmd, void *arg, char *detail, size_
 
 	if (ret)
 		return ret;
+	sim->entry_frame = (uintptr_t)__builtin_frame_address(0);
 	/* ioctl(2) takes the command as an unsigned int. */
 	ret = dispatch(sim, (unsigned int)cmd, (uint64_t)(uintptr_t)arg);
+	sim->entry_frame = 0;
 	return sim_leave(sim, ret);
 }

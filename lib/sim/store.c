@@ -573,6 +573,9 @@ static void note_process(struct sim *sim)
 	sim->pid = getpid();
 	sim->start_time = sim_proc_start_time(sim->pid);
 	sim->foreign_userns = stat("/proc/self/ns/user", &st) == 0 && st.st_ino != PROC_USER_INIT_INO;
+	sim->caps = sim_read_caps();
+	/* a child's threads are not its parent's */
+	sim->nstacks = sim->next_stack = 0;
 }
 
 /*

@@ -96,12 +96,13 @@ static uint32_t st_ioas(struct sim *sim)
 	return a.out_ioas_id;
 }
 
+/* *iova is read only with FIXED_IOVA: callers leave it unset otherwise. */
 static int st_map(struct sim *sim, uint32_t ioas, uint32_t flags, uint64_t va, uint64_t len,
 		  uint64_t *iova)
 {
 	struct iommu_ioas_map m = {
-		.size = sizeof(m), .flags = flags, .ioas_id = ioas,
-		.user_va = va, .length = len, .iova = iova ? *iova : 0,
+		.size = sizeof(m), .flags = flags, .ioas_id = ioas, .user_va = va, .length = len,
+		.iova = iova && (flags & IOMMU_IOAS_MAP_FIXED_IOVA) ? *iova : 0,
 	};
 	int ret = io(sim, IOMMU_IOAS_MAP, &m);
 
