@@ -16,10 +16,13 @@
  *  - each IOAS's gap tree: exactly the holes of its areas and reserved
  *    ranges (unless marked stale), and every cached room per alignment class;
  *  - the selftest mock: each SELFTEST object and its DEVICE point at each
- *    other, devices at HWPTs and HWPTs at IOASes of their own context; every
- *    users count is what those links make it; an IOAS counts its domains,
+ *    other, devices at HWPTs, paging HWPTs at IOASes and nested ones at nest
+ *    parents of their own context; every users count is what those links
+ *    make it; an IOAS counts its domains (and those with dirty tracking),
  *    its alignment is what they and HUGE_PAGES make it, and every reserved
- *    range it has for a domain is outside that domain's aperture, exactly.
+ *    range it has for a domain is outside that domain's aperture, exactly;
+ *    a domain's dirty records are aligned, non-empty, over mapped pages
+ *    only, and add up to its count.
  *
  * Only checked accessors touch the file, so any corruption is a report, not
  * a crash.
@@ -539,6 +542,7 @@ static uint64_t owned_ranges(struct checker *c, struct sim_obj *io, uint64_t own
 struct link {
 	uint64_t to;
 	uint64_t pgsize;		/* HWPT -> IOAS: the domain's page size */
+	uint64_t flag;			/* HWPT -> IOAS: 1 if it has dirty tracking */
 };
 
 static int link_cmp(const void *a, const void *b)
@@ -548,8 +552,10 @@ static int link_cmp(const void *a, const void *b)
 	return x->to < y->to ? -1 : x->to > y->to;
 }
 
-/* The links of a sorted array that point at 'to': how many, largest pgsize. */
-static uint64_t links_to(const struct link *v, size_t n, uint64_t to, uint64_t *pgsize)
+/* The links of a sorted array that point at 'to': how many, largest pgsize,
+ * how many flagged. */
+static uint64_t links_to(const struct link *v, size_t n, uint64_t to, uint64_t *pgsize,
+			 uint64_t *flagged)
 {
 	size_t lo = 0, hi = n, cnt = 0;
 
@@ -563,10 +569,86 @@ static uint64_t links_to(const struct link *v, size_t n, uint64_t to, uint64_t *
 	}
 	if (pgsize)
 		*pgsize = 0;
-	for (; lo < n && v[lo].to == to; lo++, cnt++)
+	if (flagged)
+		*flagged = 0;
+	for (; lo < n && v[lo].to == to; lo++, cnt++) {
 		if (pgsize)
 			*pgsize = SIM_MAX(*pgsize, v[lo].pgsize);
+		if (flagged)
+			*flagged += v[lo].flag;
+	}
 	return cnt;
+}
+
+struct dirty_walk {
+	uint32_t id;
+	uint64_t pgsize;
+	struct sim_obj *ioas;		/* NULL: the HWPT's IOAS is broken, areas unchecked */
+	uint64_t marks;
+};
+
+static void visit_dirty(struct checker *c, uint64_t off, void *arg)
+{
+	struct dirty_walk *dw = arg;
+	struct sim_dirty *d = rec(c, off, SIM_TAG_DIRTY);
+	uint64_t chunk = dw->pgsize * SIM_DIRTY_BITS, marks = 0;
+
+	if (!d)
+		return;
+	if (!dw->pgsize || (d->n.start & (chunk - 1)) || d->n.last != d->n.start + chunk - 1) {
+		problem(c, "hwpt %u: dirty record [0x%llx, 0x%llx] is not %llu aligned pages", dw->id,
+			(unsigned long long)d->n.start, (unsigned long long)d->n.last,
+			(unsigned long long)SIM_DIRTY_BITS);
+		return;
+	}
+	for (uint64_t k = 0; k < SIM_DIRTY_BITS; k++) {
+		uint64_t page = d->n.start + k * dw->pgsize;
+
+		if (!(d->bits[k / 64] & (1ull << (k % 64))))
+			continue;
+		marks++;
+		if (dw->ioas && !itree_first_overlap(c->sim, dw->ioas->ioas.area_root, SIM_TAG_AREA,
+						     page, page + dw->pgsize - 1))
+			problem(c, "hwpt %u: page 0x%llx is marked dirty but not mapped", dw->id,
+				(unsigned long long)page);
+	}
+	if (!marks)
+		problem(c, "hwpt %u: dirty record at 0x%llx marks nothing", dw->id,
+			(unsigned long long)d->n.start);
+	dw->marks += marks;
+}
+
+/* A user or automatic paging HWPT's own fields and dirty records. */
+static void check_paging(struct checker *c, uint32_t id, const struct sim_hwpt *h,
+			 struct sim_obj *ioas, uint64_t ndev)
+{
+	uint32_t user = SIM_HWPT_NEST_PARENT | SIM_HWPT_DIRTY_OPS | SIM_HWPT_DIRTY_ON |
+			SIM_HWPT_PASID | SIM_HWPT_HUGE;
+	struct dirty_walk dw = { .id = id, .pgsize = h->pgsize, .ioas = ioas };
+	bool huge = h->flags & SIM_HWPT_HUGE;
+
+	if ((h->flags & SIM_HWPT_AUTO) ? h->flags != (SIM_HWPT_AUTO | SIM_HWPT_ADDED) :
+	    (h->flags & ~(user | SIM_HWPT_ADDED)) || !(h->flags & SIM_HWPT_ADDED) ||
+	    ((h->flags & SIM_HWPT_DIRTY_ON) && !(h->flags & SIM_HWPT_DIRTY_OPS)))
+		problem(c, "hwpt %u: flags 0x%x (an added automatic domain, or an added user "
+			"domain, tracking only with dirty ops)", id, h->flags);
+	if (h->pgsize != (huge ? sim_hdr(c->sim)->page_size : IFD_MOCK_PAGE_SIZE) ||
+	    h->aperture_start != (huge ? 0 : IFD_MOCK_APERTURE_START) ||
+	    h->aperture_last != (huge ? SIM_MOCK_HUGE_APERTURE_LAST : IFD_MOCK_APERTURE_LAST))
+		problem(c, "hwpt %u: page size 0x%llx, aperture [0x%llx, 0x%llx]", id,
+			(unsigned long long)h->pgsize, (unsigned long long)h->aperture_start,
+			(unsigned long long)h->aperture_last);
+	if (h->nr_devices != ndev || (!ndev && (h->flags & SIM_HWPT_AUTO)))
+		problem(c, "hwpt %u: counts %u devices, %llu are attached (an automatic domain "
+			"lives while one is)", id, h->nr_devices, (unsigned long long)ndev);
+	if (h->parent || h->iotlb[0] || h->iotlb[1] || h->iotlb[2] || h->iotlb[3])
+		problem(c, "hwpt %u: a paging HWPT with a parent or an IOTLB", id);
+	if (h->dirty_root && !(h->flags & SIM_HWPT_DIRTY_OPS))
+		problem(c, "hwpt %u: dirty records without dirty tracking", id);
+	if (check_tree(c, h->dirty_root, SIM_TAG_DIRTY, "dirty", visit_dirty, &dw, NULL) &&
+	    dw.marks != h->nr_dirty)
+		problem(c, "hwpt %u: counts %llu dirty pages, has %llu", id,
+			(unsigned long long)h->nr_dirty, (unsigned long long)dw.marks);
 }
 
 /* References between the objects of a context: every users count, link and
@@ -575,8 +657,8 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 {
 	struct sim_ctx *ctx = rec(c, ctx_off, SIM_TAG_CTX);
 	uint64_t limit = itree_max_nodes(c->sim), page = sim_hdr(c->sim)->page_size;
-	struct link *hwl = NULL, *devl = NULL;
-	size_t nhwl = 0, ndevl = 0, cap;
+	struct link *hwl = NULL, *devl = NULL, *nestl = NULL;
+	size_t nhwl = 0, ndevl = 0, nnestl = 0, cap;
 
 	if (!ctx)
 		return;
@@ -584,7 +666,8 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 	cap = (size_t)SIM_MIN(ctx->nr_objects, limit) + 1;
 	hwl = calloc(cap, sizeof(*hwl));
 	devl = calloc(cap, sizeof(*devl));
-	if (!hwl || !devl) {
+	nestl = calloc(cap, sizeof(*nestl));
+	if (!hwl || !devl || !nestl) {
 		problem(c, "out of memory checking the links of context %llu",
 			(unsigned long long)ctx->n.start);
 		goto out;
@@ -596,26 +679,32 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		if (!y)
 			continue;
 		if (y->type == SIM_OBJ_HWPT_PAGING && nhwl < cap)
-			hwl[nhwl++] = (struct link){ y->hwpt.ioas, y->hwpt.pgsize };
+			hwl[nhwl++] = (struct link){ y->hwpt.ioas, y->hwpt.pgsize,
+						     !!(y->hwpt.flags & SIM_HWPT_DIRTY_OPS) };
+		if (y->type == SIM_OBJ_HWPT_NESTED && nnestl < cap)
+			nestl[nnestl++] = (struct link){ y->hwpt.parent, 0, 0 };
 		if (y->type == SIM_OBJ_DEVICE && y->idev.hwpt && ndevl < cap)
-			devl[ndevl++] = (struct link){ y->idev.hwpt, 0 };
+			devl[ndevl++] = (struct link){ y->idev.hwpt, 0, 0 };
 	}
 	if (nhwl)
 		qsort(hwl, nhwl, sizeof(*hwl), link_cmp);
 	if (ndevl)
 		qsort(devl, ndevl, sizeof(*devl), link_cmp);
+	if (nnestl)
+		qsort(nestl, nnestl, sizeof(*nestl), link_cmp);
 	for (uint64_t o = itree_first(c->sim, ctx->obj_root, SIM_TAG_OBJ), i = 0;
 	     o && i <= limit && !c->sim->corrupt; o = itree_next(c->sim, o, SIM_TAG_OBJ), i++) {
 		struct sim_obj *obj = rec(c, o, SIM_TAG_OBJ), *x;
 		uint32_t id, expect = 1;
-		uint64_t nhw, ndev, pgsize;
+		uint64_t nhw, ndev, nnest, pgsize, ndirty;
 
 		if (!obj)
 			continue;
 		id = (uint32_t)obj->n.start;
 		/* what refers to it */
-		nhw = links_to(hwl, nhwl, o, &pgsize);
-		ndev = links_to(devl, ndevl, o, NULL);
+		nhw = links_to(hwl, nhwl, o, &pgsize, &ndirty);
+		ndev = links_to(devl, ndevl, o, NULL, NULL);
+		nnest = links_to(nestl, nnestl, o, NULL, NULL);
 		switch (obj->type) {
 		case SIM_OBJ_IOAS: {
 			uint64_t want = obj->ioas.disable_large_pages ? page : 1;
@@ -624,6 +713,9 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 			if (obj->ioas.nr_domains != nhw)
 				problem(c, "ioas %u: counts %u domains, %llu HWPTs are on it", id,
 					obj->ioas.nr_domains, (unsigned long long)nhw);
+			if (obj->ioas.nr_dirty_domains != ndirty)
+				problem(c, "ioas %u: counts %u domains with dirty tracking, %llu are on "
+					"it", id, obj->ioas.nr_dirty_domains, (unsigned long long)ndirty);
 			want = SIM_MAX(want, pgsize);
 			if (obj->ioas.iova_alignment != want)
 				problem(c, "ioas %u: alignment 0x%llx, expected 0x%llx", id,
@@ -639,24 +731,33 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 			if (!x)
 				problem(c, "hwpt %u: its IOAS 0x%llx is not an IOAS of its context", id,
 					(unsigned long long)h->ioas);
-			if (h->flags != (SIM_HWPT_AUTO | SIM_HWPT_ADDED))
-				problem(c, "hwpt %u: flags 0x%x (only added automatic domains exist)", id,
-					h->flags);
-			if (h->pgsize != IFD_MOCK_PAGE_SIZE || h->aperture_start > h->aperture_last)
-				problem(c, "hwpt %u: page size 0x%llx, aperture [0x%llx, 0x%llx]", id,
-					(unsigned long long)h->pgsize,
-					(unsigned long long)h->aperture_start,
-					(unsigned long long)h->aperture_last);
-			if (h->nr_devices != ndev || !ndev)
-				problem(c, "hwpt %u: counts %u devices, %llu are attached (an automatic "
-					"domain lives while one is)", id, h->nr_devices,
-					(unsigned long long)ndev);
+			check_paging(c, id, h, x, ndev);
 			if (x && owned_ranges(c, x, o) != (uint64_t)(h->aperture_start != 0) +
 							  (h->aperture_last != UINT64_MAX))
 				problem(c, "hwpt %u: reserves %llu ranges of ioas %llu, its aperture "
 					"needs %u", id, (unsigned long long)owned_ranges(c, x, o),
 					(unsigned long long)x->n.start,
 					(h->aperture_start != 0) + (h->aperture_last != UINT64_MAX));
+			if (nnest && (h->flags & (SIM_HWPT_AUTO | SIM_HWPT_NEST_PARENT)) !=
+				     SIM_HWPT_NEST_PARENT)
+				problem(c, "hwpt %u: %llu nested HWPTs on a domain that is no nest parent",
+					id, (unsigned long long)nnest);
+			expect += h->nr_devices + (uint32_t)nnest;
+			break;
+		}
+		case SIM_OBJ_HWPT_NESTED: {
+			const struct sim_hwpt *h = &obj->hwpt;
+
+			if (!obj_in(c, ctx_off, h->parent, SIM_OBJ_HWPT_PAGING))
+				problem(c, "hwpt %u: its parent 0x%llx is not a paging HWPT of its "
+					"context", id, (unsigned long long)h->parent);
+			if ((h->flags & ~SIM_HWPT_PASID) || h->ioas || h->seq || h->pgsize ||
+			    h->aperture_start || h->aperture_last || h->dirty_root || h->nr_dirty)
+				problem(c, "hwpt %u: a nested HWPT with flags 0x%x or paging fields", id,
+					h->flags);
+			if (h->nr_devices != ndev)
+				problem(c, "hwpt %u: counts %u devices, %llu are attached", id,
+					h->nr_devices, (unsigned long long)ndev);
 			expect += h->nr_devices;
 			break;
 		}
@@ -665,9 +766,16 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 			if (!x || x->stdev.idev != o)
 				problem(c, "device %u: its driver 0x%llx is not a selftest object that "
 					"owns it", id, (unsigned long long)obj->idev.stdev);
-			if (obj->idev.hwpt && !obj_in(c, ctx_off, obj->idev.hwpt, SIM_OBJ_HWPT_PAGING))
+			x = obj->idev.hwpt ? obj_in(c, ctx_off, obj->idev.hwpt, SIM_OBJ_HWPT_PAGING) : NULL;
+			if (obj->idev.hwpt && !x)
+				x = obj_in(c, ctx_off, obj->idev.hwpt, SIM_OBJ_HWPT_NESTED);
+			if (obj->idev.hwpt && !x)
 				problem(c, "device %u: attached to 0x%llx, not a HWPT of its context", id,
 					(unsigned long long)obj->idev.hwpt);
+			if (x && (x->hwpt.flags & SIM_HWPT_DIRTY_OPS) &&
+			    (obj->idev.dev_flags & SIM_MOCK_DEV_NO_DIRTY))
+				problem(c, "device %u: cannot track dirty pages, attached to hwpt %llu, "
+					"which does", id, (unsigned long long)x->n.start);
 			if (obj->idev.owner_ctx != ctx->n.start)
 				problem(c, "device %u: owned by context %llu, lives in %llu", id,
 					(unsigned long long)obj->idev.owner_ctx,
@@ -694,6 +802,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 out:
 	free(hwl);
 	free(devl);
+	free(nestl);
 }
 
 static void visit_ctx(struct checker *c, uint64_t off, void *arg)

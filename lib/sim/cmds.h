@@ -26,6 +26,14 @@ int sim_cmd_ioas_copy(struct sim_ucmd *uc);
 int sim_cmd_ioas_unmap(struct sim_ucmd *uc);
 int sim_cmd_change_process(struct sim_ucmd *uc);
 int sim_cmd_test(struct sim_ucmd *uc);
+int sim_cmd_hwpt_alloc(struct sim_ucmd *uc);
+int sim_cmd_set_dirty_tracking(struct sim_ucmd *uc);
+int sim_cmd_get_dirty_bitmap(struct sim_ucmd *uc);
+int sim_cmd_hwpt_invalidate(struct sim_ucmd *uc);
+/* IOMMU_TEST_OP_DIRTY and IOMMU_TEST_OP_MD_CHECK_IOTLB */
+struct ifd_test_cmd;
+int sim_test_dirty(struct sim_ucmd *uc, struct ifd_test_cmd *cmd);
+int sim_test_check_iotlb(struct sim *sim, uint32_t id, uint32_t index, uint32_t value);
 int sim_cmd_get_hw_info(struct sim_ucmd *uc);
 
 #endif

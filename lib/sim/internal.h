@@ -313,8 +313,25 @@ int sim_resv_holes(struct sim *sim, uint64_t ioas_off,
 		   int (*fn)(void *arg, uint64_t start, uint64_t last), void *arg);
 
 /* ---- mock.c: the selftest mock (IOMMU_TEST_CMD) -------------------------------- */
-/* The destroy operation of SELFTEST, DEVICE and HWPT_PAGING objects. */
+/* The destroy operation of SELFTEST, DEVICE and HWPT objects. */
 void sim_mock_destroy_obj(struct sim *sim, uint64_t off);
+/* The last IOVA of a MOCK_IOMMUPT_HUGE domain: its AMDv1-format table starts
+ * at level 2 over 2 KiB pages, 11 + 3 * 9 = 38 bits. */
+#define SIM_MOCK_HUGE_APERTURE_LAST	((1ull << 38) - 1)
+/* A user paging HWPT (SIM_HWPT_* flags) on an IOAS, added to it as a domain;
+ * not published: sim_obj_finalize() or sim_hwpt_abort(). */
+int sim_hwpt_paging_alloc(struct sim *sim, uint64_t ioas_off, uint32_t flags, uint64_t *out);
+/* A mock nested HWPT on nest parent 'parent_off', its IOTLB set to 'iotlb'. */
+int sim_hwpt_nested_alloc(struct sim *sim, uint64_t parent_off, uint32_t flags, uint32_t iotlb,
+			  uint64_t *out);
+void sim_hwpt_abort(struct sim *sim, uint64_t off);
+
+/* ---- hwpt.c: user HWPTs, dirty tracking, invalidation ------------------------------ */
+/* Free every dirty record of a paging HWPT. */
+void sim_dirty_free_all(struct sim *sim, uint64_t hwpt_off);
+/* [start, last] of IOAS 'ioas_off' was unmapped: its IOPTEs, dirty bits
+ * with them, are gone from every domain. */
+void sim_dirty_unmapped(struct sim *sim, uint64_t ioas_off, uint64_t start, uint64_t last);
 /* The largest smallest-page-size of the domains added to an IOAS, 0 if none. */
 uint64_t sim_ioas_domain_pgsize(struct sim *sim, uint64_t obj_off);
 

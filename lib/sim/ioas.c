@@ -139,6 +139,8 @@ void sim_area_remove(struct sim *sim, uint64_t obj_off, uint64_t area_off)
 
 	itree_erase(sim, &ioas->area_root, SIM_TAG_AREA, area_off);
 	sim_gaps_release(sim, obj_off, a->n.start, a->n.last);
+	if (ioas->nr_dirty_domains)
+		sim_dirty_unmapped(sim, obj_off, a->n.start, a->n.last);
 	ioas->nr_areas--;
 	ioas->mapped_bytes -= len;
 	h->nr_areas--;

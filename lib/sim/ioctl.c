@@ -22,11 +22,6 @@
 
 /* Layouts of the commands newer than the oldest header we build against
  * (6.6), as in the 7.2 uAPI. */
-struct sim_hwpt_alloc {
-	uint32_t size, flags, dev_id, pt_id, out_hwpt_id, reserved, data_type, data_len;
-	uint64_t data_uptr;
-	uint32_t fault_id, reserved2;
-};
 struct sim_hw_info {
 	uint32_t size, flags, dev_id, data_len;
 	uint64_t data_uptr;
@@ -34,18 +29,6 @@ struct sim_hw_info {
 	uint8_t out_max_pasid_log2;
 	uint8_t reserved[3];
 	uint64_t out_capabilities;
-};
-struct sim_hwpt_set_dirty_tracking {
-	uint32_t size, flags, hwpt_id, reserved;
-};
-struct sim_hwpt_get_dirty_bitmap {
-	uint32_t size, hwpt_id, flags, reserved;
-	uint64_t iova, length, page_size, data;
-};
-struct sim_hwpt_invalidate {
-	uint32_t size, hwpt_id;
-	uint64_t data_uptr;
-	uint32_t data_type, entry_len, entry_num, reserved;
 };
 struct sim_fault_alloc {
 	uint32_t size, flags, out_fault_id, out_fault_fd;
@@ -67,28 +50,17 @@ struct sim_hw_queue_alloc {
 	uint64_t nesting_parent_iova, length;
 };
 
-_Static_assert(sizeof(struct sim_hwpt_alloc) == 48, "hwpt_alloc");
 _Static_assert(sizeof(struct sim_hw_info) == 40, "hw_info");
-_Static_assert(sizeof(struct sim_hwpt_set_dirty_tracking) == 16, "set_dirty_tracking");
-_Static_assert(sizeof(struct sim_hwpt_get_dirty_bitmap) == 48, "get_dirty_bitmap");
-_Static_assert(sizeof(struct sim_hwpt_invalidate) == 32, "hwpt_invalidate");
 _Static_assert(sizeof(struct sim_fault_alloc) == 16, "fault_alloc");
 _Static_assert(sizeof(struct sim_viommu_alloc) == 40, "viommu_alloc");
 _Static_assert(sizeof(struct sim_vdevice_alloc) == 24, "vdevice_alloc");
 _Static_assert(sizeof(struct sim_veventq_alloc) == 32, "veventq_alloc");
 _Static_assert(sizeof(struct sim_hw_queue_alloc) == 40, "hw_queue_alloc");
 
-#define HWPT_ALLOC_NEST_PARENT		(1u << 0)
-#define HWPT_ALLOC_DIRTY_TRACKING	(1u << 1)
-#define HWPT_FAULT_ID_VALID		(1u << 2)
-#define HWPT_ALLOC_PASID		(1u << 3)
 #define HW_CAP_DIRTY_TRACKING		(1ull << 0)
 #define HW_CAP_PCI_ATS_NOT_SUPPORTED	(1ull << 3)
 #define VIOMMU_TYPE_SELFTEST		0xdeadbeefu
-#define HWPT_DIRTY_TRACKING_ENABLE	1u
-#define HWPT_GET_DIRTY_BITMAP_NO_CLEAR	1u
 #define HW_INFO_FLAG_INPUT_TYPE		1u
-#define HWPT_INVALIDATE_ENTRY_NUM_MAX	(1u << 19)
 #define VEVENTQ_MAX_DEPTH		(1u << 19)
 
 /* The effective set, asked once per process (at its first operation, as the
@@ -250,53 +222,6 @@ static uint32_t dev_flags_of(struct sim *sim, uint64_t idev_off)
 	return ((struct sim_obj *)sim_rec(sim, idev_off, SIM_TAG_OBJ))->idev.dev_flags;
 }
 
-static int cmd_hwpt_alloc(struct sim_ucmd *uc)
-{
-	struct sim_hwpt_alloc *cmd = uc->cmd;
-	struct sim *sim = uc->sim;
-	const uint32_t paging_flags = HWPT_ALLOC_NEST_PARENT | HWPT_ALLOC_DIRTY_TRACKING |
-				      HWPT_FAULT_ID_VALID | HWPT_ALLOC_PASID;
-	struct sim_obj *pt;
-	uint64_t dev, off;
-	int ret;
-
-	if (cmd->reserved)
-		return sim_fail(sim, EOPNOTSUPP, "__reserved is not zero");
-	if ((cmd->data_type == 0 && cmd->data_len) || (cmd->data_type != 0 && !cmd->data_len))
-		return sim_fail(sim, EINVAL, "data_type %u does not go with data_len %u",
-				cmd->data_type, cmd->data_len);
-	ret = sim_get_obj(sim, cmd->dev_id, SIM_OBJ_DEVICE, &dev);
-	if (ret)
-		return ret;
-	/* A missing pt_id is EINVAL here, not ENOENT. */
-	if (sim_get_obj(sim, cmd->pt_id, SIM_OBJ_NONE, &off))
-		return sim->corrupt ? -EUCLEAN : -EINVAL;
-	pt = sim_rec(sim, off, SIM_TAG_OBJ);
-	switch (pt->type) {
-	case SIM_OBJ_IOAS:
-		if (cmd->flags & ~paging_flags)
-			return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
-		if ((cmd->flags & HWPT_ALLOC_DIRTY_TRACKING) &&
-		    (dev_flags_of(sim, dev) & SIM_MOCK_DEV_NO_DIRTY))
-			return sim_fail(sim, EOPNOTSUPP, "device %u cannot track dirty pages",
-					cmd->dev_id);
-		if ((cmd->flags & HWPT_FAULT_ID_VALID) && (cmd->flags & HWPT_ALLOC_NEST_PARENT))
-			return sim_fail(sim, EOPNOTSUPP, "a nest parent cannot take a fault queue");
-		return sim_fail(sim, ENOSYS, "IOMMU_HWPT_ALLOC of a paging HWPT is not simulated "
-				"yet (only the automatic domains of attach are)");
-	case SIM_OBJ_HWPT_PAGING:
-		/* A nested HWPT needs a nest parent; the automatic domains are not. */
-		if ((cmd->flags & ~(HWPT_FAULT_ID_VALID | HWPT_ALLOC_PASID)) || !cmd->data_len)
-			return sim_fail(sim, EOPNOTSUPP, "a nested HWPT takes data and no flags but "
-					"FAULT_ID_VALID and PASID");
-		return sim_fail(sim, EINVAL, "hwpt %u is an automatic domain, not a nest parent",
-				cmd->pt_id);
-	default:
-		return sim_fail(sim, EINVAL, "id %u is a %s: HWPT_ALLOC takes an IOAS or a HWPT",
-				cmd->pt_id, sim_obj_type_name(pt->type));
-	}
-}
-
 int sim_cmd_get_hw_info(struct sim_ucmd *uc)
 {
 	static const uint8_t zero[256];
@@ -344,85 +269,6 @@ int sim_cmd_get_hw_info(struct sim_ucmd *uc)
 	return sim_respond(uc);
 }
 
-static int cmd_set_dirty_tracking(struct sim_ucmd *uc)
-{
-	struct sim_hwpt_set_dirty_tracking *cmd = uc->cmd;
-	uint64_t off;
-	int ret;
-
-	if (cmd->flags & ~HWPT_DIRTY_TRACKING_ENABLE)
-		return sim_fail(uc->sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
-	ret = sim_get_obj(uc->sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
-	if (ret)
-		return ret;
-	return sim_fail(uc->sim, EOPNOTSUPP, "hwpt %u has no dirty tracking (it is an automatic "
-			"domain)", cmd->hwpt_id);
-}
-
-static int cmd_get_dirty_bitmap(struct sim_ucmd *uc)
-{
-	struct sim_hwpt_get_dirty_bitmap *cmd = uc->cmd;
-	struct sim *sim = uc->sim;
-	uint64_t off, last, align;
-	struct sim_obj *hw;
-	int ret;
-
-	if ((cmd->flags & ~HWPT_GET_DIRTY_BITMAP_NO_CLEAR) || cmd->reserved)
-		return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x or __reserved not zero",
-				cmd->flags);
-	ret = sim_get_obj(sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
-	if (ret)
-		return ret;
-	/* iommufd_check_iova_range, then the domain's (missing) dirty ops */
-	hw = sim_rec(sim, off, SIM_TAG_OBJ);
-	align = ((struct sim_obj *)sim_rec(sim, hw->hwpt.ioas, SIM_TAG_OBJ))->ioas.iova_alignment;
-	if (__builtin_add_overflow(cmd->iova, cmd->length - 1, &last))
-		return sim_fail(sim, EOVERFLOW, "iova + length overflows");
-	if ((cmd->iova & (align - 1)) || ((last + 1) & (align - 1)))
-		return sim_fail(sim, EINVAL, "the range is not aligned to the IOAS alignment 0x%llx",
-				(unsigned long long)align);
-	if (!cmd->page_size)
-		return sim_fail(sim, EINVAL, "page_size is 0");
-	if ((cmd->iova & (cmd->page_size - 1)) || ((last + 1) & (cmd->page_size - 1)))
-		return sim_fail(sim, EINVAL, "the range is not aligned to page_size");
-	return sim_fail(sim, EOPNOTSUPP, "hwpt %u has no dirty tracking (it is an automatic domain)",
-			cmd->hwpt_id);
-}
-
-static int hwpt_invalidate(struct sim_ucmd *uc, struct sim_hwpt_invalidate *cmd)
-{
-	struct sim *sim = uc->sim;
-	struct sim_obj *obj;
-	uint64_t off;
-	int ret;
-
-	if (cmd->reserved)
-		return sim_fail(sim, EOPNOTSUPP, "__reserved is not zero");
-	if (cmd->entry_num && (!cmd->data_uptr || !cmd->entry_len ||
-			       cmd->entry_len > sim_hdr(sim)->page_size ||
-			       cmd->entry_num > HWPT_INVALIDATE_ENTRY_NUM_MAX))
-		return sim_fail(sim, EINVAL, "entries need data_uptr, 0 < entry_len <= PAGE_SIZE and "
-				"entry_num <= %u", HWPT_INVALIDATE_ENTRY_NUM_MAX);
-	ret = sim_get_obj(sim, cmd->hwpt_id, SIM_OBJ_NONE, &off);
-	if (ret)
-		return ret;
-	obj = sim_rec(sim, off, SIM_TAG_OBJ);
-	return sim_fail(sim, EINVAL, "id %u is a %s, not a nested HWPT or a vIOMMU", cmd->hwpt_id,
-			sim_obj_type_name(obj->type));
-}
-
-static int cmd_hwpt_invalidate(struct sim_ucmd *uc)
-{
-	struct sim_hwpt_invalidate *cmd = uc->cmd;
-	int ret = hwpt_invalidate(uc, cmd);
-
-	/* The one command that answers on failure too: entries done, none here. */
-	cmd->entry_num = 0;
-	if (sim_respond(uc))
-		return -EFAULT;
-	return ret;
-}
-
 static int cmd_fault_queue_alloc(struct sim_ucmd *uc)
 {
 	struct sim_fault_alloc *cmd = uc->cmd;
@@ -452,7 +298,9 @@ static int cmd_viommu_alloc(struct sim_ucmd *uc)
 	ret = sim_get_obj(sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
 	if (ret)
 		return ret;
-	return sim_fail(sim, EINVAL, "hwpt %u is not a nest parent", cmd->hwpt_id);
+	if (!(((struct sim_obj *)sim_rec(sim, off, SIM_TAG_OBJ))->hwpt.flags & SIM_HWPT_NEST_PARENT))
+		return sim_fail(sim, EINVAL, "hwpt %u is not a nest parent", cmd->hwpt_id);
+	return sim_fail(sim, ENOSYS, "vIOMMUs are not simulated yet");
 }
 
 static int cmd_vdevice_alloc(struct sim_ucmd *uc)
@@ -506,11 +354,11 @@ static sim_cmd_fn cmd_fn(unsigned int nr)
 	case IFD_NR_IOAS_UNMAP:			return sim_cmd_ioas_unmap;
 	case IFD_NR_OPTION:			return cmd_option;
 	case IFD_NR_VFIO_IOAS:			return cmd_vfio_ioas;
-	case IFD_NR_HWPT_ALLOC:			return cmd_hwpt_alloc;
+	case IFD_NR_HWPT_ALLOC:			return sim_cmd_hwpt_alloc;
 	case IFD_NR_GET_HW_INFO:		return sim_cmd_get_hw_info;
-	case IFD_NR_HWPT_SET_DIRTY_TRACKING:	return cmd_set_dirty_tracking;
-	case IFD_NR_HWPT_GET_DIRTY_BITMAP:	return cmd_get_dirty_bitmap;
-	case IFD_NR_HWPT_INVALIDATE:		return cmd_hwpt_invalidate;
+	case IFD_NR_HWPT_SET_DIRTY_TRACKING:	return sim_cmd_set_dirty_tracking;
+	case IFD_NR_HWPT_GET_DIRTY_BITMAP:	return sim_cmd_get_dirty_bitmap;
+	case IFD_NR_HWPT_INVALIDATE:		return sim_cmd_hwpt_invalidate;
 	case IFD_NR_FAULT_QUEUE_ALLOC:		return cmd_fault_queue_alloc;
 	case IFD_NR_IOAS_MAP_FILE:		return sim_cmd_ioas_map_file;
 	case IFD_NR_VIOMMU_ALLOC:		return cmd_viommu_alloc;

@@ -22,8 +22,9 @@
 #include <stdint.h>
 
 #define SIM_MAGIC		"IFDSIMST"
-#define SIM_FORMAT_VERSION	3u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
-					 * the undo journal in the header */
+#define SIM_FORMAT_VERSION	4u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
+					 * the undo journal in the header; 4: user HWPTs (nest
+					 * parents, nested, dirty tracking: struct sim_dirty) */
 #define SIM_HDR_SIZE		4096u
 #define SIM_REC_ALIGN		32u
 #define SIM_KERNEL_VERSION	"7.2.13"
@@ -47,6 +48,7 @@ enum sim_tag {
 	SIM_TAG_EXT	= 0x4d454d53,	/* a live sim-memory extent */
 	SIM_TAG_EXTF	= 0x46545845,	/* a free sim-memory extent */
 	SIM_TAG_GAP	= 0x53504147,	/* "GAPS": a free IOVA range of an IOAS */
+	SIM_TAG_DIRTY	= 0x54524944,	/* "DIRT": dirty IO pages of a mock domain */
 };
 
 /* Size classes of the record arena. */
@@ -116,7 +118,8 @@ struct sim_ioas {
 	uint64_t gap_root;		/* the gaps of areas and reserved ranges (struct sim_gap) */
 	uint32_t gaps_stale;		/* 1: the gap tree is out of date (a record could not be
 					 * had); the next allocation rebuilds it */
-	uint32_t pad;
+	uint32_t nr_dirty_domains;	/* added domains allocated with DIRTY_TRACKING: an unmap
+					 * drops their dirty bits over the range */
 };
 
 /*
@@ -145,14 +148,44 @@ struct sim_idev {
 
 #define SIM_HWPT_AUTO		(1u << 0)	/* auto domain: destroyed at its last detach */
 #define SIM_HWPT_ADDED		(1u << 1)	/* added to its IOAS (counted in nr_domains) */
+#define SIM_HWPT_NEST_PARENT	(1u << 2)	/* IOMMU_HWPT_ALLOC_NEST_PARENT */
+#define SIM_HWPT_DIRTY_OPS	(1u << 3)	/* allocated with DIRTY_TRACKING: has dirty ops */
+#define SIM_HWPT_DIRTY_ON	(1u << 4)	/* tracking enabled (the mock's MOCK_DIRTY_TRACK) */
+#define SIM_HWPT_PASID		(1u << 5)	/* IOMMU_HWPT_ALLOC_PASID (pasid_compat) */
+#define SIM_HWPT_HUGE		(1u << 6)	/* MOCK_IOMMUPT_HUGE page table */
+#define SIM_HWPT_FLAGS		((1u << 7) - 1)
 
+#define SIM_MOCK_IOTLB_NUM	4		/* a mock nested domain's IOTLB entries */
+
+/*
+ * HWPT_PAGING and HWPT_NESTED.  A nested HWPT has no IOAS, pgsize or
+ * aperture of its own: it points at its nest parent.
+ */
 struct sim_hwpt {
-	uint64_t ioas;			/* the IOAS (holds a users reference) */
+	uint64_t ioas;			/* PAGING: the IOAS (holds a users reference) */
 	uint64_t seq;			/* position in the IOAS's list of HWPTs */
 	uint64_t pgsize;		/* smallest IO page size (lowest bit of pgsize_bitmap) */
 	uint64_t aperture_start, aperture_last;
 	uint32_t flags;			/* SIM_HWPT_* */
 	uint32_t nr_devices;		/* devices attached */
+	uint64_t parent;		/* NESTED: the nest parent (holds a users reference) */
+	uint64_t dirty_root;		/* PAGING: its dirty IO pages (struct sim_dirty) */
+	uint64_t nr_dirty;		/* ... how many */
+	uint32_t iotlb[SIM_MOCK_IOTLB_NUM];	/* NESTED: the mock's IOTLB */
+};
+
+/*
+ * Dirty IO pages of a mock paging domain (the D bits of its IOPTEs): one bit
+ * per domain page ('pgsize') of the 128 pages from 'start', which is aligned
+ * to 128 pages; n.last = start + 128 * pgsize - 1.  Only mapped pages are
+ * ever marked, and an unmap drops the marks of what it unmapped.
+ */
+#define SIM_DIRTY_BITS		128u
+
+struct sim_dirty {
+	struct sim_rec r;
+	struct sim_tnode n;
+	uint64_t bits[SIM_DIRTY_BITS / 64];
 };
 
 /* An object, keyed by its ID in its context's object tree. */
@@ -388,6 +421,7 @@ _Static_assert(sizeof(struct sim_pages) <= 96, "pages class");
 _Static_assert(sizeof(struct sim_ext) <= 96, "ext class");
 _Static_assert(sizeof(struct sim_ctx) <= 128, "ctx class");
 _Static_assert(sizeof(struct sim_gap) <= 192, "gap class");
+_Static_assert(sizeof(struct sim_dirty) <= 96, "dirty class");
 _Static_assert(sizeof(struct sim_obj) <= 192, "obj class");
 _Static_assert(sizeof(struct sim_ioas) <= 104 && sizeof(struct sim_hwpt) <= 104 &&
 	       sizeof(struct sim_idev) <= 104 && sizeof(struct sim_stdev) <= 104, "obj payloads");
@@ -398,5 +432,6 @@ _Static_assert(offsetof(struct sim_resv, n) == offsetof(struct sim_trec, n), "tn
 _Static_assert(offsetof(struct sim_allow, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_ext, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_gap, n) == offsetof(struct sim_trec, n), "tnode placement");
+_Static_assert(offsetof(struct sim_dirty, n) == offsetof(struct sim_trec, n), "tnode placement");
 
 #endif

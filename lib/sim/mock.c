@@ -18,8 +18,14 @@
  * visible until the command succeeds), then the device's, then a new HWPT's;
  * a failed command gives every one of them back.
  *
- * The mock device has no reserved regions and never refuses an attach; the
- * automatic domains it gets have no dirty tracking and no PASID support.
+ * IOMMU_HWPT_ALLOC (hwpt.c) makes user domains with the same helpers: a
+ * paging HWPT is added to its IOAS like an automatic one but is never picked
+ * by an attach to the IOAS, and lives until it is destroyed; a nested HWPT
+ * holds its nest parent and adds nothing to any IOAS.
+ *
+ * The mock device has no reserved regions; its driver refuses (EINVAL) to
+ * attach a device flagged NO_DIRTY to a domain with dirty tracking.  The
+ * automatic domains have no dirty tracking and no PASID support.
  */
 #include <errno.h>
 #include <string.h>
@@ -32,7 +38,6 @@
 
 #define DMABUF_MAX_PAGES	512
 #define ACCESS_MAX_LENGTH	(16ull << 20)
-#define DIRTY_MAX_BITS		((16ull << 20) * 8)
 #define MEMORY_LIMIT_MIN	12u	/* sizeof(unsigned long) + sizeof(u32) */
 #define MOCK_DEV_CACHE_ID_MAX	3u
 #define MOCK_DEV_CACHE_DEFAULT	0xbaddadu
@@ -131,6 +136,8 @@ static int add_domain(struct sim *sim, uint64_t hwpt_off)
 	ioas = &obj_w(sim, ioas_off)->ioas;
 	ioas->iova_alignment = align;
 	ioas->nr_domains++;
+	if (obj_at(sim, hwpt_off)->hwpt.flags & SIM_HWPT_DIRTY_OPS)
+		ioas->nr_dirty_domains++;
 	obj_w(sim, hwpt_off)->hwpt.flags |= SIM_HWPT_ADDED;
 	sim->dirty = true;
 	return 0;
@@ -149,6 +156,8 @@ static void remove_domain(struct sim *sim, uint64_t hwpt_off)
 		return;
 	obj_w(sim, hwpt_off)->hwpt.flags &= ~SIM_HWPT_ADDED;
 	obj_w(sim, ioas_off)->ioas.nr_domains--;
+	if (h->flags & SIM_HWPT_DIRTY_OPS)
+		obj_w(sim, ioas_off)->ioas.nr_dirty_domains--;
 	sim_remove_reserved(sim, ioas_off, hwpt_off);
 	/* fewer domains never raise the alignment */
 	sim_ioas_recalc_alignment(sim, ioas_off);
@@ -157,8 +166,10 @@ static void remove_domain(struct sim *sim, uint64_t hwpt_off)
 
 /* ---- HWPT_PAGING ----------------------------------------------------------------------------- */
 
-/* A mock paging domain of the default page-table type on 'ioas_off'. */
-static int hwpt_new(struct sim *sim, uint64_t ioas_off, uint64_t *out)
+/* A mock paging domain on 'ioas_off' (not yet added to it); 'flags' are
+ * SIM_HWPT_*: SIM_HWPT_HUGE is the MOCK_IOMMUPT_HUGE page table, whose
+ * smallest page is PAGE_SIZE and whose aperture is its table's whole reach. */
+static int hwpt_new(struct sim *sim, uint64_t ioas_off, uint32_t flags, uint64_t *out)
 {
 	struct sim_hwpt *h;
 	uint64_t off;
@@ -168,31 +179,94 @@ static int hwpt_new(struct sim *sim, uint64_t ioas_off, uint64_t *out)
 		return ret;
 	h = &obj_w(sim, off)->hwpt;
 	h->ioas = ioas_off;
-	h->pgsize = IFD_MOCK_PAGE_SIZE;
-	h->aperture_start = IFD_MOCK_APERTURE_START;
-	h->aperture_last = IFD_MOCK_APERTURE_LAST;
+	h->flags = flags;
+	if (flags & SIM_HWPT_HUGE) {
+		h->pgsize = sim_hdr(sim)->page_size;
+		h->aperture_start = 0;
+		h->aperture_last = SIM_MOCK_HUGE_APERTURE_LAST;
+	} else {
+		h->pgsize = IFD_MOCK_PAGE_SIZE;
+		h->aperture_start = IFD_MOCK_APERTURE_START;
+		h->aperture_last = IFD_MOCK_APERTURE_LAST;
+	}
 	obj_w(sim, ioas_off)->users++;
 	*out = off;
 	return 0;
 }
 
+/* Drop a users reference another object holds on 'off'. */
+static void unref(struct sim *sim, uint64_t off, const char *holder)
+{
+	if (obj_at(sim, off)->users > 1)
+		obj_w(sim, off)->users--;
+	else
+		sim_corrupt(sim, "%s %u has fewer users than %s", sim_obj_type_name(obj_at(sim, off)->type),
+			    id_of(sim, off), holder);
+}
+
 /* The destroy operation (with the HWPT out of the table, or never in it). */
 static void hwpt_destroy(struct sim *sim, uint64_t off)
 {
-	uint64_t ioas_off = obj_at(sim, off)->hwpt.ioas;
+	struct sim_obj *hw = obj_at(sim, off);
 
+	if (hw->type == SIM_OBJ_HWPT_NESTED) {
+		unref(sim, hw->hwpt.parent, "nested HWPTs");
+		return;
+	}
 	remove_domain(sim, off);
-	if (obj_at(sim, ioas_off)->users > 1)
-		obj_w(sim, ioas_off)->users--;
-	else
-		sim_corrupt(sim, "ioas %u has fewer users than HWPTs",
-			    (uint32_t)obj_at(sim, ioas_off)->n.start);
+	sim_dirty_free_all(sim, off);
+	unref(sim, obj_at(sim, off)->hwpt.ioas, "HWPTs");
 }
 
 static void hwpt_abort(struct sim *sim, uint64_t off)
 {
 	hwpt_destroy(sim, off);
 	sim_obj_abort(sim, off);
+}
+
+int sim_hwpt_paging_alloc(struct sim *sim, uint64_t ioas_off, uint32_t flags, uint64_t *out)
+{
+	uint64_t hw;
+	int ret = sim_reserve(sim, 4, 0);
+
+	if (!ret)
+		ret = hwpt_new(sim, ioas_off, flags, &hw);
+	if (ret)
+		return ret;
+	ret = add_domain(sim, hw);
+	if (ret) {
+		hwpt_abort(sim, hw);
+		return ret;
+	}
+	obj_w(sim, hw)->hwpt.seq = ++obj_w(sim, ioas_off)->ioas.hwpt_seq;
+	*out = hw;
+	sim->dirty = true;
+	return sim->corrupt ? -EUCLEAN : 0;
+}
+
+int sim_hwpt_nested_alloc(struct sim *sim, uint64_t parent_off, uint32_t flags, uint32_t iotlb,
+			  uint64_t *out)
+{
+	struct sim_hwpt *h;
+	uint64_t off;
+	int ret = sim_obj_new(sim, SIM_OBJ_HWPT_NESTED, &off);
+
+	if (ret)
+		return ret;
+	h = &obj_w(sim, off)->hwpt;
+	h->parent = parent_off;
+	h->flags = flags;
+	for (unsigned int i = 0; i < SIM_MOCK_IOTLB_NUM; i++)
+		h->iotlb[i] = iotlb;
+	obj_w(sim, parent_off)->users++;
+	*out = off;
+	sim->dirty = true;
+	return sim->corrupt ? -EUCLEAN : 0;
+}
+
+void sim_hwpt_abort(struct sim *sim, uint64_t off)
+{
+	hwpt_abort(sim, off);
 }
 
 /* Drop a users reference; an automatic domain goes with its last one
@@ -213,15 +287,31 @@ static void hwpt_put(struct sim *sim, uint64_t off)
 
 /* ---- attaching the mock device (device.c) --------------------------------------------------- */
 
-/* iommufd_hw_pagetable_attach: the mock device has no reserved regions and
- * its attach never fails, so only a second attach is refused. */
+/* The mock driver's attach_dev: a domain with dirty tracking refuses a
+ * device that cannot track (EINVAL, which an automatic attach takes for
+ * "try the next domain"). */
+static int driver_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
+{
+	if ((obj_at(sim, hwpt_off)->hwpt.flags & SIM_HWPT_DIRTY_OPS) &&
+	    (obj_at(sim, idev_off)->idev.dev_flags & SIM_MOCK_DEV_NO_DIRTY))
+		return sim_fail(sim, EINVAL, "hwpt %u tracks dirty pages and device %u cannot",
+				id_of(sim, hwpt_off), id_of(sim, idev_off));
+	return 0;
+}
+
+/* iommufd_hw_pagetable_attach: the mock device has no reserved regions, so
+ * a second attach and the driver can refuse it. */
 static int hwpt_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
 {
 	struct sim_obj *dv = obj_at(sim, idev_off), *hw;
+	int ret;
 
 	if (dv->idev.hwpt)
 		return sim_fail(sim, EBUSY, "device %u is already attached (to hwpt %u)",
 				id_of(sim, idev_off), id_of(sim, dv->idev.hwpt));
+	ret = driver_attach(sim, hwpt_off, idev_off);
+	if (ret)
+		return ret;
 	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
 	hw = obj_w(sim, hwpt_off);
 	hw->hwpt.nr_devices++;
@@ -258,12 +348,16 @@ static int do_replace(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off)
 {
 	struct sim_obj *dv = obj_at(sim, idev_off), *hw;
 	uint64_t old = dv->idev.hwpt;
+	int ret;
 
 	if (!old)
 		return sim_fail(sim, EINVAL, "device %u is not attached: nothing to replace",
 				id_of(sim, idev_off));
 	if (old == hwpt_off)
 		return 0;
+	ret = driver_attach(sim, hwpt_off, idev_off);
+	if (ret)
+		return ret;
 	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
 	hw = obj_w(sim, hwpt_off);
 	hw->hwpt.nr_devices++;
@@ -322,7 +416,7 @@ static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint64_t ioas_off
 	ret = sim_reserve(sim, 4, 0);
 	if (ret)
 		return ret;
-	ret = hwpt_new(sim, ioas_off, &hw);
+	ret = hwpt_new(sim, ioas_off, 0, &hw);
 	if (ret)
 		return ret;
 	if (!replace) {
@@ -367,6 +461,7 @@ static int change_pt(struct sim *sim, uint64_t idev_off, uint32_t *pt, bool repl
 	obj = obj_at(sim, off);
 	switch (obj->type) {
 	case SIM_OBJ_HWPT_PAGING:
+	case SIM_OBJ_HWPT_NESTED:
 		return replace ? do_replace(sim, idev_off, off) : hwpt_attach(sim, off, idev_off);
 	case SIM_OBJ_IOAS:
 		return auto_get_domain(sim, idev_off, off, replace, pt);
@@ -415,6 +510,7 @@ void sim_mock_destroy_obj(struct sim *sim, uint64_t off)
 		device_unbind(sim, dv);
 		break;
 	case SIM_OBJ_HWPT_PAGING:
+	case SIM_OBJ_HWPT_NESTED:
 		hwpt_destroy(sim, off);
 		break;
 	default:
@@ -539,7 +635,7 @@ static int pasid_change(struct sim *sim, uint32_t pt, bool replace)
 	if (obj->type == SIM_OBJ_IOAS && replace) {
 		ret = sim_reserve(sim, 4, 0);
 		if (!ret)
-			ret = hwpt_new(sim, off, &hw);
+			ret = hwpt_new(sim, off, 0, &hw);
 		if (ret)
 			return ret;
 		ret = add_domain(sim, hw);
@@ -547,8 +643,13 @@ static int pasid_change(struct sim *sim, uint32_t pt, bool replace)
 		if (ret)
 			return ret;
 	}
-	if (obj->type == SIM_OBJ_IOAS || obj->type == SIM_OBJ_HWPT_PAGING)
-		return sim_fail(sim, EINVAL, "PASID %s: no PASID-compatible domain (the simulator's "
+	if ((obj->type == SIM_OBJ_HWPT_PAGING || obj->type == SIM_OBJ_HWPT_NESTED) &&
+	    (obj->hwpt.flags & SIM_HWPT_PASID))
+		return sim_fail(sim, ENOSYS, "PASID %s to hwpt %u: attachments of a PASID are not "
+				"simulated yet", replace ? "replace" : "attach", pt);
+	if (obj->type == SIM_OBJ_IOAS || obj->type == SIM_OBJ_HWPT_PAGING ||
+	    obj->type == SIM_OBJ_HWPT_NESTED)
+		return sim_fail(sim, EINVAL, "PASID %s: no PASID-compatible domain (automatic "
 				"domains never are)", replace ? "replace" : "attach");
 	return sim_fail(sim, EINVAL, "id %u is a %s: a device attaches to an IOAS or a HWPT", pt,
 			sim_obj_type_name(obj->type));
@@ -614,26 +715,6 @@ static int test_md_check_map(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
 				cmd->check_map.uptr);
 }
 
-static int test_dirty(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
-{
-	struct sim *sim = uc->sim;
-	uint64_t ps = cmd->dirty.page_size, hw;
-	int ret;
-
-	if (!ps || !cmd->dirty.length || cmd->dirty.iova % ps || cmd->dirty.length % ps ||
-	    !cmd->dirty.uptr)
-		return sim_fail(sim, EINVAL, "page_size, length and uptr must be non-zero, iova and "
-				"length multiples of page_size");
-	if (cmd->dirty.length / ps > DIRTY_MAX_BITS)
-		return sim_fail(sim, EOVERFLOW, "more than %llu pages",
-				(unsigned long long)DIRTY_MAX_BITS);
-	ret = sim_get_obj(sim, cmd->id, SIM_OBJ_HWPT_PAGING, &hw);
-	if (ret)
-		return ret;
-	/* Only a domain allocated with dirty tracking could have it enabled. */
-	return sim_fail(sim, EINVAL, "hwpt %u does not track dirty pages", cmd->id);
-}
-
 /* An fd that is not a selftest access file (the simulator makes none). */
 static int no_access(struct sim *sim, uint32_t fd)
 {
@@ -674,8 +755,8 @@ int sim_cmd_test(struct sim_ucmd *uc)
 		return sim_md_check_refs(sim, cmd->check_refs.uptr, cmd->check_refs.length,
 					 cmd->check_refs.refs);
 	case IFD_TEST_OP_MD_CHECK_IOTLB:
-		/* Only a nested mock domain has an IOTLB, and none can exist here. */
-		return sim_get_obj(sim, cmd->id, SIM_OBJ_HWPT_NESTED, &off);
+		return sim_test_check_iotlb(sim, cmd->id, ((uint32_t *)cmd->raw)[0],
+					    ((uint32_t *)cmd->raw)[1]);
 	case IFD_TEST_OP_DEV_CHECK_CACHE: {
 		uint32_t cache_id = ((uint32_t *)cmd->raw)[0], cache = ((uint32_t *)cmd->raw)[1];
 
@@ -719,7 +800,7 @@ int sim_cmd_test(struct sim_ucmd *uc)
 					MEMORY_LIMIT_MIN);
 		return 0;
 	case IFD_TEST_OP_DIRTY:
-		return test_dirty(uc, cmd);
+		return sim_test_dirty(uc, cmd);
 	case IFD_TEST_OP_TRIGGER_IOPF:
 		/* Reported to no fault queue: nothing happens. */
 		return sim_get_obj(sim, ((uint32_t *)cmd->raw)[0], SIM_OBJ_DEVICE, &off);

@@ -165,6 +165,7 @@ static void obj_destroy_contents(struct sim *sim, uint64_t off)
 	case SIM_OBJ_SELFTEST:
 	case SIM_OBJ_DEVICE:
 	case SIM_OBJ_HWPT_PAGING:
+	case SIM_OBJ_HWPT_NESTED:
 		sim_mock_destroy_obj(sim, off);
 		break;
 	default:

@@ -135,6 +135,7 @@ unsigned int sim_tag_class(uint32_t tag)
 	case SIM_TAG_PAGES:
 	case SIM_TAG_EXT:
 	case SIM_TAG_EXTF:
+	case SIM_TAG_DIRTY:
 		return SIM_CLS_96;
 	case SIM_TAG_CTX:
 		return SIM_CLS_128;
@@ -159,6 +160,7 @@ const char *sim_tag_name(uint32_t tag)
 	case SIM_TAG_EXT: return "memory extent";
 	case SIM_TAG_EXTF: return "free memory extent";
 	case SIM_TAG_GAP: return "gap";
+	case SIM_TAG_DIRTY: return "dirty pages";
 	default: return "unknown record";
 	}
 }

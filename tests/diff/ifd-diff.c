@@ -14,7 +14,10 @@
  *
  * With --mock the sequences also drive the kernel's selftest mock
  * (IOMMU_TEST_CMD): mock devices attached to IOASes and HWPTs, replaced and
- * destroyed, MD_CHECK_MAP/MD_CHECK_REFS on the shared buffer, GET_HW_INFO,
+ * destroyed, user HWPTs (IOMMU_HWPT_ALLOC: paging with the mock's flags and
+ * page table types, nested with its data) that devices are then replaced
+ * onto and that get destroyed, MD_CHECK_MAP/MD_CHECK_REFS on the shared
+ * buffer, GET_HW_INFO,
  * and the other test operations with arguments that cannot create what the
  * simulator does not simulate (accesses, dma-bufs) nor slow the kernel down
  * (the temporary memory limit is only ever set to its default).
@@ -43,13 +46,13 @@
 enum op_kind {
 	OP_IOAS_ALLOC, OP_DESTROY, OP_MAP, OP_MAP_FILE, OP_UNMAP, OP_COPY, OP_ALLOW,
 	OP_RANGES, OP_OPTION, OP_VFIO_IOAS, OP_MOCK_DOMAIN, OP_ADD_RESERVED, OP_MOCK_REPLACE,
-	OP_CHECK_MAP, OP_CHECK_REFS, OP_HW_INFO, OP_TEST_MISC, OP_NR_KINDS,
+	OP_CHECK_MAP, OP_CHECK_REFS, OP_HW_INFO, OP_TEST_MISC, OP_HWPT_ALLOC, OP_NR_KINDS,
 };
 
 static const char *const op_names[OP_NR_KINDS] = {
 	"ioas_alloc", "destroy", "map", "map_file", "unmap", "copy", "allow",
 	"ranges", "option", "vfio_ioas", "mock_domain", "add_reserved", "mock_replace",
-	"check_map", "check_refs", "hw_info", "test_op",
+	"check_map", "check_refs", "hw_info", "test_op", "hwpt_alloc",
 };
 
 /* One concrete operation: everything needed to issue it again exactly. */
@@ -148,6 +151,12 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 			uint8_t out_max_pasid_log2, reserved[3];
 			uint64_t out_capabilities;
 		} hw_info;
+		struct {
+			uint32_t size, flags, dev_id, pt_id, out_hwpt_id, reserved, data_type,
+				data_len;
+			uint64_t data_uptr;
+			uint32_t fault_id, reserved2;
+		} hwpt;
 	} u;
 	uint32_t hw_data[8];
 	struct iommu_iova_range rbuf[8];
@@ -271,6 +280,22 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 		memcpy(u.test.raw + 8, w64, sizeof(w64));
 		break;
 	}
+	case OP_HWPT_ALLOC:
+		/* opt_op: 1 = the mock's data, 'nr' bytes of {iotlb = va_off,
+		 * pagetable_type = iova} */
+		cmd = IOMMU_HWPT_ALLOC;
+		u.hwpt.flags = op->flags;
+		u.hwpt.dev_id = op->id1;
+		u.hwpt.pt_id = op->id2;
+		u.hwpt.fault_id = 99;
+		hw_data[0] = (uint32_t)op->va_off;
+		hw_data[1] = (uint32_t)op->iova;
+		if (op->opt_op) {
+			u.hwpt.data_type = IFD_HWPT_DATA_SELFTEST;
+			u.hwpt.data_len = op->nr;
+			u.hwpt.data_uptr = (uintptr_t)hw_data;
+		}
+		break;
 	case OP_ADD_RESERVED:
 		cmd = IFD_TEST_CMD;
 		u.test.op = IFD_TEST_OP_ADD_RESERVED;
@@ -311,6 +336,7 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 			res->out[2] = u.test.mock_domain.out_idev_id;
 			break;
 		case OP_MOCK_REPLACE: res->out[0] = u.test.mock_domain_replace.pt_id; break;
+		case OP_HWPT_ALLOC: res->out[0] = u.hwpt.out_hwpt_id; break;
 		case OP_TEST_MISC:
 			/* PASID_ATTACH/REPLACE write pt_id back */
 			memcpy(&res->out[0], u.test.raw, sizeof(res->out[0]));
@@ -465,6 +491,7 @@ static void gen_size(struct op *op, enum op_kind kind)
 	case OP_OPTION: cmd_nr = IFD_NR_OPTION; break;
 	case OP_VFIO_IOAS: cmd_nr = IFD_NR_VFIO_IOAS; break;
 	case OP_HW_INFO: cmd_nr = IFD_NR_GET_HW_INFO; break;
+	case OP_HWPT_ALLOC: cmd_nr = IFD_NR_HWPT_ALLOC; break;
 	case OP_MOCK_DOMAIN:
 	case OP_MOCK_REPLACE:
 	case OP_CHECK_MAP:
@@ -487,7 +514,7 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock)
 		OP_MAP_FILE, OP_UNMAP, OP_UNMAP, OP_UNMAP, OP_COPY, OP_ALLOW, OP_RANGES,
 		OP_RANGES, OP_OPTION, OP_VFIO_IOAS, OP_MOCK_DOMAIN, OP_ADD_RESERVED,
 		OP_MOCK_DOMAIN, OP_MOCK_REPLACE, OP_CHECK_MAP, OP_CHECK_REFS, OP_HW_INFO,
-		OP_TEST_MISC, OP_DESTROY,
+		OP_TEST_MISC, OP_DESTROY, OP_HWPT_ALLOC, OP_MOCK_REPLACE,
 	};
 	enum op_kind kind;
 
@@ -495,7 +522,7 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock)
 		kind = kinds[rnd() % (sizeof(kinds) / sizeof(kinds[0]))];
 	} while (!mock && (kind == OP_MOCK_DOMAIN || kind == OP_ADD_RESERVED ||
 			   kind == OP_MOCK_REPLACE || kind == OP_CHECK_MAP || kind == OP_CHECK_REFS ||
-			   kind == OP_HW_INFO || kind == OP_TEST_MISC));
+			   kind == OP_HW_INFO || kind == OP_TEST_MISC || kind == OP_HWPT_ALLOC));
 
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;
@@ -595,6 +622,24 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock)
 	case OP_MOCK_REPLACE:
 		op->id1 = gen_stdev(g);
 		op->id2 = gen_id(g);
+		break;
+	case OP_HWPT_ALLOC:
+		op->id1 = g->nr_idevs && rnd() % 8 ? g->idevs[rnd() % g->nr_idevs] : gen_id(g);
+		op->id2 = gen_id(g);
+		/* mostly an IOAS a domain was made for, or a HWPT to nest on */
+		if (g->nr_hwpts && rnd() % 4) {
+			unsigned int h = (unsigned int)(rnd() % g->nr_hwpts);
+
+			op->id2 = rnd() % 2 ? g->hwpts[h].ioas : g->hwpts[h].id;
+		}
+		/* NEST_PARENT, DIRTY_TRACKING, FAULT_ID_VALID (no fault queue), PASID */
+		op->flags = (uint32_t)PICK(((uint64_t[]){ 0, 0, 1, 1, 2, 3, 8, 9, 4, 5, 16 }));
+		if (rnd() % 3 == 0) {
+			op->opt_op = 1;
+			op->nr = (uint32_t)PICK(((uint64_t[]){ 8, 8, 4, 3, 9 }));
+			op->va_off = rnd() % 2 ? IFD_TEST_IOTLB_DEFAULT : rnd() % 0x100000000ull;
+			op->iova = PICK(((uint64_t[]){ 0, 0, 1, 2 }));
+		}
 		break;
 	case OP_CHECK_MAP:
 		op->id1 = gen_id(g);
@@ -717,8 +762,13 @@ static void gen_learn(struct gen_state *g, const struct op *op, const struct res
 		g->hwpts[g->nr_hwpts].id = (uint32_t)r->out[1];
 		g->hwpts[g->nr_hwpts++].ioas = op->id1;
 	}
-	if (op->kind == OP_MOCK_REPLACE && g->nr_ids < 16)
+	if ((op->kind == OP_MOCK_REPLACE || op->kind == OP_HWPT_ALLOC) && g->nr_ids < 16)
 		g->ids[g->nr_ids++] = (uint32_t)r->out[0];
+	/* without data only a paging HWPT can be made, so id2 was its IOAS */
+	if (op->kind == OP_HWPT_ALLOC && !op->opt_op && g->nr_hwpts < 8) {
+		g->hwpts[g->nr_hwpts].id = (uint32_t)r->out[0];
+		g->hwpts[g->nr_hwpts++].ioas = op->id2;
+	}
 	if ((op->kind == OP_MAP || op->kind == OP_MAP_FILE) && g->nr_areas < 64) {
 		g->areas[g->nr_areas].ioas = op->id1;
 		g->areas[g->nr_areas].iova = r->out[0];

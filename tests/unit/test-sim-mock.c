@@ -963,7 +963,8 @@ static void test_device_commands(void)
 	Z(); b[0] = 48; b[1] = 1u << 1; b[2] = nd; b[3] = ioas;
 	CHECK_EQ(io(sim, IOMMU_HWPT_ALLOC, b), -EOPNOTSUPP);
 	Z(); b[0] = 48; b[2] = idev; b[3] = ioas;
-	CHECK_EQ(io(sim, IOMMU_HWPT_ALLOC, b), -ENOSYS);
+	CHECK_EQ(io(sim, IOMMU_HWPT_ALLOC, b), 0);
+	CHECK_EQ(destroy(sim, b[4]), 0);
 	/* Dirty tracking: the automatic domains have none. */
 	Z(); b[0] = 16; b[1] = 1; b[2] = hwpt;
 	CHECK_EQ(io(sim, IOMMU_HWPT_SET_DIRTY_TRACKING, b), -EOPNOTSUPP);
@@ -1102,7 +1103,8 @@ static void test_check_mock_records(void)
 	BROKEN(OBJ(stdev_off)->stdev.idev = 0, "does not point back");
 	BROKEN(OBJ(ioas_off)->ioas.nr_domains = 0, "counts 0 domains");
 	BROKEN(OBJ(ioas_off)->ioas.iova_alignment = 1, "alignment 0x1, expected 0x800");
-	BROKEN(OBJ(hwpt_off)->hwpt.flags = SIM_HWPT_ADDED, "only added automatic domains");
+	BROKEN(OBJ(hwpt_off)->hwpt.flags = SIM_HWPT_AUTO, "flags 0x1 (an added automatic domain");
+	BROKEN(OBJ(hwpt_off)->hwpt.flags = SIM_HWPT_ADDED | SIM_HWPT_DIRTY_ON, "tracking only with dirty ops");
 	BROKEN(OBJ(stdev_off)->r.rflags = SIM_OBJ_PENDING, "never published");
 	BROKEN(((struct sim_resv *)(copy + resv_off))->owner = stdev_off, "not a domain");
 	BROKEN(((struct sim_resv *)(copy + resv_off))->owner = 0, "reserves 1 ranges");
@@ -1118,6 +1120,520 @@ static void test_check_mock_records(void)
 	}
 	free(copy);
 	free(pristine);
+}
+
+/* ---- user HWPTs (IOMMU_HWPT_ALLOC), nesting, invalidation, dirty tracking ------------------ */
+
+#define ALLOC_NEST_PARENT	(1u << 0)
+#define ALLOC_DIRTY		(1u << 1)
+#define ALLOC_FAULT_ID		(1u << 2)
+#define ALLOC_PASID		(1u << 3)
+#define INV_SELFTEST		0xdeadbeefu
+
+struct hwpt_data {
+	uint32_t iotlb, pagetable_type;
+};
+
+static int hwpt_alloc_data(struct sim *sim, uint32_t dev, uint32_t pt, uint32_t flags,
+			   uint32_t type, const void *data, uint32_t len, uint32_t *out)
+{
+	struct iommu_hwpt_alloc c;
+	uint32_t *w = (uint32_t *)&c;
+	int ret;
+
+	_Static_assert(sizeof(c) >= 48, "hwpt_alloc");
+	memset(&c, 0, sizeof(c));
+	w[0] = 48;
+	w[1] = flags;
+	w[2] = dev;
+	w[3] = pt;
+	w[6] = type;
+	w[7] = len;
+	set64(w, 8, (uintptr_t)data);
+	w[10] = 77;	/* fault_id: no fault queue can have it */
+	ret = io(sim, IOMMU_HWPT_ALLOC, &c);
+	if (!ret && out)
+		*out = w[4];
+	return ret;
+}
+
+static int hwpt_alloc(struct sim *sim, uint32_t dev, uint32_t pt, uint32_t flags, uint32_t *out)
+{
+	return hwpt_alloc_data(sim, dev, pt, flags, 0, NULL, 0, out);
+}
+
+static int hwpt_nested(struct sim *sim, uint32_t dev, uint32_t parent, uint32_t flags,
+		       uint32_t iotlb, uint32_t *out)
+{
+	struct hwpt_data d = { iotlb, 0 };
+
+	return hwpt_alloc_data(sim, dev, parent, flags, IFD_HWPT_DATA_SELFTEST, &d, sizeof(d), out);
+}
+
+static int check_iotlb(struct sim *sim, uint32_t hwpt, uint32_t i, uint32_t v)
+{
+	return top(sim, IFD_TEST_OP_MD_CHECK_IOTLB, hwpt, i, v);
+}
+
+static int check_iotlb_all(struct sim *sim, uint32_t hwpt, uint32_t v)
+{
+	for (uint32_t i = 0; i < 4; i++)
+		if (check_iotlb(sim, hwpt, i, v))
+			return -1;
+	return 0;
+}
+
+/* HWPT_INVALIDATE; *num in, handled count out. */
+static int invalidate(struct sim *sim, uint32_t hwpt, const void *reqs, uint32_t type,
+		      uint32_t len, uint32_t *num)
+{
+	uint32_t b[8] = { 32, hwpt, 0, 0, type, len, *num, 0 };
+	int ret;
+
+	set64(b, 2, (uintptr_t)reqs);
+	ret = io(sim, IOMMU_HWPT_INVALIDATE, b);
+	*num = b[6];
+	return ret;
+}
+
+static void test_hwpt_alloc_paging(void)
+{
+	struct sim *sim = fresh();
+	uint32_t ioas = st_ioas(sim), stdev = 0, hwpt = 0, idev = 0, user = 0, huge = 0, pt, st2;
+	struct iommu_iova_range r[8];
+	struct hwpt_data data = { 0, 0 };
+	uint64_t align = 0;
+	size_t n;
+	uint8_t *buf = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+
+	CHECK(buf != MAP_FAILED);
+	memset(buf, 1, 16 * PAGE);
+	CHECK_EQ(mock_domain(sim, ioas, &stdev, &hwpt, &idev), 0);
+	/* the command's own checks, then the device, then pt_id (EINVAL) */
+	CHECK_EQ(hwpt_alloc(sim, ioas, ioas, 0, NULL), -ENOENT);
+	CHECK_EQ(hwpt_alloc(sim, idev, idev, 0, NULL), -EINVAL);
+	CHECK_EQ(hwpt_alloc(sim, idev, 99, 0, NULL), -EINVAL);
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, 1u << 4, NULL), -EOPNOTSUPP);
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, ALLOC_NEST_PARENT | ALLOC_FAULT_ID, NULL), -EOPNOTSUPP);
+	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, 0, &data, sizeof(data), NULL), -EINVAL);
+	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, IFD_HWPT_DATA_SELFTEST, &data, 0, NULL),
+		 -EINVAL);
+	/* the mock's data for a paging domain: its page table type */
+	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, IFD_HWPT_DATA_SELFTEST + 1, &data,
+				 sizeof(data), NULL), -EOPNOTSUPP);
+	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, IFD_HWPT_DATA_SELFTEST, &data, 3, NULL),
+		 -EINVAL);
+	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, IFD_HWPT_DATA_SELFTEST, &data, 9, NULL),
+		 -EINVAL);
+	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, IFD_HWPT_DATA_SELFTEST, NULL, 8, NULL),
+		 -EFAULT);
+	data.pagetable_type = 2;
+	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, IFD_HWPT_DATA_SELFTEST, &data, 8, NULL),
+		 -EOPNOTSUPP);
+	/* no fault queue exists: the domain is made, added, and dropped again */
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, ALLOC_FAULT_ID, NULL), -ENOENT);
+	CHECK_EQ(nr_objects(sim), 4);
+	CHECK_EQ(st_check(sim), 0);
+
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, 0, &user), 0);
+	CHECK_EQ(user, 5);
+	CHECK_EQ(users_of(sim, ioas, NULL), 3);
+	CHECK_EQ(users_of(sim, user, NULL), 1);
+	CHECK_EQ(destroy(sim, ioas), -EBUSY);
+	/* maps fill it like any domain */
+	CHECK_EQ(st_map_fixed(sim, ioas, (uintptr_t)buf, 16 * PAGE, AP_START), 0);
+	CHECK_EQ(check_map(sim, user, AP_START, 16 * PAGE, buf), 0);
+	/* attaching to the IOAS never picks a user domain */
+	CHECK_EQ(mock_domain(sim, ioas, &st2, &pt, NULL), 0);
+	CHECK_EQ(pt, hwpt);
+	CHECK_EQ(destroy(sim, st2), 0);
+	/* a device made on it, and one moved onto it: the automatic domain goes */
+	CHECK_EQ(mock_domain(sim, user, &st2, &pt, NULL), 0);
+	CHECK_EQ(pt, user);
+	pt = user;
+	CHECK_EQ(mock_replace(sim, stdev, &pt), 0);
+	CHECK_EQ(pt, user);
+	CHECK_EQ(users_of(sim, hwpt, NULL), 0);
+	CHECK_EQ(users_of(sim, user, NULL), 3);
+	CHECK_EQ(destroy(sim, user), -EBUSY);
+	CHECK_EQ(st_check(sim), 0);
+	CHECK_EQ(destroy(sim, st2), 0);
+	pt = ioas;
+	CHECK_EQ(mock_replace(sim, stdev, &pt), 0);
+	CHECK_EQ(destroy(sim, user), 0);
+	/* the MOCK_IOMMUPT_HUGE page table: PAGE_SIZE pages, a 2^38 aperture */
+	CHECK_EQ(destroy(sim, stdev), 0);
+	CHECK_EQ(st_unmap(sim, ioas, 0, U64MAX, NULL), 0);
+	data.pagetable_type = 1;
+	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, IFD_HWPT_DATA_SELFTEST, &data, 8, NULL),
+		 -ENOENT);
+	CHECK_EQ(mock_domain(sim, ioas, &stdev, &hwpt, &idev), 0);
+	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, IFD_HWPT_DATA_SELFTEST, &data, 8, &huge), 0);
+	pt = huge;
+	CHECK_EQ(mock_replace(sim, stdev, &pt), 0);
+	n = (size_t)ranges(sim, ioas, r, &align);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(r[0].start, 0);
+	CHECK_EQ(r[0].last, (1ull << 38) - 1);
+	CHECK_EQ(align, PAGE);
+	CHECK_EQ(st_map_fixed(sim, ioas, (uintptr_t)buf, 16 * PAGE, 0x1000), 0);
+	CHECK_EQ(check_map(sim, huge, 0x1000, 16 * PAGE, buf), 0);
+	CHECK_EQ(st_check(sim), 0);
+	CHECK_EQ(destroy(sim, stdev), 0);
+	CHECK_EQ(destroy(sim, huge), 0);
+	CHECK_EQ(destroy(sim, ioas), 0);
+	CHECK_EQ(nr_objects(sim), 0);
+	CHECK_EQ(st_check(sim), 0);
+	munmap(buf, 16 * PAGE);
+	sim_close(sim);
+}
+
+static void test_hwpt_nested(void)
+{
+	struct sim *sim = fresh();
+	uint32_t ioas = st_ioas(sim), stdev = 0, hwpt = 0, idev = 0, parent = 0, plain = 0;
+	uint32_t nested[2] = { 0, 0 }, x = 0, num, pt;
+	struct { uint32_t flags, iotlb_id; } inv[2];
+	struct hwpt_data d = { IFD_TEST_IOTLB_DEFAULT, 0 };
+
+	CHECK_EQ(mock_domain(sim, ioas, &stdev, &hwpt, &idev), 0);
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, ALLOC_NEST_PARENT, &parent), 0);
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, 0, &plain), 0);
+	/* the selftest's alloc_hwpt_nested, in its order */
+	CHECK_EQ(hwpt_alloc_data(sim, idev, parent, 0, 0, &d, sizeof(d), &x), -EINVAL);
+	CHECK_EQ(hwpt_alloc_data(sim, idev, parent, 0, IFD_HWPT_DATA_SELFTEST + 1, &d, sizeof(d),
+				 &x), -EOPNOTSUPP);
+	CHECK_EQ(hwpt_alloc_data(sim, idev, parent, 0, IFD_HWPT_DATA_SELFTEST, &d, 3, &x), -EINVAL);
+	CHECK_EQ(hwpt_alloc_data(sim, idev, parent, 0, IFD_HWPT_DATA_SELFTEST, NULL, sizeof(d), &x),
+		 -EFAULT);
+	CHECK_EQ(hwpt_nested(sim, idev, parent, ALLOC_NEST_PARENT, 1, &x), -EOPNOTSUPP);
+	CHECK_EQ(hwpt_nested(sim, idev, plain, 0, 1, &x), -EINVAL);
+	CHECK_EQ(hwpt_nested(sim, idev, hwpt, 0, 1, &x), -EINVAL);
+	CHECK_EQ(hwpt_alloc(sim, idev, parent, 0, &x), -EOPNOTSUPP);
+	CHECK_EQ(hwpt_nested(sim, idev, parent, ALLOC_FAULT_ID, 1, &x), -ENOENT);
+	CHECK_EQ(nr_objects(sim), 6);
+	CHECK_EQ(hwpt_nested(sim, idev, parent, 0, IFD_TEST_IOTLB_DEFAULT, &nested[0]), 0);
+	CHECK_EQ(hwpt_nested(sim, idev, parent, ALLOC_PASID, IFD_TEST_IOTLB_DEFAULT, &nested[1]),
+		 0);
+	CHECK_EQ(check_iotlb_all(sim, nested[0], IFD_TEST_IOTLB_DEFAULT), 0);
+	CHECK_EQ(check_iotlb_all(sim, nested[1], IFD_TEST_IOTLB_DEFAULT), 0);
+	CHECK_EQ(check_iotlb(sim, nested[0], 4, IFD_TEST_IOTLB_DEFAULT), -EINVAL);
+	CHECK_EQ(check_iotlb(sim, nested[0], 0, 0), -EINVAL);
+	CHECK_EQ(check_iotlb(sim, parent, 0, IFD_TEST_IOTLB_DEFAULT), -ENOENT);
+	CHECK_EQ(hwpt_nested(sim, idev, nested[0], 0, 1, &x), -EINVAL);
+	CHECK_EQ(destroy(sim, parent), -EBUSY);
+	CHECK_EQ(users_of(sim, parent, NULL), 3);
+	CHECK_EQ(st_check(sim), 0);
+
+	/* invalidation */
+	memset(inv, 0, sizeof(inv));
+	num = 1;
+	CHECK_EQ(invalidate(sim, parent, inv, INV_SELFTEST, 8, &num), -EINVAL);
+	CHECK_EQ(num, 0);
+	num = 0;
+	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), 0);
+	num = 0;
+	CHECK_EQ(invalidate(sim, nested[0], inv, 0xdadbeef, 8, &num), -EINVAL);
+	num = 1;
+	CHECK_EQ(invalidate(sim, nested[0], inv, 0xdadbeef, 8, &num), -EINVAL);
+	num = 1;
+	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 9, &num), -EINVAL);
+	CHECK_EQ(num, 0);
+	num = 1;
+	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 1, &num), -EINVAL);
+	num = 1;
+	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, PAGE + 1, &num), -EINVAL);
+	num = (1u << 19) + 1;
+	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), -EINVAL);
+	CHECK_EQ(num, 0);
+	num = 1;
+	CHECK_EQ(invalidate(sim, nested[0], NULL, INV_SELFTEST, 8, &num), -EINVAL);
+	num = 1;
+	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 0, &num), -EINVAL);
+	num = 1;
+	CHECK_EQ(invalidate(sim, nested[0], (void *)8, INV_SELFTEST, 8, &num), -EFAULT);
+	num = 1;
+	inv[0].flags = 0xffffffff;
+	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), -EOPNOTSUPP);
+	CHECK_EQ(num, 0);
+	inv[0].flags = 1;
+	inv[0].iotlb_id = 4;
+	num = 1;
+	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), -EINVAL);
+	CHECK_EQ(check_iotlb_all(sim, nested[0], IFD_TEST_IOTLB_DEFAULT), 0);
+	/* the first of two is done, the second fails */
+	inv[0] = (typeof(inv[0])){ 0, 0 };
+	inv[1] = (typeof(inv[1])){ 0xffffffff, 1 };
+	num = 2;
+	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), -EOPNOTSUPP);
+	CHECK_EQ(num, 1);
+	inv[1] = (typeof(inv[1])){ 0, 4 };
+	num = 2;
+	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), -EINVAL);
+	CHECK_EQ(num, 1);
+	CHECK_EQ(check_iotlb(sim, nested[0], 0, 0), 0);
+	CHECK_EQ(check_iotlb(sim, nested[0], 1, IFD_TEST_IOTLB_DEFAULT), 0);
+	inv[0] = (typeof(inv[0])){ 0, 2 };
+	inv[1] = (typeof(inv[1])){ 0, 3 };
+	num = 2;
+	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), 0);
+	CHECK_EQ(num, 2);
+	CHECK_EQ(check_iotlb(sim, nested[0], 1, IFD_TEST_IOTLB_DEFAULT), 0);
+	CHECK_EQ(check_iotlb(sim, nested[0], 3, 0), 0);
+	inv[0] = (typeof(inv[0])){ 1, 0 };
+	num = 1;
+	CHECK_EQ(invalidate(sim, nested[1], inv, INV_SELFTEST, 8, &num), 0);
+	CHECK_EQ(check_iotlb_all(sim, nested[1], 0), 0);
+
+	/* the device on the nested HWPTs, then back */
+	pt = nested[0];
+	CHECK_EQ(mock_replace(sim, stdev, &pt), 0);
+	CHECK_EQ(users_of(sim, hwpt, NULL), 0);
+	CHECK_EQ(destroy(sim, nested[0]), -EBUSY);
+	pt = nested[1];
+	CHECK_EQ(mock_replace(sim, stdev, &pt), 0);
+	CHECK_EQ(destroy(sim, nested[0]), 0);
+	CHECK_EQ(destroy(sim, nested[1]), -EBUSY);
+	CHECK_EQ(st_check(sim), 0);
+	/* a PASID attachment to a PASID-compatible HWPT is not simulated */
+	{
+		struct ifd_test_cmd c = { .op = IFD_TEST_OP_PASID_ATTACH, .id = stdev };
+
+		c.pasid_attach.pasid = 7;
+		c.pasid_attach.pt_id = nested[1];
+		CHECK_EQ(tcmd(sim, &c), -ENOSYS);
+		c.pasid_attach.pt_id = parent;
+		CHECK_EQ(tcmd(sim, &c), -EINVAL);
+	}
+	/* a device made on a nested HWPT */
+	CHECK_EQ(mock_domain(sim, nested[1], &x, &pt, NULL), 0);
+	CHECK_EQ(pt, nested[1]);
+	CHECK_EQ(users_of(sim, nested[1], NULL), 3);
+	CHECK_EQ(destroy(sim, x), 0);
+	pt = parent;
+	CHECK_EQ(mock_replace(sim, stdev, &pt), 0);
+	CHECK_EQ(destroy(sim, nested[1]), 0);
+	pt = ioas;
+	CHECK_EQ(mock_replace(sim, stdev, &pt), 0);
+	CHECK_EQ(destroy(sim, parent), 0);
+	CHECK_EQ(destroy(sim, plain), 0);
+	CHECK_EQ(st_check(sim), 0);
+	sim_close(sim);
+}
+
+/* Closing a context takes nested HWPTs, their parents and devices, leaves first. */
+static void test_hwpt_release(void)
+{
+	char path[PATH_MAX];
+	struct sim *shared = st_open_new("default", 0, path, sizeof(path)), *priv;
+	struct ifd_sim_info info;
+	uint32_t ioas, idev = 0, parent = 0, nested = 0;
+	int err;
+
+	CHECK(shared != NULL);
+	if (!shared)
+		return;
+	priv = st_open_path(path, IFD_OPEN_SIM_PRIVATE, &err);
+	CHECK(priv != NULL);
+	if (!priv)
+		return;
+	ioas = st_ioas(priv);
+	CHECK_EQ(mock_domain(priv, ioas, NULL, NULL, &idev), 0);
+	CHECK_EQ(hwpt_alloc(priv, idev, ioas, ALLOC_NEST_PARENT | ALLOC_DIRTY, &parent), 0);
+	CHECK_EQ(hwpt_nested(priv, idev, parent, 0, 5, &nested), 0);
+	CHECK_EQ(mock_domain(priv, nested, NULL, NULL, NULL), 0);
+	CHECK_EQ(st_check(shared), 0);
+	sim_close(priv);
+	CHECK_EQ(sim_info(shared, &info), 0);
+	CHECK_EQ(info.nr_objects, 0);
+	CHECK_EQ(st_check(shared), 0);
+	sim_close(shared);
+}
+
+static int set_dirty(struct sim *sim, uint32_t hwpt, uint32_t flags)
+{
+	uint32_t b[4] = { 16, flags, hwpt, 0 };
+
+	return io(sim, IOMMU_HWPT_SET_DIRTY_TRACKING, b);
+}
+
+static int get_dirty(struct sim *sim, uint32_t hwpt, uint64_t iova, uint64_t len, uint64_t ps,
+		     void *bitmap, uint32_t flags)
+{
+	uint32_t b[12] = { 48, hwpt, flags, 0 };
+
+	set64(b, 4, iova);
+	set64(b, 6, len);
+	set64(b, 8, ps);
+	set64(b, 10, (uintptr_t)bitmap);
+	return io(sim, IOMMU_HWPT_GET_DIRTY_BITMAP, b);
+}
+
+/* IOMMU_TEST_OP_DIRTY: the count it reports, or -errno. */
+static int64_t mark_dirty(struct sim *sim, uint32_t hwpt, uint64_t iova, uint64_t len, uint64_t ps,
+			  const void *bitmap)
+{
+	struct ifd_test_cmd c = { .op = IFD_TEST_OP_DIRTY, .id = hwpt };
+	int ret;
+
+	c.dirty.iova = iova;
+	c.dirty.length = len;
+	c.dirty.page_size = ps;
+	c.dirty.uptr = (uintptr_t)bitmap;
+	ret = tcmd(sim, &c);
+	return ret ? ret : (int64_t)c.dirty.out_nr_dirty;
+}
+
+static bool bit(const uint8_t *b, uint64_t i)
+{
+	return b[i / 8] & (1u << (i % 8));
+}
+
+/* The selftest's test_mock_dirty_bitmaps with pte_size = page_size: every
+ * other bit marked, read back, then clean (or not, with NO_CLEAR). */
+static int dirty_round(struct sim *sim, uint32_t hwpt, uint64_t len, uint8_t *bm, uint32_t flags)
+{
+	uint64_t nbits = len / MOCK_PAGE;
+
+	memset(bm, 0, nbits / 8 + 1);
+	for (uint64_t i = 0; i < nbits; i += 2)
+		bm[i / 8] |= (uint8_t)(1u << (i % 8));
+	if (mark_dirty(sim, hwpt, AP_START, len, MOCK_PAGE, bm) != (int64_t)(nbits / 2))
+		return 1;
+	memset(bm, 0, nbits / 8 + 1);
+	if (get_dirty(sim, hwpt, AP_START, len, MOCK_PAGE, bm, flags))
+		return 2;
+	for (uint64_t i = 0; i < nbits; i++)
+		if (bit(bm, i) != !(i % 2))
+			return 3;
+	memset(bm, 0, nbits / 8 + 1);
+	if (get_dirty(sim, hwpt, AP_START, len, MOCK_PAGE, bm, flags))
+		return 4;
+	for (uint64_t i = 0; i < nbits; i++)
+		if (bit(bm, i) != (!(i % 2) && flags))
+			return 5;
+	return 0;
+}
+
+static void test_dirty_tracking(void)
+{
+	struct sim *sim = fresh();
+	uint32_t ioas = st_ioas(sim), stdev = 0, idev = 0, nd = 0, nd_st = 0, dirty = 0, plain = 0;
+	uint32_t pt, x;
+	const uint64_t len = 128 * 1024;
+	uint8_t *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *bm = malloc(2 * PAGE), *ro;
+	uint64_t one = 1, all = ~0ull;
+
+	CHECK(buf != MAP_FAILED && bm);
+	memset(buf, 1, len);
+	CHECK_EQ(mock_domain(sim, ioas, &stdev, NULL, &idev), 0);
+	CHECK_EQ(mock_domain_flags(sim, ioas, IFD_MOCK_FLAGS_DEVICE_NO_DIRTY, &nd_st, NULL, &nd), 0);
+	/* enforce_dirty: a device without it can neither have nor join one */
+	CHECK_EQ(hwpt_alloc(sim, nd, ioas, ALLOC_DIRTY, &x), -EOPNOTSUPP);
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, ALLOC_DIRTY, &dirty), 0);
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, 0, &plain), 0);
+	CHECK_EQ(mock_domain_flags(sim, dirty, IFD_MOCK_FLAGS_DEVICE_NO_DIRTY, &x, NULL, NULL),
+		 -EINVAL);
+	pt = dirty;
+	CHECK_EQ(mock_replace(sim, nd_st, &pt), -EINVAL);
+	CHECK_EQ(mock_domain(sim, dirty, &x, NULL, NULL), 0);
+	CHECK_EQ(destroy(sim, x), 0);
+	CHECK_EQ(nr_objects(sim), 8);
+	/* SET_DIRTY_TRACKING */
+	CHECK_EQ(set_dirty(sim, dirty, 2), -EOPNOTSUPP);
+	CHECK_EQ(set_dirty(sim, ioas, 1), -ENOENT);
+	CHECK_EQ(set_dirty(sim, plain, 1), -EOPNOTSUPP);
+	CHECK_EQ(set_dirty(sim, plain, 0), -EOPNOTSUPP);
+	/* DIRTY needs tracking on */
+	CHECK_EQ(mark_dirty(sim, dirty, AP_START, MOCK_PAGE, MOCK_PAGE, &one), -EINVAL);
+	CHECK_EQ(mark_dirty(sim, plain, AP_START, MOCK_PAGE, MOCK_PAGE, &one), -EINVAL);
+	CHECK_EQ(set_dirty(sim, dirty, 1), 0);
+	CHECK_EQ(set_dirty(sim, dirty, 1), 0);
+	CHECK_EQ(mark_dirty(sim, dirty, AP_START, MOCK_PAGE, MOCK_PAGE, (void *)8), -EFAULT);
+	/* nothing mapped: counted, not recorded */
+	CHECK_EQ(mark_dirty(sim, dirty, AP_START, 64 * MOCK_PAGE, MOCK_PAGE, &all), 64);
+	memset(bm, 0, 16);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START, 64 * MOCK_PAGE, MOCK_PAGE, bm, 0), 0);
+	CHECK_EQ(get64((uint32_t *)bm, 0), 0);
+
+	CHECK_EQ(st_map_fixed(sim, ioas, (uintptr_t)buf, len, AP_START), 0);
+	CHECK_EQ(dirty_round(sim, dirty, len, bm, 0), 0);
+	CHECK_EQ(dirty_round(sim, dirty, len, bm + 1, 0), 0);
+	CHECK_EQ(dirty_round(sim, dirty, len, bm + 0xff1, 0), 0);
+	CHECK_EQ(dirty_round(sim, dirty, len, bm, 1), 0);
+	CHECK_EQ(st_check(sim), 0);
+	/* a coarser bitmap: one bit per 4 KiB covers two marked 2 KiB pages or one */
+	CHECK_EQ(set_dirty(sim, dirty, 1), 0);
+	CHECK_EQ(mark_dirty(sim, dirty, AP_START, 64 * MOCK_PAGE, MOCK_PAGE, &one), 1);
+	memset(bm, 0xf0, 8);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START, 32 * PAGE, PAGE, bm, 0), 0);
+	CHECK_EQ(bm[0], 0xf1);	/* ORed into what was there */
+	/* range and page_size checks */
+	CHECK_EQ(get_dirty(sim, dirty, AP_START, 0x400, MOCK_PAGE, bm, 0), -EINVAL);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START, PAGE, 0, bm, 0), -EINVAL);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START + MOCK_PAGE, PAGE, PAGE, bm, 0), -EINVAL);
+	CHECK_EQ(get_dirty(sim, dirty, 1ull << 63, 1ull << 63 | 0x800, PAGE, bm, 0), -EOVERFLOW);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START, PAGE, PAGE, bm, 2), -EOPNOTSUPP);
+	CHECK_EQ(get_dirty(sim, ioas, AP_START, PAGE, PAGE, bm, 0), -ENOENT);
+	CHECK_EQ(get_dirty(sim, plain, AP_START, PAGE, PAGE, bm, 0), -EOPNOTSUPP);
+	/* a bitmap that cannot be written loses its bits, the read still clears */
+	CHECK_EQ(mark_dirty(sim, dirty, AP_START, MOCK_PAGE, MOCK_PAGE, &one), 1);
+	ro = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(ro != MAP_FAILED);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START, PAGE, MOCK_PAGE, ro, 0), 0);
+	CHECK_EQ(ro[0], 0);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START, PAGE, MOCK_PAGE, (void *)8, 0), 0);
+	munmap(ro, PAGE);
+	memset(bm, 0, 8);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START, PAGE, MOCK_PAGE, bm, 0), 0);
+	CHECK_EQ(bm[0], 0);
+	/* the walk stops at the first hole, and finds nothing from one; a mark at
+	 * a 4 KiB address is the 2 KiB domain page there */
+	CHECK_EQ(st_unmap(sim, ioas, AP_START, len, NULL), 0);
+	CHECK_EQ(st_map_fixed(sim, ioas, (uintptr_t)buf, PAGE, AP_START), 0);
+	CHECK_EQ(st_map_fixed(sim, ioas, (uintptr_t)buf, PAGE, AP_START + 2 * PAGE), 0);
+	CHECK_EQ(mark_dirty(sim, dirty, AP_START, 4 * PAGE, PAGE, &all), 4);
+	memset(bm, 0, 8);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START, 4 * PAGE, PAGE, bm, 1), 0);
+	CHECK_EQ(bm[0], 0x1);
+	memset(bm, 0, 8);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START + PAGE, 3 * PAGE, PAGE, bm, 1), 0);
+	CHECK_EQ(bm[0], 0);
+	memset(bm, 0, 8);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START + 2 * PAGE, 2 * PAGE, PAGE, bm, 1), 0);
+	CHECK_EQ(bm[0], 0x1);
+	/* disabling keeps the marks, an unmap drops them with the IOPTEs */
+	CHECK_EQ(set_dirty(sim, dirty, 0), 0);
+	CHECK_EQ(mark_dirty(sim, dirty, AP_START, PAGE, PAGE, &one), -EINVAL);
+	memset(bm, 0, 8);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START + 2 * PAGE, PAGE, MOCK_PAGE, bm, 1), 0);
+	CHECK_EQ(bm[0], 0x1);
+	CHECK_EQ(st_check(sim), 0);
+	CHECK_EQ(st_unmap(sim, ioas, AP_START + 2 * PAGE, PAGE, NULL), 0);
+	CHECK_EQ(st_check(sim), 0);
+	CHECK_EQ(st_map_fixed(sim, ioas, (uintptr_t)buf, PAGE, AP_START + 2 * PAGE), 0);
+	memset(bm, 0, 8);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START + 2 * PAGE, PAGE, MOCK_PAGE, bm, 1), 0);
+	CHECK_EQ(bm[0], 0);
+	/* enabling again starts from a clean snapshot */
+	memset(bm, 0, 8);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START, PAGE, MOCK_PAGE, bm, 1), 0);
+	CHECK_EQ(bm[0], 0x1);
+	CHECK_EQ(set_dirty(sim, dirty, 1), 0);
+	memset(bm, 0, 8);
+	CHECK_EQ(get_dirty(sim, dirty, AP_START, PAGE, MOCK_PAGE, bm, 1), 0);
+	CHECK_EQ(bm[0], 0);
+	CHECK_EQ(mark_dirty(sim, dirty, AP_START, PAGE, PAGE, &one), 1);
+	CHECK_EQ(st_check(sim), 0);
+	/* destroying the domain takes its marks */
+	CHECK_EQ(destroy(sim, dirty), 0);
+	CHECK_EQ(destroy(sim, plain), 0);
+	CHECK_EQ(st_check(sim), 0);
+	munmap(buf, len);
+	free(bm);
+	sim_close(sim);
 }
 
 /* ---- the planted faults (SIM_MUTANT) ------------------------------------------------------------- */
@@ -1190,6 +1706,10 @@ int main(void)
 	UNIT_RUN(test_device_commands);
 	UNIT_RUN(test_vfio_with_domain);
 	UNIT_RUN(test_check_mock_records);
+	UNIT_RUN(test_hwpt_alloc_paging);
+	UNIT_RUN(test_hwpt_nested);
+	UNIT_RUN(test_hwpt_release);
+	UNIT_RUN(test_dirty_tracking);
 	UNIT_RUN(test_mutant_fixed_overlap);
 	UNIT_RUN(test_mutant_thp_alignment);
 	UNIT_RUN(test_mutant_aperture_edge);
