@@ -2,7 +2,8 @@
 /*
  * sim_check(): the whole state against its invariants, read-only.
  *
- *  - the header (magic, version, checksum, profile, sizes);
+ *  - the header (magic, version, checksum, profile, sizes, the platform its
+ *    profile makes);
  *  - the arena: a linear walk of the carved region accounts for every byte
  *    (records by tag and class, extents, alignment padding) and the header's
  *    per-class counts, free lists and padding must match it; the journal's
@@ -489,8 +490,33 @@ static struct sim_obj *obj_in(struct checker *c, uint64_t ctx_off, uint64_t off,
 	return obj;
 }
 
-/* The IOAS's reserved ranges: owners are HWPTs of this IOAS (or none), and
- * each HWPT owns exactly the complement of its aperture. */
+/* A reserved range owned by device 'dv': one of the platform's regions, and
+ * the device is attached to a domain of this IOAS. */
+static void check_dev_owner(struct checker *c, uint64_t ctx_off, uint64_t ioas_off, uint32_t id,
+			    const struct sim_resv *rv, const struct sim_obj *dv)
+{
+	const struct sim_platform *p = sim_platform(c->sim);
+	struct sim_obj *hw = dv->idev.hwpt ? obj_in(c, ctx_off, dv->idev.hwpt, SIM_OBJ_HWPT_PAGING)
+					   : NULL;
+	bool known = false;
+
+	if (!hw || hw->hwpt.ioas != ioas_off) {
+		problem(c, "ioas %u: device %llu reserves [0x%llx, 0x%llx] but is not attached to it",
+			id, (unsigned long long)dv->n.start, (unsigned long long)rv->n.start,
+			(unsigned long long)rv->n.last);
+		return;
+	}
+	for (uint32_t i = 0; i < p->nr_resv && i < SIM_PLAT_MAX_RESV; i++)
+		known |= sim_resv_enforced(&p->resv[i]) && p->resv[i].start == rv->n.start &&
+			 p->resv[i].last == rv->n.last;
+	if (!known)
+		problem(c, "ioas %u: device %llu reserves [0x%llx, 0x%llx], not a region of its "
+			"platform", id, (unsigned long long)dv->n.start,
+			(unsigned long long)rv->n.start, (unsigned long long)rv->n.last);
+}
+
+/* The IOAS's reserved ranges: owners are HWPTs of this IOAS, devices attached
+ * to one (or none); each HWPT owns exactly the complement of its aperture. */
 static void check_owners(struct checker *c, uint64_t ctx_off, uint64_t ioas_off, struct sim_obj *io)
 {
 	uint64_t limit = itree_max_nodes(c->sim);
@@ -503,6 +529,11 @@ static void check_owners(struct checker *c, uint64_t ctx_off, uint64_t ioas_off,
 
 		if (!rv || !rv->owner)
 			continue;
+		hw = obj_in(c, ctx_off, rv->owner, SIM_OBJ_DEVICE);
+		if (hw) {
+			check_dev_owner(c, ctx_off, ioas_off, id, rv, hw);
+			continue;
+		}
 		hw = obj_in(c, ctx_off, rv->owner, SIM_OBJ_HWPT_PAGING);
 		if (!hw || hw->hwpt.ioas != ioas_off || !(hw->hwpt.flags & SIM_HWPT_ADDED)) {
 			problem(c, "ioas %u: reserved range [0x%llx, 0x%llx] belongs to 0x%llx, not a "
@@ -532,6 +563,17 @@ static uint64_t owned_ranges(struct checker *c, struct sim_obj *io, uint64_t own
 
 		n += rv && rv->owner == owner;
 	}
+	return n;
+}
+
+/* How many reserved ranges an attached device holds in its IOAS. */
+static uint32_t dev_regions(struct checker *c)
+{
+	const struct sim_platform *p = sim_platform(c->sim);
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < p->nr_resv && i < SIM_PLAT_MAX_RESV; i++)
+		n += sim_resv_enforced(&p->resv[i]);
 	return n;
 }
 
@@ -634,6 +676,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		}
 		case SIM_OBJ_HWPT_PAGING: {
 			const struct sim_hwpt *h = &obj->hwpt;
+			uint64_t want_pg, want_start, want_last;
 
 			x = obj_in(c, ctx_off, h->ioas, SIM_OBJ_IOAS);
 			if (!x)
@@ -642,8 +685,11 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 			if (h->flags != (SIM_HWPT_AUTO | SIM_HWPT_ADDED))
 				problem(c, "hwpt %u: flags 0x%x (only added automatic domains exist)", id,
 					h->flags);
-			if (h->pgsize != IFD_MOCK_PAGE_SIZE || h->aperture_start > h->aperture_last)
-				problem(c, "hwpt %u: page size 0x%llx, aperture [0x%llx, 0x%llx]", id,
+			sim_platform_domain(c->sim, &want_pg, &want_start, &want_last);
+			if (h->pgsize != want_pg || h->aperture_start != want_start ||
+			    h->aperture_last != want_last)
+				problem(c, "hwpt %u: page size 0x%llx, aperture [0x%llx, 0x%llx], not the "
+					"platform's", id,
 					(unsigned long long)h->pgsize,
 					(unsigned long long)h->aperture_start,
 					(unsigned long long)h->aperture_last);
@@ -674,6 +720,13 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					(unsigned long long)ctx->n.start);
 			if (obj->idev.dev_flags & ~SIM_MOCK_DEV_FLAGS)
 				problem(c, "device %u: flags 0x%x", id, obj->idev.dev_flags);
+			x = obj->idev.hwpt ? obj_in(c, ctx_off, obj->idev.hwpt, SIM_OBJ_HWPT_PAGING)
+					   : NULL;
+			x = x ? obj_in(c, ctx_off, x->hwpt.ioas, SIM_OBJ_IOAS) : NULL;
+			if (x && owned_ranges(c, x, o) != dev_regions(c))
+				problem(c, "device %u: reserves %llu ranges of ioas %llu, its platform "
+					"has %u regions", id, (unsigned long long)owned_ranges(c, x, o),
+					(unsigned long long)x->n.start, dev_regions(c));
 			expect = 2 + (obj->idev.hwpt != 0);
 			break;
 		case SIM_OBJ_SELFTEST:

@@ -18,8 +18,12 @@
  * visible until the command succeeds), then the device's, then a new HWPT's;
  * a failed command gives every one of them back.
  *
- * The mock device has no reserved regions and never refuses an attach; the
- * automatic domains it gets have no dirty tracking and no PASID support.
+ * Under a platform profile (platform.c) the mock device takes the platform's
+ * geometry instead: its domains' aperture and page size, and the reserved
+ * regions its driver reports, which each attach to an IOAS enforces (owned
+ * by the device, EADDRINUSE over a mapping or an allowed range) and each
+ * detach, or a replace to another IOAS, gives back.  The selftest mock has
+ * none.  The automatic domains have no dirty tracking and no PASID support.
  */
 #include <errno.h>
 #include <string.h>
@@ -168,9 +172,7 @@ static int hwpt_new(struct sim *sim, uint64_t ioas_off, uint64_t *out)
 		return ret;
 	h = &obj_w(sim, off)->hwpt;
 	h->ioas = ioas_off;
-	h->pgsize = IFD_MOCK_PAGE_SIZE;
-	h->aperture_start = IFD_MOCK_APERTURE_START;
-	h->aperture_last = IFD_MOCK_APERTURE_LAST;
+	sim_platform_domain(sim, &h->pgsize, &h->aperture_start, &h->aperture_last);
 	obj_w(sim, ioas_off)->users++;
 	*out = off;
 	return 0;
@@ -213,15 +215,20 @@ static void hwpt_put(struct sim *sim, uint64_t off)
 
 /* ---- attaching the mock device (device.c) --------------------------------------------------- */
 
-/* iommufd_hw_pagetable_attach: the mock device has no reserved regions and
- * its attach never fails, so only a second attach is refused. */
+/* iommufd_hw_pagetable_attach: a second attach is refused, then the
+ * device's reserved regions go into the IOAS; the mock's own attach never
+ * fails. */
 static int hwpt_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
 {
 	struct sim_obj *dv = obj_at(sim, idev_off), *hw;
+	int ret;
 
 	if (dv->idev.hwpt)
 		return sim_fail(sim, EBUSY, "device %u is already attached (to hwpt %u)",
 				id_of(sim, idev_off), id_of(sim, dv->idev.hwpt));
+	ret = sim_dev_reserve(sim, obj_at(sim, hwpt_off)->hwpt.ioas, idev_off);
+	if (ret)
+		return ret;
 	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
 	hw = obj_w(sim, hwpt_off);
 	hw->hwpt.nr_devices++;
@@ -238,6 +245,7 @@ static void hwpt_detach(struct sim *sim, uint64_t idev_off)
 
 	if (!hwpt_off)
 		return;
+	sim_dev_unreserve(sim, obj_at(sim, hwpt_off)->hwpt.ioas, idev_off);
 	obj_w(sim, idev_off)->idev.hwpt = 0;
 	obj_w(sim, hwpt_off)->hwpt.nr_devices--;
 	hwpt_put(sim, hwpt_off);
@@ -253,17 +261,28 @@ static void device_detach(struct sim *sim, uint64_t idev_off)
 	obj_w(sim, idev_off)->users--;
 }
 
-/* iommufd_device_do_replace for the mock device's only attachment. */
+/* iommufd_device_do_replace for the mock device's only attachment: moving
+ * to another IOAS takes the reserved regions there first, then leaves the
+ * old IOAS's. */
 static int do_replace(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off)
 {
 	struct sim_obj *dv = obj_at(sim, idev_off), *hw;
-	uint64_t old = dv->idev.hwpt;
+	uint64_t old = dv->idev.hwpt, old_ioas, new_ioas;
+	int ret;
 
 	if (!old)
 		return sim_fail(sim, EINVAL, "device %u is not attached: nothing to replace",
 				id_of(sim, idev_off));
 	if (old == hwpt_off)
 		return 0;
+	old_ioas = obj_at(sim, old)->hwpt.ioas;
+	new_ioas = obj_at(sim, hwpt_off)->hwpt.ioas;
+	if (new_ioas != old_ioas) {
+		ret = sim_dev_reserve(sim, new_ioas, idev_off);
+		if (ret)
+			return ret;
+		sim_dev_unreserve(sim, old_ioas, idev_off);
+	}
 	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
 	hw = obj_w(sim, hwpt_off);
 	hw->hwpt.nr_devices++;
@@ -331,6 +350,7 @@ static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint64_t ioas_off
 		if (!ret) {
 			ret = add_domain(sim, hw);
 			if (ret) {
+				sim_dev_unreserve(sim, ioas_off, idev_off);
 				obj_w(sim, idev_off)->idev.hwpt = 0;
 				obj_w(sim, hw)->hwpt.nr_devices--;
 				obj_w(sim, hw)->users--;
