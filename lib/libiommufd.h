@@ -165,6 +165,16 @@ int ifd_sim_default_path(char *buf, size_t len, int create_dir);
 /* Create a state file (EEXIST if it exists, unless 'replace'). */
 int ifd_sim_create(const char *path, const char *profile, int replace, struct ifd_error *error);
 
+/* ifd_sim_create() with the platform's parameters. */
+struct ifd_sim_create_opts {
+	uint32_t size;			/* sizeof(struct ifd_sim_create_opts) */
+	uint32_t aperture_bits;		/* intel-vtd: 39 (0 = default) or 48; others: 0 */
+	const char *profile;		/* NULL: "default" */
+	int replace;			/* replace an existing state */
+};
+int ifd_sim_create_opts(const char *path, const struct ifd_sim_create_opts *opts,
+			struct ifd_error *error);
+
 /* Names of the profiles ifd_sim_create() knows, NULL-terminated. */
 const char *const *ifd_sim_profiles(void);
 
@@ -186,6 +196,26 @@ struct ifd_sim_info {
 };
 /* ctx must be a simulator context. */
 int ifd_sim_info(struct ifd_ctx *ctx, struct ifd_sim_info *info);
+
+/* The IOMMU a state emulates (fixed by its profile): what a mock device's
+ * domains, reserved regions and GET_HW_INFO look like. */
+#define IFD_SIM_MAX_RESV	4
+struct ifd_sim_resv_region {
+	uint64_t start, last;		/* inclusive */
+	char type[24];			/* "direct", "reserved", "msi", "sw_msi" */
+};
+struct ifd_sim_platform {
+	char iommu[32];			/* "selftest", "intel-vtd", "amd-vi", "arm-smmuv3", "spapr" */
+	uint32_t aperture_bits;		/* the width chosen at creation, 0 = none */
+	uint32_t hw_info_type;		/* GET_HW_INFO's out_data_type */
+	uint64_t pgsize_bitmap;		/* the domains' IO page sizes */
+	uint64_t aperture_start, aperture_last;
+	uint64_t hw_caps;		/* out_capabilities of a device with every feature */
+	uint32_t max_pasid_log2;	/* of a PASID-capable mock device */
+	uint32_t nr_resv;
+	struct ifd_sim_resv_region resv[IFD_SIM_MAX_RESV];	/* every device's */
+};
+int ifd_sim_platform(struct ifd_ctx *ctx, struct ifd_sim_platform *plat);
 
 /*
  * The state's counters, for a monitor sampling them while others work: read

@@ -11,6 +11,8 @@
 #include "private.h"
 #include "sim/sim.h"
 
+#define SIM_MIN_SIZE(a, b) ((size_t)(a) < (b) ? (size_t)(a) : (b))
+
 IFD_EXPORT int ifd_sim_default_path(char *buf, size_t len, int create_dir)
 {
 	const char *env = getenv("IOMMUFD_SIM");
@@ -38,8 +40,29 @@ IFD_EXPORT int ifd_sim_default_path(char *buf, size_t len, int create_dir)
 IFD_EXPORT int ifd_sim_create(const char *path, const char *profile, int replace,
 			      struct ifd_error *error)
 {
+	struct ifd_sim_create_opts o = { .size = sizeof(o), .profile = profile, .replace = replace };
+
+	return ifd_sim_create_opts(path, &o, error);
+}
+
+IFD_EXPORT int ifd_sim_create_opts(const char *path, const struct ifd_sim_create_opts *opts,
+				   struct ifd_error *error)
+{
+	struct ifd_sim_create_opts o = { 0 };
 	char detail[256] = "";
-	int ret = sim_create(path, profile, replace, detail, sizeof(detail));
+	int ret;
+
+	/* an older caller's smaller struct: what it lacks is zero */
+	if (opts)
+		memcpy(&o, opts, SIM_MIN_SIZE(opts->size, sizeof(o)));
+	if (opts && opts->size < offsetof(struct ifd_sim_create_opts, replace) + sizeof(int)) {
+		ret = -EINVAL;
+		snprintf(detail, sizeof(detail), "ifd_sim_create_opts: size %u is too small",
+			 opts->size);
+	} else {
+		ret = sim_create_aperture(path, o.profile, o.aperture_bits, o.replace, detail,
+					  sizeof(detail));
+	}
 
 	if (ret && error) {
 		memset(error, 0, sizeof(*error));
@@ -82,6 +105,13 @@ IFD_EXPORT int ifd_sim_info(struct ifd_ctx *ctx, struct ifd_sim_info *info)
 	int ret = need_sim(ctx, "sim info");
 
 	return ret ? ret : sim_result(ctx, "sim info", sim_info(ctx->sim, info));
+}
+
+IFD_EXPORT int ifd_sim_platform(struct ifd_ctx *ctx, struct ifd_sim_platform *plat)
+{
+	int ret = need_sim(ctx, "sim info");
+
+	return ret ? ret : sim_result(ctx, "sim info", sim_platform_info(ctx->sim, plat));
 }
 
 IFD_EXPORT int ifd_sim_stats(struct ifd_ctx *ctx, struct ifd_sim_stats *stats)

@@ -42,6 +42,40 @@ int sim_info(struct sim *sim, struct ifd_sim_info *info)
 	return sim_leave(sim, 0);
 }
 
+int sim_platform_info(struct sim *sim, struct ifd_sim_platform *out)
+{
+	static const char *const names[SIM_IOMMU_NR] = {
+		[SIM_IOMMU_MOCK] = "selftest", [SIM_IOMMU_VTD] = "intel-vtd",
+		[SIM_IOMMU_AMD] = "amd-vi", [SIM_IOMMU_SMMUV3] = "arm-smmuv3",
+		[SIM_IOMMU_SPAPR] = "spapr",
+	};
+	const struct sim_platform *p;
+	int ret = sim_enter(sim, NULL, 0);
+
+	if (ret)
+		return ret;
+	/* validated at the lock: the platform is what its profile makes */
+	p = sim_platform(sim);
+	memset(out, 0, sizeof(*out));
+	snprintf(out->iommu, sizeof(out->iommu), "%s",
+		 p->iommu < SIM_IOMMU_NR ? names[p->iommu] : "?");
+	out->aperture_bits = p->aperture_bits;
+	out->hw_info_type = p->hw_info_type;
+	out->pgsize_bitmap = p->pgsize_bitmap;
+	out->aperture_start = p->aperture_start;
+	out->aperture_last = p->aperture_last;
+	out->hw_caps = p->hw_caps;
+	out->max_pasid_log2 = p->max_pasid_log2;
+	for (uint32_t i = 0; i < p->nr_resv && i < IFD_SIM_MAX_RESV && i < SIM_PLAT_MAX_RESV; i++) {
+		out->resv[i].start = p->resv[i].start;
+		out->resv[i].last = p->resv[i].last;
+		snprintf(out->resv[i].type, sizeof(out->resv[i].type), "%s",
+			 sim_resv_type_name(p->resv[i].type));
+		out->nr_resv++;
+	}
+	return sim_leave(sim, 0);
+}
+
 /* ---- lock-free statistics ------------------------------------------------------------------ */
 
 /* Give up on a writer that is alive but holds the state this long. */

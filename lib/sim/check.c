@@ -2,7 +2,8 @@
 /*
  * sim_check(): the whole state against its invariants, read-only.
  *
- *  - the header (magic, version, checksum, profile, sizes);
+ *  - the header (magic, version, checksum, profile, sizes, the platform its
+ *    profile makes);
  *  - the arena: a linear walk of the carved region accounts for every byte
  *    (records by tag and class, extents, alignment padding) and the header's
  *    per-class counts, free lists and padding must match it; the journal's
@@ -492,8 +493,47 @@ static struct sim_obj *obj_in(struct checker *c, uint64_t ctx_off, uint64_t off,
 	return obj;
 }
 
-/* The IOAS's reserved ranges: owners are HWPTs of this IOAS (or none), and
- * each HWPT owns exactly the complement of its aperture. */
+/* The paging HWPT a device translates through: the one it is attached to,
+ * or the nest parent of a nested one. */
+static struct sim_obj *dev_paging(struct checker *c, uint64_t ctx_off, const struct sim_obj *dv)
+{
+	struct sim_obj *hw;
+
+	if (!dv->idev.hwpt)
+		return NULL;
+	hw = obj_in(c, ctx_off, dv->idev.hwpt, SIM_OBJ_HWPT_PAGING);
+	if (hw)
+		return hw;
+	hw = obj_in(c, ctx_off, dv->idev.hwpt, SIM_OBJ_HWPT_NESTED);
+	return hw ? obj_in(c, ctx_off, hw->hwpt.parent, SIM_OBJ_HWPT_PAGING) : NULL;
+}
+
+/* A reserved range owned by device 'dv': one of the platform's regions, and
+ * the device is attached to a domain of this IOAS. */
+static void check_dev_owner(struct checker *c, uint64_t ctx_off, uint64_t ioas_off, uint32_t id,
+			    const struct sim_resv *rv, const struct sim_obj *dv)
+{
+	const struct sim_platform *p = sim_platform(c->sim);
+	struct sim_obj *hw = dev_paging(c, ctx_off, dv);
+	bool known = false;
+
+	if (!hw || hw->hwpt.ioas != ioas_off) {
+		problem(c, "ioas %u: device %llu reserves [0x%llx, 0x%llx] but is not attached to it",
+			id, (unsigned long long)dv->n.start, (unsigned long long)rv->n.start,
+			(unsigned long long)rv->n.last);
+		return;
+	}
+	for (uint32_t i = 0; i < p->nr_resv && i < SIM_PLAT_MAX_RESV; i++)
+		known |= sim_resv_enforced(&p->resv[i]) && p->resv[i].start == rv->n.start &&
+			 p->resv[i].last == rv->n.last;
+	if (!known)
+		problem(c, "ioas %u: device %llu reserves [0x%llx, 0x%llx], not a region of its "
+			"platform", id, (unsigned long long)dv->n.start,
+			(unsigned long long)rv->n.start, (unsigned long long)rv->n.last);
+}
+
+/* The IOAS's reserved ranges: owners are HWPTs of this IOAS, devices attached
+ * to one (or none); each HWPT owns exactly the complement of its aperture. */
 static void check_owners(struct checker *c, uint64_t ctx_off, uint64_t ioas_off, struct sim_obj *io)
 {
 	uint64_t limit = itree_max_nodes(c->sim);
@@ -506,6 +546,11 @@ static void check_owners(struct checker *c, uint64_t ctx_off, uint64_t ioas_off,
 
 		if (!rv || !rv->owner)
 			continue;
+		hw = obj_in(c, ctx_off, rv->owner, SIM_OBJ_DEVICE);
+		if (hw) {
+			check_dev_owner(c, ctx_off, ioas_off, id, rv, hw);
+			continue;
+		}
 		hw = obj_in(c, ctx_off, rv->owner, SIM_OBJ_HWPT_PAGING);
 		if (!hw || hw->hwpt.ioas != ioas_off || !(hw->hwpt.flags & SIM_HWPT_ADDED)) {
 			problem(c, "ioas %u: reserved range [0x%llx, 0x%llx] belongs to 0x%llx, not a "
@@ -535,6 +580,17 @@ static uint64_t owned_ranges(struct checker *c, struct sim_obj *io, uint64_t own
 
 		n += rv && rv->owner == owner;
 	}
+	return n;
+}
+
+/* How many reserved ranges an attached device holds in its IOAS. */
+static uint32_t dev_regions(struct checker *c)
+{
+	const struct sim_platform *p = sim_platform(c->sim);
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < p->nr_resv && i < SIM_PLAT_MAX_RESV; i++)
+		n += sim_resv_enforced(&p->resv[i]);
 	return n;
 }
 
@@ -626,16 +682,23 @@ static void check_paging(struct checker *c, uint32_t id, const struct sim_hwpt *
 			SIM_HWPT_PASID | SIM_HWPT_HUGE;
 	struct dirty_walk dw = { .id = id, .pgsize = h->pgsize, .ioas = ioas };
 	bool huge = h->flags & SIM_HWPT_HUGE;
+	uint64_t want_pg, want_start, want_last;
 
 	if ((h->flags & SIM_HWPT_AUTO) ? h->flags != (SIM_HWPT_AUTO | SIM_HWPT_ADDED) :
 	    (h->flags & ~(user | SIM_HWPT_ADDED)) || !(h->flags & SIM_HWPT_ADDED) ||
 	    ((h->flags & SIM_HWPT_DIRTY_ON) && !(h->flags & SIM_HWPT_DIRTY_OPS)))
 		problem(c, "hwpt %u: flags 0x%x (an added automatic domain, or an added user "
 			"domain, tracking only with dirty ops)", id, h->flags);
-	if (h->pgsize != (huge ? sim_hdr(c->sim)->page_size : IFD_MOCK_PAGE_SIZE) ||
-	    h->aperture_start != (huge ? 0 : IFD_MOCK_APERTURE_START) ||
-	    h->aperture_last != (huge ? SIM_MOCK_HUGE_APERTURE_LAST : IFD_MOCK_APERTURE_LAST))
-		problem(c, "hwpt %u: page size 0x%llx, aperture [0x%llx, 0x%llx]", id,
+	/* the mock's huge page table, else the platform's domain */
+	if (huge) {
+		want_pg = sim_hdr(c->sim)->page_size;
+		want_start = 0;
+		want_last = SIM_MOCK_HUGE_APERTURE_LAST;
+	} else {
+		sim_platform_domain(c->sim, &want_pg, &want_start, &want_last);
+	}
+	if (h->pgsize != want_pg || h->aperture_start != want_start || h->aperture_last != want_last)
+		problem(c, "hwpt %u: page size 0x%llx, aperture [0x%llx, 0x%llx], not the platform's", id,
 			(unsigned long long)h->pgsize, (unsigned long long)h->aperture_start,
 			(unsigned long long)h->aperture_last);
 	if (h->nr_devices != ndev || (!ndev && (h->flags & SIM_HWPT_AUTO)))
@@ -773,7 +836,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 				problem(c, "device %u: attached to 0x%llx, not a HWPT of its context", id,
 					(unsigned long long)obj->idev.hwpt);
 			if (x && (x->hwpt.flags & SIM_HWPT_DIRTY_OPS) &&
-			    (obj->idev.dev_flags & SIM_MOCK_DEV_NO_DIRTY))
+			    !sim_dev_dirty_capable(c->sim, obj->idev.dev_flags))
 				problem(c, "device %u: cannot track dirty pages, attached to hwpt %llu, "
 					"which does", id, (unsigned long long)x->n.start);
 			if (obj->idev.owner_ctx != ctx->n.start)
@@ -782,6 +845,12 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					(unsigned long long)ctx->n.start);
 			if (obj->idev.dev_flags & ~SIM_MOCK_DEV_FLAGS)
 				problem(c, "device %u: flags 0x%x", id, obj->idev.dev_flags);
+			x = dev_paging(c, ctx_off, obj);
+			x = x ? obj_in(c, ctx_off, x->hwpt.ioas, SIM_OBJ_IOAS) : NULL;
+			if (x && owned_ranges(c, x, o) != dev_regions(c))
+				problem(c, "device %u: reserves %llu ranges of ioas %llu, its platform "
+					"has %u regions", id, (unsigned long long)owned_ranges(c, x, o),
+					(unsigned long long)x->n.start, dev_regions(c));
 			expect = 2 + (obj->idev.hwpt != 0);
 			break;
 		case SIM_OBJ_SELFTEST:

@@ -271,7 +271,7 @@ static int alloc_paging(struct sim *sim, struct sim_hwpt_alloc *cmd, uint64_t de
 	if (cmd->flags & ~valid)
 		return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags & ~valid);
 	if ((cmd->flags & HWPT_ALLOC_DIRTY_TRACKING) &&
-	    (obj_at(sim, dev)->idev.dev_flags & SIM_MOCK_DEV_NO_DIRTY))
+	    !sim_dev_dirty_capable(sim, obj_at(sim, dev)->idev.dev_flags))
 		return sim_fail(sim, EOPNOTSUPP, "device %u cannot track dirty pages", cmd->dev_id);
 	if ((cmd->flags & HWPT_FAULT_ID_VALID) && (cmd->flags & HWPT_ALLOC_NEST_PARENT))
 		return sim_fail(sim, EOPNOTSUPP, "a nest parent cannot take a fault queue");

@@ -335,6 +335,27 @@ void sim_dirty_unmapped(struct sim *sim, uint64_t ioas_off, uint64_t start, uint
 /* The largest smallest-page-size of the domains added to an IOAS, 0 if none. */
 uint64_t sim_ioas_domain_pgsize(struct sim *sim, uint64_t obj_off);
 
+/* ---- platform.c: the emulated IOMMU ------------------------------------------------- */
+/* The platform of IOMMU 'iommu' (enum sim_iommu) with this aperture width
+ * (0: its default); -EINVAL if it takes no such width. */
+int sim_platform_build(uint32_t iommu, uint32_t aperture_bits, struct sim_platform *p);
+const struct sim_platform *sim_platform(struct sim *sim);
+const char *sim_resv_type_name(uint32_t type);
+/* Does iommufd reserve regions of this type in the IOAS? */
+bool sim_resv_enforced(const struct sim_plat_resv *r);
+/* A new domain's smallest IO page size and aperture. */
+void sim_platform_domain(struct sim *sim, uint64_t *pgsize, uint64_t *aperture_start,
+			 uint64_t *aperture_last);
+/* The kernel's iopt_table_enforce_dev_resv_regions for a device attaching to
+ * the IOAS (owner: the DEVICE record): 0, -EADDRINUSE (none stays), ... */
+int sim_dev_reserve(struct sim *sim, uint64_t ioas_off, uint64_t idev_off);
+/* ... and iopt_remove_reserved_iova when it leaves. */
+void sim_dev_unreserve(struct sim *sim, uint64_t ioas_off, uint64_t idev_off);
+/* GET_HW_INFO's out_capabilities of a mock device with these SIM_MOCK_DEV_*
+ * flags, and whether it can track dirty pages. */
+uint64_t sim_dev_hw_caps(struct sim *sim, uint32_t dev_flags);
+bool sim_dev_dirty_capable(struct sim *sim, uint32_t dev_flags);
+
 /* ---- pin.c: what pinning a source would find in the process's memory ------------- */
 struct sim_vm_cache;
 struct sim_vm_cache *sim_vm_cache_new(void);

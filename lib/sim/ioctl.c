@@ -225,7 +225,7 @@ static uint32_t dev_flags_of(struct sim *sim, uint64_t idev_off)
 int sim_cmd_get_hw_info(struct sim_ucmd *uc)
 {
 	static const uint8_t zero[256];
-	const struct { uint32_t flags, test_reg; } info = { 0, IFD_HW_INFO_SELFTEST_REGVAL };
+	const struct sim_platform *plat = sim_platform(uc->sim);
 	struct sim_hw_info *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
 	uint32_t copy, flags;
@@ -241,13 +241,14 @@ int sim_cmd_get_hw_info(struct sim_ucmd *uc)
 	ret = sim_get_obj(sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
 	if (ret)
 		return ret;
-	/* The mock IOMMU's hw_info: the default type or its own. */
-	if (cmd->data_type != 0 && cmd->data_type != IFD_HW_INFO_TYPE_SELFTEST)
-		return sim_fail(sim, EOPNOTSUPP, "the mock IOMMU reports no data of type 0x%x",
+	/* The platform driver's hw_info: the default type or its own.  A driver
+	 * without one (type NONE) ignores the type asked for. */
+	if (plat->hw_info_type && cmd->data_type != 0 && cmd->data_type != plat->hw_info_type)
+		return sim_fail(sim, EOPNOTSUPP, "the IOMMU reports no data of type 0x%x",
 				cmd->data_type);
-	cmd->data_type = IFD_HW_INFO_TYPE_SELFTEST;
-	copy = SIM_MIN(cmd->data_len, (uint32_t)sizeof(info));
-	if (sim_uwrite(sim, cmd->data_uptr, &info, copy))
+	cmd->data_type = plat->hw_info_type;
+	copy = SIM_MIN(cmd->data_len, SIM_MIN(plat->hw_info_len, (uint32_t)sizeof(plat->hw_info)));
+	if (copy && sim_uwrite(sim, cmd->data_uptr, plat->hw_info, copy))
 		return sim_fail(sim, EFAULT, "cannot write the data to 0x%llx",
 				(unsigned long long)cmd->data_uptr);
 	/* clear_user() of the rest of the caller's buffer */
@@ -255,17 +256,15 @@ int sim_cmd_get_hw_info(struct sim_ucmd *uc)
 		uint32_t n = SIM_MIN(cmd->data_len - (uint32_t)done, (uint32_t)sizeof(zero));
 
 		if (sim_uwrite(sim, cmd->data_uptr + done, zero, n))
-			return sim_fail(sim, EFAULT, "cannot clear the data past %zu bytes",
-					sizeof(info));
+			return sim_fail(sim, EFAULT, "cannot clear the data past %u bytes",
+					copy);
 		done += n;
 	}
-	cmd->data_len = sizeof(info);
+	cmd->data_len = plat->hw_info_len;
 	flags = dev_flags_of(sim, off);
-	cmd->out_capabilities = HW_CAP_PCI_ATS_NOT_SUPPORTED;
-	if (!(flags & SIM_MOCK_DEV_NO_DIRTY))
-		cmd->out_capabilities |= HW_CAP_DIRTY_TRACKING;
-	/* "pasid-num-bits": 0 (one PASID, log2 0) or MOCK_PASID_WIDTH */
-	cmd->out_max_pasid_log2 = (flags & SIM_MOCK_DEV_PASID) ? IFD_MOCK_PASID_WIDTH : 0;
+	cmd->out_capabilities = sim_dev_hw_caps(sim, flags);
+	/* "pasid-num-bits": 0 (one PASID, log2 0) or the IOMMU's width */
+	cmd->out_max_pasid_log2 = (flags & SIM_MOCK_DEV_PASID) ? (uint8_t)plat->max_pasid_log2 : 0;
 	return sim_respond(uc);
 }
 

@@ -24,7 +24,8 @@
 #define SIM_MAGIC		"IFDSIMST"
 #define SIM_FORMAT_VERSION	4u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
 					 * the undo journal in the header; 4: user HWPTs (nest
-					 * parents, nested, dirty tracking: struct sim_dirty) */
+					 * parents, nested, dirty tracking: struct sim_dirty) and
+					 * the platform (the emulated IOMMU) in the header */
 #define SIM_HDR_SIZE		4096u
 #define SIM_REC_ALIGN		32u
 #define SIM_KERNEL_VERSION	"7.2.13"
@@ -356,6 +357,54 @@ struct sim_jent {
 	uint32_t op;			/* sim_jctl.op of the operation that wrote it */
 };
 
+/*
+ * The emulated IOMMU, fixed at creation by the profile: what every mock
+ * device's domains, reserved regions and GET_HW_INFO look like.  The
+ * selftest mock is a platform too (SIM_IOMMU_MOCK), so the device code reads
+ * its geometry from here whatever the profile.
+ */
+enum sim_iommu {
+	SIM_IOMMU_MOCK = 0,		/* the kernel's selftest mock */
+	SIM_IOMMU_VTD,
+	SIM_IOMMU_AMD,
+	SIM_IOMMU_SMMUV3,
+	SIM_IOMMU_SPAPR,		/* PPC-like, two DMA windows */
+	SIM_IOMMU_NR,
+};
+
+/* Reserved region types (the kernel's enum iommu_resv_type). */
+enum sim_resv_type {
+	SIM_RESV_DIRECT = 0,
+	SIM_RESV_DIRECT_RELAXABLE,
+	SIM_RESV_RESERVED,
+	SIM_RESV_MSI,
+	SIM_RESV_SW_MSI,
+	SIM_RESV_NR_TYPES,
+};
+
+#define SIM_PLAT_MAX_RESV	4
+#define SIM_PLAT_HW_INFO_MAX	64
+
+struct sim_plat_resv {
+	uint64_t start, last;		/* inclusive */
+	uint32_t type;			/* enum sim_resv_type */
+	uint32_t pad;
+};
+
+struct sim_platform {
+	uint32_t iommu;			/* enum sim_iommu */
+	uint32_t aperture_bits;		/* the address width asked for; 0 = none (mock) */
+	uint64_t pgsize_bitmap;		/* the domains' IO page sizes */
+	uint64_t aperture_start, aperture_last;	/* the domains' geometry */
+	uint32_t nr_resv;
+	uint32_t hw_info_type;		/* IOMMU_HW_INFO_TYPE_* the driver answers with */
+	struct sim_plat_resv resv[SIM_PLAT_MAX_RESV];	/* every device's, by start */
+	uint64_t hw_caps;		/* IOMMU_HW_CAP_* of a device without NO_DIRTY */
+	uint32_t max_pasid_log2;	/* of a device with MOCK_FLAGS_DEVICE_PASID */
+	uint32_t hw_info_len;
+	uint8_t hw_info[SIM_PLAT_HW_INFO_MAX];	/* the driver's payload */
+};
+
 struct sim_hdr {
 	/* Fixed at creation and covered by static_sum. */
 	char magic[8];
@@ -366,7 +415,7 @@ struct sim_hdr {
 	uint64_t hpage_size;		/* the emulated HPAGE_SIZE (THP) */
 	char kernel_version[32];
 	uint64_t features;		/* room for profiles with the selftest mock, devices */
-	uint64_t static_sum;		/* FNV-1a of every byte above */
+	uint64_t static_sum;		/* FNV-1a of every byte above and of 'platform' */
 
 	/* Only ever grows, with the file; not journaled (a rolled-back
 	 * operation leaves the file as long as it made it). */
@@ -402,7 +451,10 @@ struct sim_hdr {
 		struct sim_jctl j;
 		uint8_t room[1024];
 	} journal;
-	uint8_t platform[1024];
+	union {
+		struct sim_platform p;	/* fixed at creation, covered by static_sum */
+		uint8_t room[1024];
+	} platform;
 };
 
 #define SIM_HDR_JOURNALED_START	offsetof(struct sim_hdr, generation)
@@ -414,6 +466,7 @@ _Static_assert(sizeof(struct sim_jctl) <= 1024, "journal control");
 _Static_assert(sizeof(struct sim_jext) % SIM_REC_ALIGN == 0, "journal extent header");
 _Static_assert(sizeof(struct sim_jent) == 16, "journal entry");
 _Static_assert(sizeof(struct sim_hdr) <= SIM_HDR_SIZE, "header too big");
+_Static_assert(sizeof(struct sim_platform) <= 1024, "platform room");
 _Static_assert(sizeof(struct sim_area) <= 96, "area class");
 _Static_assert(sizeof(struct sim_resv) <= 96, "resv class");
 _Static_assert(sizeof(struct sim_allow) <= 96, "allow class");

@@ -23,9 +23,17 @@
  * by an attach to the IOAS, and lives until it is destroyed; a nested HWPT
  * holds its nest parent and adds nothing to any IOAS.
  *
- * The mock device has no reserved regions; its driver refuses (EINVAL) to
- * attach a device flagged NO_DIRTY to a domain with dirty tracking.  The
- * automatic domains have no dirty tracking and no PASID support.
+ * The selftest mock device has no reserved regions; its driver refuses
+ * (EINVAL) to attach a device flagged NO_DIRTY to a domain with dirty
+ * tracking.  The automatic domains have no dirty tracking and no PASID
+ * support.
+ *
+ * Under a platform profile (platform.c) the mock device takes the platform's
+ * geometry instead: its domains' aperture and page size, and the reserved
+ * regions its driver reports, which each attach to an IOAS enforces (owned
+ * by the device, EADDRINUSE over a mapping or an allowed range) and each
+ * detach, or a replace to another IOAS, gives back.  A nested HWPT's
+ * IOAS is its nest parent's.
  */
 #include <errno.h>
 #include <string.h>
@@ -185,9 +193,7 @@ static int hwpt_new(struct sim *sim, uint64_t ioas_off, uint32_t flags, uint64_t
 		h->aperture_start = 0;
 		h->aperture_last = SIM_MOCK_HUGE_APERTURE_LAST;
 	} else {
-		h->pgsize = IFD_MOCK_PAGE_SIZE;
-		h->aperture_start = IFD_MOCK_APERTURE_START;
-		h->aperture_last = IFD_MOCK_APERTURE_LAST;
+		sim_platform_domain(sim, &h->pgsize, &h->aperture_start, &h->aperture_last);
 	}
 	obj_w(sim, ioas_off)->users++;
 	*out = off;
@@ -293,14 +299,24 @@ static void hwpt_put(struct sim *sim, uint64_t off)
 static int driver_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
 {
 	if ((obj_at(sim, hwpt_off)->hwpt.flags & SIM_HWPT_DIRTY_OPS) &&
-	    (obj_at(sim, idev_off)->idev.dev_flags & SIM_MOCK_DEV_NO_DIRTY))
+	    !sim_dev_dirty_capable(sim, obj_at(sim, idev_off)->idev.dev_flags))
 		return sim_fail(sim, EINVAL, "hwpt %u tracks dirty pages and device %u cannot",
 				id_of(sim, hwpt_off), id_of(sim, idev_off));
 	return 0;
 }
 
-/* iommufd_hw_pagetable_attach: the mock device has no reserved regions, so
- * a second attach and the driver can refuse it. */
+/* The IOAS whose mappings a HWPT translates: a nested one's parent's. */
+static uint64_t hwpt_ioas(struct sim *sim, uint64_t hwpt_off)
+{
+	const struct sim_obj *h = obj_at(sim, hwpt_off);
+
+	if (h->type == SIM_OBJ_HWPT_NESTED)
+		h = obj_at(sim, h->hwpt.parent);
+	return h->hwpt.ioas;
+}
+
+/* iommufd_hw_pagetable_attach: a second attach is refused, then the driver
+ * may refuse, then the device's reserved regions go into the IOAS. */
 static int hwpt_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
 {
 	struct sim_obj *dv = obj_at(sim, idev_off), *hw;
@@ -310,6 +326,8 @@ static int hwpt_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
 		return sim_fail(sim, EBUSY, "device %u is already attached (to hwpt %u)",
 				id_of(sim, idev_off), id_of(sim, dv->idev.hwpt));
 	ret = driver_attach(sim, hwpt_off, idev_off);
+	if (!ret)
+		ret = sim_dev_reserve(sim, hwpt_ioas(sim, hwpt_off), idev_off);
 	if (ret)
 		return ret;
 	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
@@ -328,6 +346,7 @@ static void hwpt_detach(struct sim *sim, uint64_t idev_off)
 
 	if (!hwpt_off)
 		return;
+	sim_dev_unreserve(sim, hwpt_ioas(sim, hwpt_off), idev_off);
 	obj_w(sim, idev_off)->idev.hwpt = 0;
 	obj_w(sim, hwpt_off)->hwpt.nr_devices--;
 	hwpt_put(sim, hwpt_off);
@@ -343,11 +362,13 @@ static void device_detach(struct sim *sim, uint64_t idev_off)
 	obj_w(sim, idev_off)->users--;
 }
 
-/* iommufd_device_do_replace for the mock device's only attachment. */
+/* iommufd_device_do_replace for the mock device's only attachment: moving
+ * to another IOAS takes the reserved regions there first, then leaves the
+ * old IOAS's. */
 static int do_replace(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off)
 {
 	struct sim_obj *dv = obj_at(sim, idev_off), *hw;
-	uint64_t old = dv->idev.hwpt;
+	uint64_t old = dv->idev.hwpt, old_ioas, new_ioas;
 	int ret;
 
 	if (!old)
@@ -358,6 +379,14 @@ static int do_replace(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off)
 	ret = driver_attach(sim, hwpt_off, idev_off);
 	if (ret)
 		return ret;
+	old_ioas = hwpt_ioas(sim, old);
+	new_ioas = hwpt_ioas(sim, hwpt_off);
+	if (new_ioas != old_ioas) {
+		ret = sim_dev_reserve(sim, new_ioas, idev_off);
+		if (ret)
+			return ret;
+		sim_dev_unreserve(sim, old_ioas, idev_off);
+	}
 	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
 	hw = obj_w(sim, hwpt_off);
 	hw->hwpt.nr_devices++;
@@ -425,6 +454,7 @@ static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint64_t ioas_off
 		if (!ret) {
 			ret = add_domain(sim, hw);
 			if (ret) {
+				sim_dev_unreserve(sim, ioas_off, idev_off);
 				obj_w(sim, idev_off)->idev.hwpt = 0;
 				obj_w(sim, hw)->hwpt.nr_devices--;
 				obj_w(sim, hw)->users--;

@@ -24,6 +24,10 @@ void sim_close(struct sim *sim);
 /* Create (or with 'replace', recreate) a state file.  Checks the directory's
  * ownership and mode like sim_check_path(). */
 int sim_create(const char *path, const char *profile, int replace, char *detail, size_t dlen);
+/* The same with the aperture's address width (intel-vtd: 39 or 48; 0: the
+ * profile's default); -EINVAL for a width the profile does not take. */
+int sim_create_aperture(const char *path, const char *profile, uint32_t aperture_bits,
+			int replace, char *detail, size_t dlen);
 
 /* Refuse a state, or its directory, owned by another user or writable by
  * group/others (-EPERM with a detail). */
@@ -35,6 +39,7 @@ const char *const *sim_profiles(void);
 int sim_ioctl(struct sim *sim, unsigned long cmd, void *arg, char *detail, size_t dlen);
 
 int sim_info(struct sim *sim, struct ifd_sim_info *info);
+int sim_platform_info(struct sim *sim, struct ifd_sim_platform *plat);
 int sim_check(struct sim *sim, char *report, size_t len);
 int sim_reset(struct sim *sim);
 int sim_mem_alloc(struct sim *sim, uint64_t length, uint64_t *va);

@@ -40,26 +40,33 @@ struct sim_profile {
 	const char *name;
 	uint64_t page_size;
 	uint64_t hpage_size;
+	uint32_t iommu;			/* enum sim_iommu */
 };
 
-/* PAGE_SIZE and the THP size (HPAGE_PMD_SIZE) of each emulated platform. */
-#define SIM_PROFILES(X)						\
-	X("default", 4096, 2ull << 20)		/* x86-64 */	\
-	X("arm64-16k", 16384, 32ull << 20)			\
-	X("arm64-64k", 65536, 512ull << 20)
+/* PAGE_SIZE, the THP size (HPAGE_PMD_SIZE) and the IOMMU of each emulated
+ * platform.  The page-size profiles keep the selftest mock. */
+#define SIM_PROFILES(X)								\
+	X("default", 4096, 2ull << 20, SIM_IOMMU_MOCK)		/* x86-64 */	\
+	X("arm64-16k", 16384, 32ull << 20, SIM_IOMMU_MOCK)				\
+	X("arm64-64k", 65536, 512ull << 20, SIM_IOMMU_MOCK)				\
+	X("intel-vtd", 4096, 2ull << 20, SIM_IOMMU_VTD)					\
+	X("amd-vi", 4096, 2ull << 20, SIM_IOMMU_AMD)					\
+	X("arm-smmuv3", 4096, 2ull << 20, SIM_IOMMU_SMMUV3)				\
+	X("spapr", 65536, 16ull << 20, SIM_IOMMU_SPAPR)		/* ppc64 hash MMU */
 
-#define PROFILE_ENTRY(name, page, hpage) { name, page, hpage },
+#define PROFILE_ENTRY(name, page, hpage, iommu) { name, page, hpage, iommu },
 static const struct sim_profile sim_profile_table[] = { SIM_PROFILES(PROFILE_ENTRY) };
 
 /* A gap record holds one room per alignment class from PAGE_SIZE to the THP
  * size (layout.h); a profile with more classes would not fit it. */
-#define PROFILE_FITS_GAP(name, page, hpage)					\
+#define PROFILE_FITS_GAP(name, page, hpage, iommu)				\
 	_Static_assert((hpage) / (page) <= SIM_GAP_MAX_RATIO && (hpage) >= (page),	\
 		       "profile " name ": more alignment classes than a gap record holds");
 SIM_PROFILES(PROFILE_FITS_GAP)
 #define SIM_NR_PROFILES (sizeof(sim_profile_table) / sizeof(sim_profile_table[0]))
 
-static const char *const sim_profile_names[] = { "default", "arm64-16k", "arm64-64k", NULL };
+#define PROFILE_NAME(name, page, hpage, iommu) name,
+static const char *const sim_profile_names[] = { SIM_PROFILES(PROFILE_NAME) NULL };
 
 const char *const *sim_profiles(void)
 {
@@ -437,6 +444,11 @@ uint64_t sim_static_sum(const struct sim_hdr *h)
 		sum ^= p[i];
 		sum *= 0x100000001b3ull;
 	}
+	p = (const uint8_t *)&h->platform;
+	for (size_t i = 0; i < sizeof(h->platform); i++) {
+		sum ^= p[i];
+		sum *= 0x100000001b3ull;
+	}
 	return sum;
 }
 
@@ -493,6 +505,37 @@ static int check_sizes(const struct sim_hdr *h, uint64_t file_size, char *detail
 	return 0;
 }
 
+/* The platform is what its profile makes (whatever else the checksum lets
+ * through, the device code may trust it then). */
+static int check_platform(const struct sim_hdr *h, char *detail, size_t dlen)
+{
+	const struct sim_profile *prof = NULL;
+	struct sim_platform want;
+	const uint8_t *rest;
+
+	if (str_ok(h->profile, sizeof(h->profile)))
+		prof = profile_find(h->profile);
+	if (!prof) {
+		sim_set_detail(detail, dlen, "state has profile \"%.31s\", which this library does "
+			       "not know", h->profile);
+		return -EPROTO;
+	}
+	if (h->page_size != prof->page_size || h->hpage_size != prof->hpage_size ||
+	    sim_platform_build(prof->iommu, h->platform.p.aperture_bits, &want) ||
+	    memcmp(&want, &h->platform.p, sizeof(want))) {
+		sim_set_detail(detail, dlen, "corrupt state: the header's platform is not what "
+			       "profile %s makes", prof->name);
+		return -EUCLEAN;
+	}
+	rest = h->platform.room + sizeof(want);
+	for (size_t i = 0; i < sizeof(h->platform.room) - sizeof(want); i++)
+		if (rest[i]) {
+			sim_set_detail(detail, dlen, "corrupt state: bytes past the platform are set");
+			return -EUCLEAN;
+		}
+	return 0;
+}
+
 /* The parts fixed at creation. */
 static int check_fixed(const struct sim_hdr *h, char *detail, size_t dlen)
 {
@@ -512,7 +555,7 @@ static int check_fixed(const struct sim_hdr *h, char *detail, size_t dlen)
 		sim_set_detail(detail, dlen, "corrupt state: bad profile in the header");
 		return -EUCLEAN;
 	}
-	return 0;
+	return check_platform(h, detail, dlen);
 }
 
 int sim_validate_header(struct sim *sim, uint64_t file_size)
@@ -1027,7 +1070,8 @@ static void sim_destroy(struct sim *sim)
 }
 
 /* Lay out a fresh state in the empty file sim->fd. */
-static int init_state(struct sim *sim, const struct sim_profile *prof)
+static int init_state(struct sim *sim, const struct sim_profile *prof,
+		      const struct sim_platform *plat)
 {
 	struct sim_hdr *h;
 	uint64_t ctx;
@@ -1051,6 +1095,7 @@ static int init_state(struct sim *sim, const struct sim_profile *prof)
 	h->hpage_size = prof->hpage_size;
 	snprintf(h->kernel_version, sizeof(h->kernel_version), "%s", SIM_KERNEL_VERSION);
 	h->features = 0;
+	h->platform.p = *plat;
 	h->static_sum = sim_static_sum(h);
 	h->file_size = SIM_INITIAL_SIZE;
 	h->bump = SIM_HDR_SIZE;
@@ -1070,14 +1115,30 @@ static int init_state(struct sim *sim, const struct sim_profile *prof)
 
 int sim_create(const char *path, const char *profile, int replace, char *detail, size_t dlen)
 {
+	return sim_create_aperture(path, profile, 0, replace, detail, dlen);
+}
+
+int sim_create_aperture(const char *path, const char *profile, uint32_t aperture_bits,
+			int replace, char *detail, size_t dlen)
+{
 	const struct sim_profile *prof = profile_find(profile ? profile : "default");
 	char dir[PATH_MAX], tmp[PATH_MAX];
+	struct sim_platform plat;
 	struct sim *sim;
 	struct stat st;
 	int ret, n;
 
 	if (!prof) {
 		sim_set_detail(detail, dlen, "unknown profile \"%s\"", profile);
+		return -EINVAL;
+	}
+	if (sim_platform_build(prof->iommu, aperture_bits, &plat)) {
+		if (prof->iommu == SIM_IOMMU_VTD)
+			sim_set_detail(detail, dlen, "profile %s: an aperture of %u bits (39 or 48)",
+				       prof->name, aperture_bits);
+		else
+			sim_set_detail(detail, dlen, "profile %s has a fixed aperture (only intel-vtd "
+				       "takes an aperture width)", prof->name);
 		return -EINVAL;
 	}
 	if (!path || !path[0]) {
@@ -1108,7 +1169,7 @@ int sim_create(const char *path, const char *profile, int replace, char *detail,
 		free(sim);
 		return ret;
 	}
-	ret = init_state(sim, prof);
+	ret = init_state(sim, prof, &plat);
 	if (!ret) {
 		if (replace) {
 			if (rename(tmp, path) < 0)

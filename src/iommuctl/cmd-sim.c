@@ -10,11 +10,23 @@
 
 static int print_info(struct iommuctl *g)
 {
-	struct ifd_sim_info info;
+	struct row_sim row;
+	size_t used = 0;
 
-	if (ifd_sim_info(g->ctx, &info))
+	memset(&row, 0, sizeof(row));
+	if (ifd_sim_info(g->ctx, &row.info) || ifd_sim_platform(g->ctx, &row.plat))
 		return iommuctl_fail(g, NULL, NULL, NULL);
-	out_record(&g->out, &fam_sim, &info, NULL);
+	for (uint32_t i = 0; i < row.plat.nr_resv && i < IFD_SIM_MAX_RESV; i++) {
+		int n = snprintf(row.reserved + used, sizeof(row.reserved) - used,
+				 "%s0x%llx-0x%llx %s", i ? "," : "",
+				 (unsigned long long)row.plat.resv[i].start,
+				 (unsigned long long)row.plat.resv[i].last, row.plat.resv[i].type);
+
+		if (n < 0 || (size_t)n >= sizeof(row.reserved) - used)
+			break;
+		used += (size_t)n;
+	}
+	out_record(&g->out, &fam_sim, &row, NULL);
 	return 0;
 }
 
@@ -29,6 +41,8 @@ static bool known_profile(const char *name)
 int cmd_sim_create(struct iommuctl *g, struct cmd_args *a)
 {
 	const char *profile = a->val[SIM_CREATE_OPT_PROFILE];
+	const char *bits = a->val[SIM_CREATE_OPT_APERTURE_BITS];
+	struct ifd_sim_create_opts o = { .size = sizeof(o), .profile = profile };
 	struct ifd_error e = { 0 };
 	char path[4096], names[256] = "";
 	int ret;
@@ -51,6 +65,15 @@ int cmd_sim_create(struct iommuctl *g, struct cmd_args *a)
 		return iommuctl_usage(g, "--profile: unknown profile '%s' (profiles: %s)", profile,
 				      names);
 	}
+	if (bits) {
+		if (!profile || strcmp(profile, "intel-vtd"))
+			return iommuctl_usage(g, "--aperture-bits: only --profile intel-vtd takes an "
+					      "aperture width");
+		if (strcmp(bits, "39") && strcmp(bits, "48"))
+			return iommuctl_usage(g, "--aperture-bits: '%s' is not 39 or 48", bits);
+		o.aperture_bits = (uint32_t)atoi(bits);
+	}
+	o.replace = a->count[SIM_CREATE_OPT_FORCE] > 0;
 	ret = iommuctl_columns(g, &fam_sim);
 	if (ret)
 		return ret;
@@ -59,7 +82,7 @@ int cmd_sim_create(struct iommuctl *g, struct cmd_args *a)
 	else if ((ret = ifd_sim_default_path(path, sizeof(path), 1)) != 0)
 		return iommuctl_fail_errno(g, NULL, "simulator state", -ret,
 					   "cannot set up the default state directory", NULL);
-	if (ifd_sim_create(path, profile, a->count[SIM_CREATE_OPT_FORCE] > 0, &e))
+	if (ifd_sim_create_opts(path, &o, &e))
 		return iommuctl_fail_errno(g, NULL, e.ioctl, e.err, e.detail,
 					   e.err == EEXIST ? "--force replaces it, destroying its "
 							     "objects" : NULL);

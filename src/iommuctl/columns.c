@@ -625,25 +625,53 @@ const struct out_family fam_invalidate = { "invalidated", "a cache invalidation"
 					    invalidate_cols, N(invalidate_cols) };
 
 /* ---- sim ------------------------------------------------------------------ */
-GETTER(sim_path, struct ifd_sim_info, v->s = r->path)
-GETTER(sim_profile, struct ifd_sim_info, v->s = r->profile)
-GETTER(sim_format, struct ifd_sim_info, v->u = r->format_version)
-GETTER(sim_kernel, struct ifd_sim_info, v->s = r->kernel_version)
-GETTER(sim_file_size, struct ifd_sim_info, v->u = r->file_size)
-GETTER(sim_used, struct ifd_sim_info, v->u = r->used_bytes)
-GETTER(sim_page, struct ifd_sim_info, v->u = r->page_size)
-GETTER(sim_hpage, struct ifd_sim_info, v->u = r->hpage_size)
-GETTER(sim_contexts, struct ifd_sim_info, v->u = r->nr_contexts)
-GETTER(sim_objects, struct ifd_sim_info, v->u = r->nr_objects)
-GETTER(sim_areas, struct ifd_sim_info, v->u = r->nr_areas)
-GETTER(sim_mapped, struct ifd_sim_info, v->u = r->mapped_bytes)
-GETTER(sim_mem, struct ifd_sim_info, v->u = r->sim_mem_bytes)
-GETTER(sim_generation, struct ifd_sim_info, v->u = r->generation)
+GETTER(sim_path, struct row_sim, v->s = r->info.path)
+GETTER(sim_profile, struct row_sim, v->s = r->info.profile)
+GETTER(sim_format, struct row_sim, v->u = r->info.format_version)
+GETTER(sim_kernel, struct row_sim, v->s = r->info.kernel_version)
+GETTER(sim_file_size, struct row_sim, v->u = r->info.file_size)
+GETTER(sim_used, struct row_sim, v->u = r->info.used_bytes)
+GETTER(sim_page, struct row_sim, v->u = r->info.page_size)
+GETTER(sim_hpage, struct row_sim, v->u = r->info.hpage_size)
+GETTER(sim_contexts, struct row_sim, v->u = r->info.nr_contexts)
+GETTER(sim_objects, struct row_sim, v->u = r->info.nr_objects)
+GETTER(sim_areas, struct row_sim, v->u = r->info.nr_areas)
+GETTER(sim_mapped, struct row_sim, v->u = r->info.mapped_bytes)
+GETTER(sim_mem, struct row_sim, v->u = r->info.sim_mem_bytes)
+GETTER(sim_generation, struct row_sim, v->u = r->info.generation)
+
+GETTER(sim_iommu, struct row_sim, v->s = r->plat.iommu)
+GETTER(sim_ap_start, struct row_sim, v->u = r->plat.aperture_start)
+GETTER(sim_ap_last, struct row_sim, v->u = r->plat.aperture_last)
+GETTER(sim_pgsizes, struct row_sim, v->u = r->plat.pgsize_bitmap)
+GETTER(sim_resv, struct row_sim, v->s = r->reserved)
+
+static void sim_ap_bits(const void *row, struct out_value *v)
+{
+	const struct row_sim *r = row;
+
+	v->null = !r->plat.aperture_bits;
+	v->u = r->plat.aperture_bits;
+}
 
 static const struct out_column sim_cols[] = {
 	{ "PATH", "path", "path", OUT_STRING, D, "the state file", sim_path },
 	{ "PROFILE", "profile", "profile", OUT_STRING, D, "the profile it was created with",
 	  sim_profile },
+	{ "IOMMU", "iommu", "IOMMU", OUT_STRING, D,
+	  "the IOMMU a mock device has: selftest, intel-vtd, amd-vi, arm-smmuv3 or spapr",
+	  sim_iommu },
+	{ "APERTURE_BITS", "aperture_bits", "aperture bits", OUT_INT, NUL,
+	  "the address width chosen at creation (intel-vtd)", sim_ap_bits },
+	{ "APERTURE_START", "aperture_start", "aperture start", OUT_HEX, 0,
+	  "the first IOVA of a mock device's domains", sim_ap_start },
+	{ "APERTURE_LAST", "aperture_last", "aperture last", OUT_HEX, D,
+	  "the last IOVA of a mock device's domains", sim_ap_last },
+	{ "IO_PAGE_SIZES", "io_page_sizes", "IO page sizes", OUT_HEX, 0,
+	  "the domains' page sizes (a bitmap: the lowest is the IOVA alignment)", sim_pgsizes },
+	{ "RESERVED_REGIONS", "reserved_regions", "reserved regions", OUT_STRING, 0,
+	  "what a mock device reserves in the IOAS it attaches to: START-LAST TYPE, comma "
+	  "separated", sim_resv },
 	{ "EMULATED_RELEASE", "emulated_release", "emulated release", OUT_STRING, D,
 	  "the kernel release whose behaviour it emulates", sim_kernel },
 	{ "FORMAT", "format_version", "format version", OUT_INT, 0, "state file format",

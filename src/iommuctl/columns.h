@@ -139,6 +139,12 @@ struct row_ioctl {
 extern const struct out_family fam_ioctls;
 
 /* sim create/reset/info: rows are struct ifd_sim_info */
+/* A simulator state: its info and the IOMMU it emulates. */
+struct row_sim {
+	struct ifd_sim_info info;
+	struct ifd_sim_platform plat;
+	char reserved[4 * 64];		/* the platform's reserved regions, as text */
+};
 extern const struct out_family fam_sim;
 
 /* doctor: one check of the host's readiness */

@@ -14,6 +14,13 @@ static const char *const *sim_profile_words(void)
 	return ifd_sim_profiles();
 }
 
+static const char *const *aperture_bits_words(void)
+{
+	static const char *const w[] = { "39", "48", NULL };
+
+	return w;
+}
+
 const struct cmd_opt iommuctl_global_opts[] = {
 	[G_SIM] = { "sim", 0, OPT_OPTIONAL, "PATH",
 		    "use the simulator (state PATH, default $IOMMUFD_SIM or the per-user state)",
@@ -358,6 +365,9 @@ static const struct cmd_opt sim_create_opts[] = {
 	[SIM_CREATE_OPT_PROFILE] = { "profile", 0, OPT_REQUIRED, "PROFILE",
 				 "what to emulate (default: default)", OPT_CPL_WORDS,
 				 sim_profile_words },
+	[SIM_CREATE_OPT_APERTURE_BITS] = { "aperture-bits", 0, OPT_REQUIRED, "BITS",
+				       "intel-vtd: the address width, 39 (default) or 48",
+				       OPT_CPL_WORDS, aperture_bits_words },
 	[SIM_CREATE_OPT_FORCE] = { "force", 0, OPT_NOARG, NULL, "replace an existing state",
 			       OPT_CPL_NONE, NULL },
 	IOMMUCTL_META_OPTS,
@@ -480,7 +490,7 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	{ NULL, "sim", NULL, "manage a simulator state", "create|reset|check|info", sim_group_opts,
 	  NULL, CMD_GROUP },
 	{ "sim", "create", cmd_sim_create, "create a simulator state",
-	  "[--profile PROFILE] [--force]", sim_create_opts, FAMILIES(&fam_sim),
+	  "[--profile PROFILE [--aperture-bits BITS]] [--force]", sim_create_opts, FAMILIES(&fam_sim),
 	  CMD_MUTATES | CMD_SIM_ONLY },
 	{ "sim", "reset", cmd_sim_reset, "destroy every object of a simulator state", "",
 	  sim_plain_opts, FAMILIES(&fam_sim), CMD_MUTATES | CMD_SIM_ONLY },
