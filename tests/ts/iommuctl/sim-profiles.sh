@@ -147,12 +147,40 @@ run query --ioas 1
 ranges "$full"
 consistent
 
+# ---- user HWPTs under a profile ------------------------------------------------------------
+# intel-vtd has no dirty tracking (no SLADS): a HWPT that tracks is refused.
+sim_new --profile intel-vtd --force
+run alloc
+run mock domain --ioas 1				# stdev 2, idev 3, hwpt 4
+fails_json 3 EOPNOTSUPP hwpt alloc --dev-id 3 --pt 1 --dirty-tracking
+# arm-smmuv3 has it (HTTU): a nest parent that tracks, a nested HWPT on it,
+# the device moved there; its reserved region stays in the parent's IOAS.
+sim_new --profile arm-smmuv3 --force
+run alloc
+run mock domain --ioas 1
+run hwpt alloc --dev-id 3 --pt 1 --nest-parent --dirty-tracking
+ts_jq '.hwpts[0] | .id == 5 and .kind == "paging"' "$TS_TMP/out"
+run hwpt alloc --dev-id 3 --pt 5 --data-type selftest --data iotlb=7
+ts_jq '.hwpts[0] | .id == 6 and .kind == "nested"' "$TS_TMP/out"
+run mock replace --stdev 2 --pt 6
+run query --ioas 1
+ranges '[{"start": "0x0", "last": "0x7ffffff"}, {"start": "0x8100000", "last": "0xffffffffffff"}]'
+fails_json 1 EINVAL map --ioas 1 --sim-mem 4K --iova 0x8000000
+consistent
+# back onto the automatic domain (hwpt 4 went with the replace: a new one)
+run mock replace --stdev 2 --pt 1
+run free 6
+run free 5
+run query --ioas 1
+ranges '[{"start": "0x0", "last": "0x7ffffff"}, {"start": "0x8100000", "last": "0xffffffffffff"}]'
+consistent
+
 # ---- usage errors: nothing is created ---------------------------------------------------------
 ts_expect_exit 2 "$IOMMUCTL" sim create --profile intel-vtd --aperture-bits 40 --force
 ts_expect_exit 2 "$IOMMUCTL" sim create --profile amd-vi --aperture-bits 48 --force
 ts_expect_exit 2 "$IOMMUCTL" sim create --aperture-bits 48 --force
 ts_expect_exit 2 "$IOMMUCTL" sim create --profile no-such --force
 run sim info
-ts_jq '.sim.profile == "spapr"' "$TS_TMP/out"
+ts_jq '.sim.profile == "arm-smmuv3"' "$TS_TMP/out"
 
 exit 0
