@@ -34,6 +34,34 @@ static void st_setup_dir(void)
 	}
 }
 
+/* A whole file into malloc'd memory, and back: tests that damage a state. */
+static inline int st_slurp(const char *path, uint8_t **out, size_t *len)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -1;
+	*out = malloc((size_t)st.st_size);
+	n = read(fd, *out, (size_t)st.st_size);
+	close(fd);
+	*len = (size_t)st.st_size;
+	return n == st.st_size ? 0 : -1;
+}
+
+static inline int st_spill(const char *path, const uint8_t *buf, size_t len)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, buf, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
 static inline void st_path(char *buf, size_t len, const char *name)
 {
 	snprintf(buf, len, "%s/%s", st_dir, name);

@@ -377,33 +377,6 @@ static void test_hw_info(void)
 
 /* ---- the platform in the header and in sim check ----------------------------------------------- */
 
-static int slurp(const char *path, uint8_t **out, size_t *len)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return -1;
-	*out = malloc((size_t)st.st_size);
-	n = read(fd, *out, (size_t)st.st_size);
-	close(fd);
-	*len = (size_t)st.st_size;
-	return n == st.st_size ? 0 : -1;
-}
-
-static int spill(const char *path, const uint8_t *buf, size_t len)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, buf, len);
-	close(fd);
-	return n == (ssize_t)len ? 0 : -1;
-}
-
 static void test_header_platform(void)
 {
 	char path[PATH_MAX], bad[PATH_MAX], report[4096];
@@ -417,7 +390,7 @@ static void test_header_platform(void)
 		return;
 	CHECK_EQ(mock_domain(sim, st_ioas(sim), NULL, NULL), 0);
 	sim_close(sim);
-	CHECK_EQ(slurp(path, &img, &len), 0);
+	CHECK_EQ(st_slurp(path, &img, &len), 0);
 	h = (struct sim_hdr *)img;
 	CHECK_EQ(h->format_version, SIM_FORMAT_VERSION);
 	CHECK_EQ(h->platform.p.iommu, SIM_IOMMU_VTD);
@@ -425,13 +398,13 @@ static void test_header_platform(void)
 
 	/* a changed platform breaks the checksum */
 	h->platform.p.aperture_last = (1ull << 48) - 1;
-	CHECK_EQ(spill(bad, img, len), 0);
+	CHECK_EQ(st_spill(bad, img, len), 0);
 	sim = st_open_path(bad, 0, &err);
 	CHECK(sim == NULL);
 	CHECK_EQ(err, -EUCLEAN);
 	/* ... and with the checksum made to match, it is not what the profile makes */
 	h->static_sum = sim_static_sum(h);
-	CHECK_EQ(spill(bad, img, len), 0);
+	CHECK_EQ(st_spill(bad, img, len), 0);
 	sim = st_open_path(bad, 0, &err);
 	CHECK(sim == NULL);
 	CHECK_EQ(err, -EUCLEAN);
@@ -439,7 +412,7 @@ static void test_header_platform(void)
 	/* the pristine state opens and checks clean, the device's range included */
 	h->platform.p.aperture_last = (1ull << 39) - 1;
 	h->static_sum = sim_static_sum(h);
-	CHECK_EQ(spill(bad, img, len), 0);
+	CHECK_EQ(st_spill(bad, img, len), 0);
 	sim = st_open_path(bad, 0, &err);
 	CHECK(sim != NULL);
 	if (sim) {
