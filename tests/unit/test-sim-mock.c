@@ -389,6 +389,13 @@ static void test_attach_eaddrinuse(void)
 
 /* ---- pinning ------------------------------------------------------------------------------ */
 
+/* No access at [p, p + len), and nothing else will be put there. */
+static bool hole(void *p, size_t len)
+{
+	return mmap(p, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
+		    0) == p;
+}
+
 static void test_pin_faults(void)
 {
 	struct sim *sim = fresh();
@@ -400,13 +407,15 @@ static void test_pin_faults(void)
 
 	CHECK_EQ(mock_domain(sim, ioas, &stdev, NULL, NULL), 0);
 	/* The selftest basic: EFAULT half way through mapping, the area gone ... */
-	CHECK_EQ(munmap(buf + len / 2, len / 2), 0);
+	/* Holes that stay holes: a page given back with munmap may be handed out
+	 * again (the journal's verify mode maps memory) before the pin looks. */
+	CHECK(hole(buf + len / 2, len / 2));
 	CHECK_EQ(st_map(sim, ioas, RW, (uintptr_t)buf, len, &iova), -EFAULT);
 	CHECK(strstr(st_detail, "not all mapped") != NULL);
 	CHECK_EQ(nr_areas(sim, ioas), 0);
 	CHECK_EQ(st_check(sim), 0);
 	/* ... and on the first page. */
-	CHECK_EQ(munmap(buf, len / 2), 0);
+	CHECK(hole(buf, len / 2));
 	CHECK_EQ(st_map(sim, ioas, RW, (uintptr_t)buf, len, &iova), -EFAULT);
 	CHECK_EQ(nr_areas(sim, ioas), 0);
 	/* A fixed map too, and a copy from an IOAS without a domain. */
@@ -429,6 +438,7 @@ static void test_pin_faults(void)
 	CHECK_EQ(align, 1);
 	CHECK_EQ(nr_objects(sim), 5);
 	CHECK_EQ(st_check(sim), 0);
+	munmap(buf, len);
 	sim_close(sim);
 }
 
