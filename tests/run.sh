@@ -30,7 +30,8 @@
 #
 # Exit status of a test: 0 pass, 77 skip (the last line of its output is the
 # reason), anything else fail; a test running longer than --timeout (default
-# 120 s, four times that under valgrind) is killed and fails.
+# 120 s, four times that under valgrind) is killed and fails.  A test that
+# needs longer says so in a line "# timeout: SEC" among its first 10 lines.
 #
 # With --valgrind only the unit tests (themselves run under valgrind) and the
 # shell tests carrying a line "# valgrind-sample" in their first 10 lines run.
@@ -187,7 +188,7 @@ fi
 IOMMUTOP_PATH=$(tool_path iommutop)
 
 # ---- collect the tests ------------------------------------------------------
-t_kind=() t_name=() t_path=()
+t_kind=() t_name=() t_path=() t_limit=()
 matches() {
 	[ -z "$filter" ] && return 0
 	# shellcheck disable=SC2053
@@ -199,7 +200,7 @@ for f in "$build"/tests/test-*; do
 	n=unit/${f##*/}
 	matches "$n" || continue
 	[ "$backend" = sim ] || continue
-	t_kind+=(unit) t_name+=("$n") t_path+=("$f")
+	t_kind+=(unit) t_name+=("$n") t_path+=("$f") t_limit+=("")
 done
 for f in "$TS_DIR"/*/*.sh; do
 	[ -f "$f" ] || continue
@@ -222,6 +223,7 @@ for f in "$TS_DIR"/*/*.sh; do
 	*" $backend "*) t_kind+=(sh) ;;
 	*) t_kind+=(skip) ;;
 	esac
+	t_limit+=("$(head -n 10 "$f" | sed -n 's/^#[[:space:]]*timeout:[[:space:]]*\([0-9][0-9]*\)[[:space:]]*$/\1/p' | head -n 1)")
 	t_name+=("$n") t_path+=("$f")
 done
 
@@ -234,8 +236,16 @@ done
 run_one() {
 	local i=$1 kind=${t_kind[$1]} name=${t_name[$1]} path=${t_path[$1]}
 	local tmp=$rundir/tmp/$i log=$rundir/log/$i res=$rundir/res/$i
-	local suite=${name%%/*} rc=0 tpid
+	local suite=${name%%/*} rc=0 tpid limit=${t_limit[$1]:-}
 	local cmd=("$path")
+
+	# its own limit, scaled as the default is under valgrind
+	if [ -n "$limit" ]; then
+		[ "$valgrind" -eq 0 ] || limit=$((limit * 4))
+		[ "$limit" -gt "$timeout" ] || limit=$timeout
+	else
+		limit=$timeout
+	fi
 
 	if [ "$kind" = skip ]; then
 		printf 'SKIP\tnot a %s-backend test (its "# backends:" line)\n' "$backend" >"$res"
@@ -259,7 +269,7 @@ run_one() {
 			IOMMUFD_SIM="$tmp/state" XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp/home" \
 			XDG_CONFIG_HOME="$tmp/home/.config" XDG_STATE_HOME="$tmp/home/.local/state" \
 			LC_ALL=C LANG=C NO_COLOR=1 COLUMNS=80 TZ=UTC \
-			timeout -k 10 "$timeout" "${cmd[@]}"
+			timeout -k 10 "$limit" "${cmd[@]}"
 	) </dev/null >"$log" 2>&1 &
 	tpid=$!
 	echo "$tpid" >"$rundir/pid/$i"
@@ -269,7 +279,7 @@ run_one() {
 	case $rc in
 	0) echo "PASS" >"$res" ;;
 	77) printf 'SKIP\t%s\n' "$(grep -v '^[[:space:]]*$' "$log" | tail -n 1)" >"$res" ;;
-	124|137) printf 'FAIL\ttimed out after %ss\n' "$timeout" >"$res" ;;
+	124|137) printf 'FAIL\ttimed out after %ss\n' "$limit" >"$res" ;;
 	99) if [ "$valgrind" -eq 1 ]; then
 		printf 'FAIL\tvalgrind found errors (exit 99)\n' >"$res"
 	    else

@@ -1,7 +1,9 @@
 #!/bin/bash
 # The command table against the man pages and the completions: every
 # command has its page, every option and column is in it, and the bash
-# completion offers what the binary lists.
+# completion offers what the binary lists.  It runs iommuctl a few hundred
+# times, which is slow under ASan on a loaded machine.
+# timeout: 400
 . "$TS_TOP/tests/functions.sh"
 
 man=$TS_TOP/man
