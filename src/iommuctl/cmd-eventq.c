@@ -80,9 +80,13 @@ static int keep_eventq(struct iommuctl *g, struct row_eventq *row, const struct 
 {
 	row->fd = q->fd;
 	if (g->session.active) {
-		if (session_eventq_add(&g->session, q) || session_object_new(&g->session, q->id) ||
-		    (row->name && session_name_add(&g->session, row->name, q->id)))
+		/* New first: it forgets what a reused ID had, fds included. */
+		if (session_object_new(&g->session, q->id) || session_eventq_add(&g->session, q) ||
+		    (row->name && session_name_add(&g->session, row->name, q->id))) {
+			if (!session_eventq_of(&g->session, q->id))
+				close(q->fd);
 			return iommuctl_fail_errno(g, object, what, ENOMEM, NULL, NULL);
+		}
 		row->lifetime = "session";
 		return 0;
 	}

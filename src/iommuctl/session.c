@@ -269,12 +269,7 @@ void session_object_gone(struct session *s, uint32_t id)
 	allowed_drop(s, id);
 	areas_drop(s, id);
 	/* IDs are reused: a later object with this ID is not behind this fd. */
-	for (size_t i = 0; i < s->neventqs; i++)
-		if (s->eventqs[i].id == id) {
-			close(s->eventqs[i].fd);
-			s->eventqs[i] = s->eventqs[--s->neventqs];
-			break;
-		}
+	session_eventq_close(s, id);
 }
 
 void session_forget_all(struct session *s)
@@ -360,4 +355,15 @@ const struct session_eventq *session_eventq_of(const struct session *s, uint32_t
 		if (s->eventqs[i].id == id)
 			return &s->eventqs[i];
 	return NULL;
+}
+
+bool session_eventq_close(struct session *s, uint32_t id)
+{
+	for (size_t i = 0; i < s->neventqs; i++)
+		if (s->eventqs[i].id == id) {
+			close(s->eventqs[i].fd);
+			s->eventqs[i] = s->eventqs[--s->neventqs];
+			return true;
+		}
+	return false;
 }

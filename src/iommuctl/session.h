@@ -106,6 +106,9 @@ int session_device_fd(const struct session *s, uint32_t dev_id);
  * when the object is gone); the one of 'id', or NULL. */
 int session_eventq_add(struct session *s, const struct session_eventq *q);
 const struct session_eventq *session_eventq_of(const struct session *s, uint32_t id);
+/* Close the fd kept for 'id' (the kernel keeps the object busy while it is
+ * open); false if none was kept. */
+bool session_eventq_close(struct session *s, uint32_t id);
 
 /* Areas: a map made 'a'; an unmap of [start, last] succeeded (whole areas
  * inside went) or failed (what went is unknown); a copy made areas in 'dst'

@@ -99,7 +99,7 @@ fails() {
 
 # ---- vIOMMU, vDevice, vEVENTQ, HW queue ----------------------------------
 viommu_flow() {
-	local f=viommu
+	local f=viommu q
 	ok 'alloc --name a' $f || return 0
 	ok 'map --ioas @a --size 64K --iova 0x1000000' $f || return 0
 	ok 'mock domain --ioas @a' $f || return 0
@@ -109,7 +109,12 @@ viommu_flow() {
 	fails 'viommu alloc --dev-id 3 --hwpt 4 --type selftest' EINVAL	# no nest parent
 	ok 'vdevice alloc --viommu @v --dev-id 3 --virt-id 0x99 --name vd' $f || return 0
 	ts_jq '.vdevices[0] | .virt_id == "0x99" and .dev_id == 3' "$TS_TMP/out"
+	# the mock reports vEVENTs of a device attached to a nested HWPT of its vIOMMU
+	ok 'hwpt alloc --dev-id 3 --pt @v --data-type selftest --data iotlb=0xbadbeef --name vn' $f ||
+		return 0
+	ok 'mock replace --stdev 2 --pt @vn' $f || return 0
 	ok 'veventq alloc --viommu @v --type selftest --depth 2 --name q' $f || return 0
+	q=$(jq -r '.veventqs[0].id' "$TS_TMP/out")
 	ts_jq '.veventqs[0] | .type == "selftest" and .depth == 2 and .lifetime == "session" and
 		(.fd | type) == "number"' "$TS_TMP/out"
 	fails 'veventq alloc --viommu @v --type selftest' EEXIST	# one per type
@@ -130,9 +135,9 @@ viommu_flow() {
 	ts_jq '.hw_queues[0] | .index == 0 and .base_addr == "0x1000000" and .length == "0x1000"' \
 		"$TS_TMP/out"
 	fails 'hw-queue alloc --viommu @v --type selftest --base-addr 0x1000000 --length 4K' EEXIST
-	# freeing the vEVENTQ closes the fd the batch kept
+	# its open fd keeps a vEVENTQ busy: free closes the one the batch kept
 	ok 'free @q' $f || return 0
-	line 'veventq read --veventq 9'
+	line "veventq read --veventq $q"
 	jq -e '.exit_status == 2' "$TS_TMP/rec" >/dev/null || ts_fail "read of a freed vEVENTQ: $rec"
 }
 start
@@ -167,6 +172,10 @@ fault_flow() {
 	fails "fault respond --fault @f --cookie $cookie --code invalid" EINVAL
 	ok 'fault read --fault @f' $f || return 0
 	ts_jq '.faults == []' "$TS_TMP/out"
+	# the queue goes once no HWPT uses it (free closes the batch's fd too)
+	ok 'mock replace --stdev 2 --pt @a' $f || return 0
+	ok 'free @n @f' $f || return 0
+	ts_jq '[.freed[].id] | length == 2' "$TS_TMP/out"
 }
 start
 fault_flow
@@ -177,9 +186,11 @@ start
 ok 'alloc' change-process && ok 'change-process' change-process &&
 	ts_jq '.change_process[0].pid > 1' "$TS_TMP/out"
 if ok 'map --ioas 1 --size 64K' change-process; then
-	# only IOMMU_IOAS_MAP_FILE mappings move: anonymous memory cannot
+	# only IOMMU_IOAS_MAP_FILE mappings move (a memfd's), anonymous memory cannot
 	if jq -e '.mappings[0].source == "anon"' "$TS_TMP/out" >/dev/null; then
 		fails 'change-process' EINVAL
+	else
+		ok 'change-process' change-process
 	fi
 fi
 finish
