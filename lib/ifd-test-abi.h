@@ -59,6 +59,9 @@ enum ifd_test_op {
 #define IFD_HW_INFO_SELFTEST_REGVAL	0xdeadbeefu
 #define IFD_HWPT_DATA_SELFTEST		0xdeadu
 #define IFD_TEST_IOTLB_DEFAULT		0xbadbeefu
+#define IFD_VIOMMU_TYPE_SELFTEST	0xdeadbeefu
+#define IFD_VEVENTQ_TYPE_SELFTEST	0xbeefbeefu
+#define IFD_HW_QUEUE_TYPE_SELFTEST	0xdeadbeefu
 
 /*
  * The command envelope: 16 bytes of header, a 48-byte area whose meaning
@@ -92,6 +95,8 @@ struct ifd_test_cmd {
 		struct { __u32 pasid, pt_id; } pasid_attach;
 		struct { __u32 pasid; } pasid_detach;
 		struct { __u32 pasid, hwpt_id; } pasid_check;
+		struct { __u32 dev_id, pasid, grpid, perm; __u64 addr; } trigger_iopf;
+		struct { __u32 dev_id; } trigger_vevent;
 	};
 	__u32 last;
 };
@@ -101,5 +106,6 @@ _Static_assert(offsetof(struct ifd_test_cmd, add_reserved) == 16, "test cmd unio
 _Static_assert(offsetof(struct ifd_test_cmd, last) == 64, "test cmd last");
 _Static_assert(offsetof(struct ifd_test_cmd, dirty.out_nr_dirty) == 56, "dirty.out_nr_dirty");
 _Static_assert(offsetof(struct ifd_test_cmd, access_pages.uptr) == 40, "access_pages.uptr");
+_Static_assert(offsetof(struct ifd_test_cmd, trigger_iopf.addr) == 32, "trigger_iopf.addr");
 
 #endif

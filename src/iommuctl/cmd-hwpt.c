@@ -53,18 +53,6 @@ _Static_assert(sizeof(struct get_dirty_arg) == 48 && sizeof(struct invalidate_ar
 
 /* ---- driver data: FIELD=VALUE pairs into a uAPI struct ------------------------ */
 
-struct data_field {
-	const char *name;
-	unsigned offset, size;		/* bytes: 4 or 8 */
-};
-
-struct data_type {
-	const char *name;
-	uint32_t type;
-	unsigned size;			/* of the struct */
-	struct data_field fields[5];
-};
-
 /* IOMMU_HWPT_ALLOC data (enum iommu_hwpt_data_type; the selftest's 0xdead). */
 static const struct data_type alloc_types[] = {
 	{ "vtd_s1", 1, 24, { { "flags", 0, 8 }, { "pgtbl_addr", 8, 8 }, { "addr_width", 16, 4 } } },
@@ -99,8 +87,8 @@ static void type_names(const struct data_type *t, size_t n, char *buf, size_t le
 }
 
 /* Parse "a=1,b=0x2" into the struct 'out' (t->size bytes, zeroed first). */
-static int parse_data(struct iommuctl *g, const char *opt, const struct data_type *t,
-		      const char *text, uint8_t *out)
+int iommuctl_parse_data(struct iommuctl *g, const char *opt, const struct data_type *t,
+			const char *text, uint8_t *out)
 {
 	char buf[512], *save = NULL, *tok;
 
@@ -146,8 +134,8 @@ static int parse_data(struct iommuctl *g, const char *opt, const struct data_typ
 	return 0;
 }
 
-static int data_type_arg(struct iommuctl *g, const char *opt, const char *name,
-			 const struct data_type *t, size_t n, const struct data_type **out)
+int iommuctl_data_type_arg(struct iommuctl *g, const char *opt, const char *name,
+			   const struct data_type *t, size_t n, const struct data_type **out)
 {
 	char names[128];
 
@@ -177,15 +165,9 @@ int cmd_hwpt_alloc(struct iommuctl *g, struct cmd_args *a)
 		return iommuctl_usage(g, "--dev-id and --pt are required");
 	if (!!a->count[HWPT_OPT_DATA_TYPE] != !!a->count[HWPT_OPT_DATA])
 		return iommuctl_usage(g, "--data-type and --data go together (a nested HWPT)");
-	if (a->val[HWPT_OPT_NAME]) {
-		const char *why;
-
-		if (!g->session.active)
-			return iommuctl_usage(g, "--name: names exist only in a batch (-b) or the shell");
-		if (session_name_check(a->val[HWPT_OPT_NAME], &why))
-			return iommuctl_usage(g, "--name '%s': %s", a->val[HWPT_OPT_NAME], why);
-	}
-	ret = arg_id(g, a, HWPT_OPT_DEV_ID, &c.dev_id);
+	ret = iommuctl_name_arg(g, a->val[HWPT_OPT_NAME]);
+	if (!ret)
+		ret = arg_id(g, a, HWPT_OPT_DEV_ID, &c.dev_id);
 	if (!ret)
 		ret = arg_id(g, a, HWPT_OPT_PT, &c.pt_id);
 	if (!ret && a->count[HWPT_OPT_FAULT]) {
@@ -193,10 +175,10 @@ int cmd_hwpt_alloc(struct iommuctl *g, struct cmd_args *a)
 		c.flags |= HWPT_FAULT_ID_VALID;
 	}
 	if (!ret && a->count[HWPT_OPT_DATA_TYPE])
-		ret = data_type_arg(g, "--data-type", a->val[HWPT_OPT_DATA_TYPE], alloc_types,
+		ret = iommuctl_data_type_arg(g, "--data-type", a->val[HWPT_OPT_DATA_TYPE], alloc_types,
 				    N(alloc_types), &t);
 	if (!ret && t)
-		ret = parse_data(g, "--data", t, a->val[HWPT_OPT_DATA], data);
+		ret = iommuctl_parse_data(g, "--data", t, a->val[HWPT_OPT_DATA], data);
 	if (ret)
 		return ret;
 	c.flags |= (a->count[HWPT_OPT_NEST_PARENT] ? HWPT_NEST_PARENT : 0) |
@@ -371,10 +353,10 @@ int cmd_hwpt_invalidate(struct iommuctl *g, struct cmd_args *a)
 		return iommuctl_usage(g, "--hwpt, --data-type and --entry are required");
 	ret = arg_id(g, a, INVAL_OPT_HWPT, &c.hwpt_id);
 	if (!ret)
-		ret = data_type_arg(g, "--data-type", a->val[INVAL_OPT_DATA_TYPE], inval_types,
+		ret = iommuctl_data_type_arg(g, "--data-type", a->val[INVAL_OPT_DATA_TYPE], inval_types,
 				    N(inval_types), &t);
 	if (!ret)
-		ret = parse_data(g, "--entry", t, a->val[INVAL_OPT_ENTRY], entry);
+		ret = iommuctl_parse_data(g, "--entry", t, a->val[INVAL_OPT_ENTRY], entry);
 	if (!ret)
 		ret = iommuctl_columns(g, &fam_invalidate);
 	if (!ret)

@@ -106,7 +106,13 @@ int cmd_free(struct iommuctl *g, struct cmd_args *a)
 	if (ret)
 		goto out;
 	for (int i = 0; i < a->argc; i++) {
-		if (ifd_destroy(g->ctx, ids[i].id) == 0) {
+		/* An event queue is busy while its fd is open: on EBUSY, close
+		 * the one this session keeps and try again (a HWPT using the
+		 * queue still keeps it busy). */
+		if (ifd_destroy(g->ctx, ids[i].id) == 0 ||
+		    (ifd_ctx_last_error(g->ctx)->err == EBUSY &&
+		     session_eventq_close(&g->session, ids[i].id) &&
+		     ifd_destroy(g->ctx, ids[i].id) == 0)) {
 			session_object_gone(&g->session, ids[i].id);
 			continue;
 		}

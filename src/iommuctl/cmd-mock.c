@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /*
- * mock domain | replace | reserve: the kernel's selftest mock devices
- * (IOMMU_TEST_CMD, CONFIG_IOMMUFD_TEST), on the kernel where it is built in
+ * mock domain | replace | reserve | trigger-iopf | trigger-vevent: the
+ * kernel's selftest mock devices (IOMMU_TEST_CMD, CONFIG_IOMMUFD_TEST), on the kernel where it is built in
  * and on the simulator always.  A mock device is an object of the context:
  * on the kernel it lives as long as the fd (use --fd, batch or the shell),
- * on the simulator as long as the state.
+ * on the simulator as long as the state.  trigger-iopf and trigger-vevent
+ * make a mock device report what a real one would: a page fault (to the
+ * fault queue of the HWPT it is attached to) and a vEVENT (to its vIOMMU's
+ * vEVENTQ).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -129,5 +132,105 @@ int cmd_mock_reserve(struct iommuctl *g, struct cmd_args *a)
 	struct row_range_of row = { .id = c.id, .start = r.start, .last = r.last };
 
 	out_rows(&g->out, &fam_mock_reserved, &row, 1, sizeof(row), NULL);
+	return 0;
+}
+
+/* --perm: the IOMMU_PGFAULT_PERM_* bits as letters, r w x p in any order. */
+static int perm_arg(struct iommuctl *g, const char *text, uint32_t *perm)
+{
+	static const char letters[] = "rwxp";
+
+	*perm = 0;
+	if (!text[0])
+		return iommuctl_usage(g, "--perm: empty (give letters of rwxp)");
+	for (const char *p = text; *p; p++) {
+		const char *l = strchr(letters, *p);
+
+		if (!l || (*perm & (1u << (l - letters))))
+			return iommuctl_usage(g, "--perm '%s': letters r, w, x (exec) and p "
+					      "(privileged), each once", text);
+		*perm |= 1u << (l - letters);
+	}
+	return 0;
+}
+
+int cmd_mock_trigger_iopf(struct iommuctl *g, struct cmd_args *a)
+{
+	struct ifd_test_cmd c = { .op = IFD_TEST_OP_TRIGGER_IOPF };
+	struct row_mock_iopf row = { 0 };
+	char object[32];
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	if (!a->count[IOPF_OPT_DEV_ID])
+		return iommuctl_usage(g, "--dev-id is required");
+	ret = arg_id(g, a, IOPF_OPT_DEV_ID, &row.dev_id);
+	/* PASID 0 is IOMMU_NO_PASID: the fault then has no PASID_VALID. */
+	if (!ret && a->count[IOPF_OPT_PASID])
+		ret = arg_id(g, a, IOPF_OPT_PASID, &row.pasid);
+	if (!ret && a->count[IOPF_OPT_GRPID])
+		ret = arg_id(g, a, IOPF_OPT_GRPID, &row.grpid);
+	if (!ret)
+		ret = perm_arg(g, a->count[IOPF_OPT_PERM] ? a->val[IOPF_OPT_PERM] : "rw", &row.perm);
+	if (!ret && a->count[IOPF_OPT_ADDR])
+		ret = arg_u64(g, a, IOPF_OPT_ADDR, &row.addr);
+	if (!ret)
+		ret = iommuctl_columns(g, &fam_mock_iopf);
+	if (!ret)
+		ret = iommuctl_open(g);
+	if (ret)
+		return ret;
+	c.trigger_iopf.dev_id = row.dev_id;
+	c.trigger_iopf.pasid = row.pasid;
+	c.trigger_iopf.grpid = row.grpid;
+	c.trigger_iopf.perm = row.perm;
+	c.trigger_iopf.addr = row.addr;
+	snprintf(object, sizeof(object), "device %u", row.dev_id);
+	ret = test_cmd(g, &c, object);
+	if (ret)
+		return ret;
+	out_rows(&g->out, &fam_mock_iopf, &row, 1, sizeof(row), NULL);
+	return 0;
+}
+
+int cmd_mock_trigger_vevent(struct iommuctl *g, struct cmd_args *a)
+{
+	struct ifd_test_cmd c = { .op = IFD_TEST_OP_TRIGGER_VEVENT };
+	struct row_mock_vevent row = { .count = 1 };
+	uint64_t count;
+	char object[32];
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	if (!a->count[VEVT_OPT_DEV_ID])
+		return iommuctl_usage(g, "--dev-id is required");
+	ret = arg_id(g, a, VEVT_OPT_DEV_ID, &row.dev_id);
+	if (!ret && a->count[VEVT_OPT_COUNT]) {
+		ret = arg_u64(g, a, VEVT_OPT_COUNT, &count);
+		if (!ret && (count == 0 || count > 1000000))
+			return iommuctl_usage(g, "--count: 1 to 1000000");
+		row.count = (uint32_t)count;
+	}
+	if (!ret)
+		ret = iommuctl_columns(g, &fam_mock_vevent);
+	if (!ret)
+		ret = iommuctl_open(g);
+	if (ret)
+		return ret;
+	snprintf(object, sizeof(object), "device %u", row.dev_id);
+	/* One vEVENT per call, as the mock reports them. */
+	for (uint32_t i = 0; i < row.count; i++) {
+		c.size = sizeof(c);
+		c.trigger_vevent.dev_id = row.dev_id;
+		if (ifd_ioctl(g->ctx, IFD_TEST_CMD, &c) < 0) {
+			char done[64];
+
+			snprintf(done, sizeof(done), "%u of %u vEVENTs were reported", i, row.count);
+			return iommuctl_fail(g, object, i ? done : NULL, NULL);
+		}
+	}
+	out_rows(&g->out, &fam_mock_vevent, &row, 1, sizeof(row), NULL);
 	return 0;
 }

@@ -624,6 +624,215 @@ static const struct out_column invalidate_cols[] = {
 const struct out_family fam_invalidate = { "invalidated", "a cache invalidation",
 					    invalidate_cols, N(invalidate_cols) };
 
+/* ---- event queues, vIOMMUs ---------------------------------------------------- */
+/* The IOMMU_PGFAULT_PERM_* bits (READ, WRITE, EXEC, PRIV) as letters. */
+static const char *perm_text(uint32_t perm)
+{
+	static const char *const text[16] = {
+		"----", "r---", "-w--", "rw--", "--x-", "r-x-", "-wx-", "rwx-",
+		"---p", "r--p", "-w-p", "rw-p", "--xp", "r-xp", "-wxp", "rwxp",
+	};
+
+	return text[perm & 0xf];
+}
+
+GETTER(eq_id, struct row_eventq, v->u = r->id)
+GETTER(eq_viommu, struct row_eventq, v->u = r->viommu)
+GETTER(eq_type, struct row_eventq, v->s = r->type)
+GETTER(eq_depth, struct row_eventq, v->u = r->depth)
+GETTER(eq_fd, struct row_eventq, v->null = r->fd < 0; v->u = (uint64_t)r->fd)
+GETTER(eq_lifetime, struct row_eventq, v->s = r->lifetime)
+GETTER(eq_name, struct row_eventq, v->null = !r->name; v->s = r->name)
+
+#define EQ_FD_COLS(what) \
+	{ "FD", "fd", "FD", OUT_INT, D | NUL, \
+	  "the fd " what " are read from (null: closed with the command)", eq_fd }, \
+	{ "LIFETIME", "lifetime", "LIFETIME", OUT_STRING, D, \
+	  "session (the batch or shell keeps the fd) or command (the fd is closed)", \
+	  eq_lifetime }, \
+	{ "NAME", "name", "NAME", OUT_STRING, NUL, \
+	  "the name given with --name (batch, shell)", eq_name }
+
+static const struct out_column fault_queue_cols[] = {
+	{ "ID", "id", "ID", OUT_INT, D, "the new fault queue (hwpt alloc --fault)", eq_id },
+	EQ_FD_COLS("faults"),
+};
+const struct out_family fam_fault_queue = { "fault_queues", "a fault queue allocated",
+					     fault_queue_cols, N(fault_queue_cols) };
+
+static const struct out_column veventq_cols[] = {
+	{ "ID", "id", "ID", OUT_INT, D, "the new vEVENTQ", eq_id },
+	{ "VIOMMU", "viommu", "VIOMMU", OUT_INT, D, "its vIOMMU", eq_viommu },
+	{ "TYPE", "type", "TYPE", OUT_STRING, D,
+	  "the events' type: arm_smmuv3, tegra241_cmdqv, selftest, or a number", eq_type },
+	{ "DEPTH", "depth", "DEPTH", OUT_INT, D, "events it holds before it loses some",
+	  eq_depth },
+	EQ_FD_COLS("vEVENTs"),
+};
+const struct out_family fam_veventq = { "veventqs", "a vEVENTQ allocated", veventq_cols,
+					 N(veventq_cols) };
+
+GETTER(pf_flags, struct row_pgfault, v->u = r->flags)
+GETTER(pf_dev, struct row_pgfault, v->u = r->dev_id)
+GETTER(pf_pasid, struct row_pgfault, v->null = !(r->flags & 1); v->u = r->pasid)
+GETTER(pf_grpid, struct row_pgfault, v->u = r->grpid)
+GETTER(pf_perm, struct row_pgfault, v->u = r->perm)
+GETTER(pf_last, struct row_pgfault, v->b = r->flags & 2)
+GETTER(pf_addr, struct row_pgfault, v->u = r->addr)
+GETTER(pf_length, struct row_pgfault, v->u = r->length)
+GETTER(pf_cookie, struct row_pgfault, v->u = r->cookie)
+
+GETTER(pf_access, struct row_pgfault, v->s = perm_text(r->perm))
+
+static const struct out_column pgfault_cols[] = {
+	{ "COOKIE", "cookie", "COOKIE", OUT_INT, D, "answer with fault respond --cookie",
+	  pf_cookie },
+	{ "DEV_ID", "dev_id", "DEV_ID", OUT_INT, D, "the faulting device", pf_dev },
+	{ "PASID", "pasid", "PASID", OUT_INT, D | NUL, "its PASID (null: PASID_VALID not set)",
+	  pf_pasid },
+	{ "GRPID", "grpid", "GRPID", OUT_INT, D, "the page request group", pf_grpid },
+	{ "ADDR", "addr", "ADDR", OUT_HEX, D, "the faulting address", pf_addr },
+	{ "ACCESS", "access", "ACCESS", OUT_STRING, D,
+	  "the access asked for: r(ead) w(rite) x (exec) p(rivileged)", pf_access },
+	{ "PERM", "perm", "PERM", OUT_HEX, 0, "IOMMU_PGFAULT_PERM_* (0x1 READ, 0x2 WRITE, "
+	  "0x4 EXEC, 0x8 PRIV)", pf_perm },
+	{ "FLAGS", "flags", "FLAGS", OUT_HEX, 0,
+	  "IOMMU_PGFAULT_FLAGS_* (0x1 PASID_VALID, 0x2 LAST_PAGE)", pf_flags },
+	{ "LAST", "last", "LAST", OUT_BOOL, D, "the group's last fault (LAST_PAGE)", pf_last },
+	{ "LENGTH", "length", "LENGTH", OUT_INT, 0, "bytes of the record", pf_length },
+};
+const struct out_family fam_pgfaults = { "faults", "an I/O page fault read", pgfault_cols,
+					  N(pgfault_cols) };
+
+GETTER(pr_fault, struct row_page_response, v->u = r->fault)
+GETTER(pr_cookie, struct row_page_response, v->u = r->cookie)
+GETTER(pr_code, struct row_page_response, v->u = r->code)
+GETTER(pr_code_name, struct row_page_response, v->null = !r->code_name; v->s = r->code_name)
+
+static const struct out_column page_response_cols[] = {
+	{ "FAULT", "fault", "FAULT", OUT_INT, D, "the fault queue", pr_fault },
+	{ "COOKIE", "cookie", "COOKIE", OUT_INT, D, "the fault group answered", pr_cookie },
+	{ "CODE", "code", "CODE", OUT_INT, D, "the response code sent", pr_code },
+	{ "CODE_NAME", "code_name", "CODE_NAME", OUT_STRING, D | NUL, "success or invalid",
+	  pr_code_name },
+};
+const struct out_family fam_page_responses = { "responses", "a page response written",
+						page_response_cols, N(page_response_cols) };
+
+GETTER(ve_seq, struct row_vevent, v->u = r->sequence)
+GETTER(ve_flags, struct row_vevent, v->u = r->flags)
+GETTER(ve_lost, struct row_vevent, v->b = r->flags & 1)
+GETTER(ve_virt, struct row_vevent, v->null = !r->has_virt_id; v->u = r->virt_id)
+GETTER(ve_data, struct row_vevent, v->null = !r->data[0]; v->s = r->data)
+
+static const struct out_column vevent_cols[] = {
+	{ "SEQUENCE", "sequence", "SEQUENCE", OUT_INT, D, "the event's sequence number", ve_seq },
+	{ "FLAGS", "flags", "FLAGS", OUT_HEX, 0, "IOMMU_VEVENTQ_FLAG_* (0x1 LOST_EVENTS)",
+	  ve_flags },
+	{ "LOST", "lost", "LOST", OUT_BOOL, D,
+	  "events were lost before this one (a header without data)", ve_lost },
+	{ "VIRT_ID", "virt_id", "VIRT_ID", OUT_INT, D | NUL,
+	  "selftest: the virtual ID of the device", ve_virt },
+	{ "DATA", "data", "DATA", OUT_STRING, D | NUL,
+	  "the event's data, as hex words of the type's struct", ve_data },
+};
+const struct out_family fam_vevents = { "vevents", "a vEVENT read", vevent_cols,
+					 N(vevent_cols) };
+
+GETTER(vi_id, struct row_viommu, v->u = r->id)
+GETTER(vi_type, struct row_viommu, v->s = r->type)
+GETTER(vi_dev, struct row_viommu, v->u = r->dev_id)
+GETTER(vi_hwpt, struct row_viommu, v->u = r->hwpt_id)
+GETTER(vi_name, struct row_viommu, v->null = !r->name; v->s = r->name)
+
+static const struct out_column viommu_cols[] = {
+	{ "ID", "id", "ID", OUT_INT, D, "the new vIOMMU", vi_id },
+	{ "TYPE", "type", "TYPE", OUT_STRING, D,
+	  "arm_smmuv3, tegra241_cmdqv, selftest, or a number", vi_type },
+	{ "DEV_ID", "dev_id", "DEV_ID", OUT_INT, D, "the device whose IOMMU backs it", vi_dev },
+	{ "HWPT_ID", "hwpt_id", "HWPT_ID", OUT_INT, D, "its nest parent HWPT", vi_hwpt },
+	{ "NAME", "name", "NAME", OUT_STRING, NUL, "the name given with --name (batch, shell)",
+	  vi_name },
+};
+const struct out_family fam_viommu = { "viommus", "a vIOMMU allocated", viommu_cols,
+					N(viommu_cols) };
+
+GETTER(vd_id, struct row_vdevice, v->u = r->id)
+GETTER(vd_viommu, struct row_vdevice, v->u = r->viommu)
+GETTER(vd_dev, struct row_vdevice, v->u = r->dev_id)
+GETTER(vd_virt, struct row_vdevice, v->u = r->virt_id)
+GETTER(vd_name, struct row_vdevice, v->null = !r->name; v->s = r->name)
+
+static const struct out_column vdevice_cols[] = {
+	{ "ID", "id", "ID", OUT_INT, D, "the new vDevice", vd_id },
+	{ "VIOMMU", "viommu", "VIOMMU", OUT_INT, D, "its vIOMMU", vd_viommu },
+	{ "DEV_ID", "dev_id", "DEV_ID", OUT_INT, D, "the physical device", vd_dev },
+	{ "VIRT_ID", "virt_id", "VIRT_ID", OUT_HEX, D,
+	  "the device's ID in the guest (a vSID, vRID)", vd_virt },
+	{ "NAME", "name", "NAME", OUT_STRING, NUL, "the name given with --name (batch, shell)",
+	  vd_name },
+};
+const struct out_family fam_vdevice = { "vdevices", "a vDevice allocated", vdevice_cols,
+					 N(vdevice_cols) };
+
+GETTER(hq_id, struct row_hw_queue, v->u = r->id)
+GETTER(hq_viommu, struct row_hw_queue, v->u = r->viommu)
+GETTER(hq_type, struct row_hw_queue, v->s = r->type)
+GETTER(hq_index, struct row_hw_queue, v->u = r->index)
+GETTER(hq_base, struct row_hw_queue, v->u = r->base_addr)
+GETTER(hq_length, struct row_hw_queue, v->u = r->length)
+GETTER(hq_name, struct row_hw_queue, v->null = !r->name; v->s = r->name)
+
+static const struct out_column hw_queue_cols[] = {
+	{ "ID", "id", "ID", OUT_INT, D, "the new HW queue", hq_id },
+	{ "VIOMMU", "viommu", "VIOMMU", OUT_INT, D, "its vIOMMU", hq_viommu },
+	{ "TYPE", "type", "TYPE", OUT_STRING, D, "tegra241_cmdqv, selftest, or a number",
+	  hq_type },
+	{ "INDEX", "index", "INDEX", OUT_INT, D, "the queue's index in the vIOMMU", hq_index },
+	{ "BASE_ADDR", "base_addr", "BASE_ADDR", OUT_HEX, D,
+	  "the queue's guest physical address (an IOVA of the nest parent)", hq_base },
+	{ "LENGTH", "length", "LENGTH", OUT_HEX, D, "the queue's bytes", hq_length },
+	{ "NAME", "name", "NAME", OUT_STRING, NUL, "the name given with --name (batch, shell)",
+	  hq_name },
+};
+const struct out_family fam_hw_queue = { "hw_queues", "a HW queue allocated", hw_queue_cols,
+					  N(hw_queue_cols) };
+
+GETTER(cp_pid, struct row_change_process, v->u = (uint64_t)r->pid)
+
+static const struct out_column change_process_cols[] = {
+	{ "PID", "pid", "PID", OUT_INT, D,
+	  "the process whose mm now pins the context's pages (iommuctl itself)", cp_pid },
+};
+const struct out_family fam_change_process = { "change_process", "the pinning moved",
+						change_process_cols, N(change_process_cols) };
+
+GETTER(mi_dev, struct row_mock_iopf, v->u = r->dev_id)
+GETTER(mi_pasid, struct row_mock_iopf, v->u = r->pasid)
+GETTER(mi_grpid, struct row_mock_iopf, v->u = r->grpid)
+GETTER(mi_perm, struct row_mock_iopf, v->u = r->perm)
+GETTER(mi_addr, struct row_mock_iopf, v->u = r->addr)
+
+static const struct out_column mock_iopf_cols[] = {
+	{ "DEV_ID", "dev_id", "DEV_ID", OUT_INT, D, "the mock device that faulted", mi_dev },
+	{ "PASID", "pasid", "PASID", OUT_INT, D, "the PASID (0: none)", mi_pasid },
+	{ "GRPID", "grpid", "GRPID", OUT_INT, D, "the page request group", mi_grpid },
+	{ "PERM", "perm", "PERM", OUT_HEX, D, "IOMMU_PGFAULT_PERM_* asked for", mi_perm },
+	{ "ADDR", "addr", "ADDR", OUT_HEX, D, "the faulting address", mi_addr },
+};
+const struct out_family fam_mock_iopf = { "iopfs", "an I/O page fault the mock raised",
+					   mock_iopf_cols, N(mock_iopf_cols) };
+
+GETTER(mv_dev, struct row_mock_vevent, v->u = r->dev_id)
+GETTER(mv_count, struct row_mock_vevent, v->u = r->count)
+
+static const struct out_column mock_vevent_cols[] = {
+	{ "DEV_ID", "dev_id", "DEV_ID", OUT_INT, D, "the mock device", mv_dev },
+	{ "COUNT", "count", "COUNT", OUT_INT, D, "vEVENTs reported", mv_count },
+};
+const struct out_family fam_mock_vevent = { "vevents_raised", "vEVENTs the mock reported",
+					     mock_vevent_cols, N(mock_vevent_cols) };
+
 /* ---- sim ------------------------------------------------------------------ */
 GETTER(sim_path, struct row_sim, v->s = r->info.path)
 GETTER(sim_profile, struct row_sim, v->s = r->info.profile)

@@ -271,6 +271,75 @@ struct row_invalidate {
 };
 extern const struct out_family fam_invalidate;
 
+/* fault alloc, veventq alloc: an event queue and its fd */
+struct row_eventq {
+	uint32_t id;
+	bool has_viommu;		/* a vEVENTQ: its vIOMMU, type and depth */
+	uint32_t viommu;
+	char type[24];
+	uint32_t depth;
+	int fd;
+	const char *lifetime;		/* "session" (kept) or "command" (closed) */
+	const char *name;
+};
+extern const struct out_family fam_fault_queue;
+extern const struct out_family fam_veventq;
+/* fault read: one struct iommu_hwpt_pgfault */
+struct row_pgfault {
+	uint32_t flags, dev_id, pasid, grpid, perm, length, cookie;
+	uint64_t addr;
+};
+extern const struct out_family fam_pgfaults;
+/* fault respond */
+struct row_page_response {
+	uint32_t fault, cookie, code;
+	const char *code_name;		/* NULL for a code without a name */
+};
+extern const struct out_family fam_page_responses;
+/* veventq read: one vEVENT */
+struct row_vevent {
+	uint32_t flags, sequence;
+	bool has_virt_id;		/* the selftest's event */
+	uint32_t virt_id;
+	char data[160];			/* the event data in hex words, "" for none */
+};
+extern const struct out_family fam_vevents;
+/* viommu alloc, vdevice alloc, hw-queue alloc */
+struct row_viommu {
+	uint32_t id, dev_id, hwpt_id;
+	char type[24];
+	const char *name;
+};
+extern const struct out_family fam_viommu;
+struct row_vdevice {
+	uint32_t id, viommu, dev_id;
+	uint64_t virt_id;
+	const char *name;
+};
+extern const struct out_family fam_vdevice;
+struct row_hw_queue {
+	uint32_t id, viommu, index;
+	char type[24];
+	uint64_t base_addr, length;
+	const char *name;
+};
+extern const struct out_family fam_hw_queue;
+/* change-process */
+struct row_change_process {
+	long pid;
+};
+extern const struct out_family fam_change_process;
+/* mock trigger-iopf, trigger-vevent */
+struct row_mock_iopf {
+	uint32_t dev_id, pasid, grpid, perm;
+	uint64_t addr;
+};
+extern const struct out_family fam_mock_iopf;
+struct row_mock_vevent {
+	uint32_t dev_id, count;
+};
+extern const struct out_family fam_mock_vevent;
+
 struct row_check {
 	bool consistent;
 	const char *report;

@@ -359,6 +359,156 @@ static const struct cmd_opt mock_reserve_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
+GROUP_OPTS(fault_group_opts);
+GROUP_OPTS(viommu_group_opts);
+GROUP_OPTS(vdevice_group_opts);
+GROUP_OPTS(veventq_group_opts);
+GROUP_OPTS(hw_queue_group_opts);
+
+#define NAME_OPT \
+	{ "name", 0, OPT_REQUIRED, "NAME", "call it @NAME in later lines (batch and shell)", \
+	  OPT_CPL_NONE, NULL }
+#define WAIT_OPT \
+	{ "wait", 0, OPT_REQUIRED, "SECS", \
+	  "wait up to SECS seconds for the first record (default: do not wait)", OPT_CPL_NONE, \
+	  NULL }
+
+static const char *const *viommu_type_words(void)
+{
+	static const char *const w[] = { "arm_smmuv3", "tegra241_cmdqv", "selftest", NULL };
+
+	return w;
+}
+
+static const char *const *hw_queue_type_words(void)
+{
+	static const char *const w[] = { "tegra241_cmdqv", "selftest", NULL };
+
+	return w;
+}
+
+static const char *const *response_code_words(void)
+{
+	static const char *const w[] = { "success", "invalid", NULL };
+
+	return w;
+}
+
+static const struct cmd_opt fault_alloc_opts[] = {
+	[FAULT_ALLOC_OPT_NAME] = NAME_OPT,
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt fault_read_opts[] = {
+	[FAULT_READ_OPT_FAULT] = { "fault", 0, OPT_REQUIRED, "ID",
+				   "a fault queue this batch or shell allocated", OPT_CPL_ID, NULL },
+	[FAULT_READ_OPT_WAIT] = WAIT_OPT,
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt fault_respond_opts[] = {
+	[FAULT_RESP_OPT_FAULT] = { "fault", 0, OPT_REQUIRED, "ID",
+				   "a fault queue this batch or shell allocated", OPT_CPL_ID, NULL },
+	[FAULT_RESP_OPT_COOKIE] = { "cookie", 0, OPT_REQUIRED, "N",
+				    "the fault group to answer (fault read's COOKIE)", OPT_CPL_NONE,
+				    NULL },
+	[FAULT_RESP_OPT_CODE] = { "code", 0, OPT_REQUIRED, "CODE",
+				  "success (default), invalid, or a number", OPT_CPL_WORDS,
+				  response_code_words },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt viommu_alloc_opts[] = {
+	[VIOMMU_OPT_DEV_ID] = { "dev-id", 0, OPT_REQUIRED, "ID",
+				"a device behind the IOMMU to virtualize", OPT_CPL_ID, NULL },
+	[VIOMMU_OPT_HWPT] = { "hwpt", 0, OPT_REQUIRED, "ID", "the nest parent HWPT (stage 2)",
+			      OPT_CPL_ID, NULL },
+	[VIOMMU_OPT_TYPE] = { "type", 0, OPT_REQUIRED, "TYPE",
+			      "arm_smmuv3, tegra241_cmdqv, selftest, or a number", OPT_CPL_WORDS,
+			      viommu_type_words },
+	[VIOMMU_OPT_DATA] = { "data", 0, OPT_REQUIRED, "FIELD=VALUE,...",
+			      "the type's input data (selftest: in_data)", OPT_CPL_NONE, NULL },
+	[VIOMMU_OPT_NAME] = NAME_OPT,
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt vdevice_alloc_opts[] = {
+	[VDEV_OPT_VIOMMU] = { "viommu", 0, OPT_REQUIRED, "ID", "the vIOMMU", OPT_CPL_ID, NULL },
+	[VDEV_OPT_DEV_ID] = { "dev-id", 0, OPT_REQUIRED, "ID", "the physical device", OPT_CPL_ID,
+			      NULL },
+	[VDEV_OPT_VIRT_ID] = { "virt-id", 0, OPT_REQUIRED, "N",
+			       "its ID in the guest (a vSID, vRID, ...)", OPT_CPL_NONE, NULL },
+	[VDEV_OPT_NAME] = NAME_OPT,
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt veventq_alloc_opts[] = {
+	[VEVQ_ALLOC_OPT_VIOMMU] = { "viommu", 0, OPT_REQUIRED, "ID", "the vIOMMU", OPT_CPL_ID,
+				    NULL },
+	[VEVQ_ALLOC_OPT_TYPE] = { "type", 0, OPT_REQUIRED, "TYPE",
+				  "arm_smmuv3, tegra241_cmdqv, selftest, or a number",
+				  OPT_CPL_WORDS, viommu_type_words },
+	[VEVQ_ALLOC_OPT_DEPTH] = { "depth", 0, OPT_REQUIRED, "N",
+				   "events it holds before it loses some (default 64)",
+				   OPT_CPL_NONE, NULL },
+	[VEVQ_ALLOC_OPT_NAME] = NAME_OPT,
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt veventq_read_opts[] = {
+	[VEVQ_READ_OPT_VEVENTQ] = { "veventq", 0, OPT_REQUIRED, "ID",
+				    "a vEVENTQ this batch or shell allocated", OPT_CPL_ID, NULL },
+	[VEVQ_READ_OPT_WAIT] = WAIT_OPT,
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt hw_queue_alloc_opts[] = {
+	[HWQ_OPT_VIOMMU] = { "viommu", 0, OPT_REQUIRED, "ID", "the vIOMMU", OPT_CPL_ID, NULL },
+	[HWQ_OPT_TYPE] = { "type", 0, OPT_REQUIRED, "TYPE", "tegra241_cmdqv, selftest, or a number",
+			   OPT_CPL_WORDS, hw_queue_type_words },
+	[HWQ_OPT_INDEX] = { "index", 0, OPT_REQUIRED, "N", "the queue's index (default 0)",
+			    OPT_CPL_NONE, NULL },
+	[HWQ_OPT_BASE] = { "base-addr", 0, OPT_REQUIRED, "IOVA",
+			   "the queue's guest physical address, mapped in the nest parent",
+			   OPT_CPL_NONE, NULL },
+	[HWQ_OPT_LENGTH] = { "length", 0, OPT_REQUIRED, "LEN", "the queue's size in bytes",
+			     OPT_CPL_NONE, NULL },
+	[HWQ_OPT_NAME] = NAME_OPT,
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt mock_iopf_opts[] = {
+	[IOPF_OPT_DEV_ID] = { "dev-id", 0, OPT_REQUIRED, "ID", "the mock device (its IDEV_ID)",
+			      OPT_CPL_ID, NULL },
+	[IOPF_OPT_PASID] = { "pasid", 0, OPT_REQUIRED, "PASID", "the PASID (default 0: none)",
+			     OPT_CPL_NONE, NULL },
+	[IOPF_OPT_GRPID] = { "grpid", 0, OPT_REQUIRED, "N", "the page request group (default 0)",
+			     OPT_CPL_NONE, NULL },
+	[IOPF_OPT_PERM] = { "perm", 0, OPT_REQUIRED, "PERM",
+			    "the access: letters of rwxp (default rw)", OPT_CPL_NONE, NULL },
+	[IOPF_OPT_ADDR] = { "addr", 0, OPT_REQUIRED, "ADDR", "the faulting address (default 0)",
+			    OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
+static const struct cmd_opt mock_vevent_opts[] = {
+	[VEVT_OPT_DEV_ID] = { "dev-id", 0, OPT_REQUIRED, "ID",
+			      "the mock device (it needs a vDevice)", OPT_CPL_ID, NULL },
+	[VEVT_OPT_COUNT] = { "count", 0, OPT_REQUIRED, "N", "report N vEVENTs (default 1)",
+			     OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
 GROUP_OPTS(sim_group_opts);
 
 static const struct cmd_opt sim_create_opts[] = {
@@ -439,7 +589,7 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	  "(--dev-id ID | --device CDEV|PCI-ADDRESS)", hwinfo_opts,
 	  FAMILIES(&fam_hw_fields, &fam_hw_info, &fam_hw_regs), 0 },
 	{ NULL, "mock", NULL, "the kernel's selftest mock devices (IOMMU_TEST_CMD)",
-	  "domain|replace|reserve", mock_group_opts, NULL, CMD_GROUP },
+	  "domain|replace|reserve|trigger-iopf|trigger-vevent", mock_group_opts, NULL, CMD_GROUP },
 	{ "mock", "domain", cmd_mock_domain,
 	  "a mock device attached to an IOAS through a new mock domain",
 	  "--ioas ID [--no-dirty] [--pasid]", mock_domain_opts, FAMILIES(&fam_mock), CMD_MUTATES },
@@ -447,6 +597,13 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	  "--stdev ID --pt ID", mock_replace_opts, FAMILIES(&fam_mock_replace), CMD_MUTATES },
 	{ "mock", "reserve", cmd_mock_reserve, "reserve an IOVA range of an IOAS (ADD_RESERVED)",
 	  "--ioas ID --range RANGE", mock_reserve_opts, FAMILIES(&fam_mock_reserved), CMD_MUTATES },
+	{ "mock", "trigger-iopf", cmd_mock_trigger_iopf,
+	  "make a mock device raise an I/O page fault (TRIGGER_IOPF)",
+	  "--dev-id ID [--pasid PASID] [--grpid N] [--perm PERM] [--addr ADDR]", mock_iopf_opts,
+	  FAMILIES(&fam_mock_iopf), CMD_MUTATES },
+	{ "mock", "trigger-vevent", cmd_mock_trigger_vevent,
+	  "make a mock device report vEVENTs to its vIOMMU (TRIGGER_VEVENT)",
+	  "--dev-id ID [--count N]", mock_vevent_opts, FAMILIES(&fam_mock_vevent), CMD_MUTATES },
 	{ NULL, "device", NULL, "VFIO devices: to vfio-pci and back, bound, attached",
 	  "list|vfio-bind|vfio-release|bind|attach|detach", device_group_opts, NULL, CMD_GROUP },
 	{ "device", "list", cmd_device_list, "the host's VFIO devices, their groups and IOMMUs",
@@ -483,6 +640,40 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	  "invalidate a nested HWPT's caches (IOMMU_HWPT_INVALIDATE)",
 	  "--hwpt ID --data-type TYPE --entry FIELD=VALUE,...", hwpt_invalidate_opts,
 	  FAMILIES(&fam_invalidate), CMD_MUTATES },
+	{ NULL, "fault", NULL, "fault queues: I/O page faults read and answered",
+	  "alloc|read|respond", fault_group_opts, NULL, CMD_GROUP },
+	{ "fault", "alloc", cmd_fault_alloc, "allocate a fault queue (IOMMU_FAULT_QUEUE_ALLOC)",
+	  "[--name NAME]", fault_alloc_opts, FAMILIES(&fam_fault_queue), CMD_MUTATES },
+	{ "fault", "read", cmd_fault_read, "read the faults waiting in a fault queue",
+	  "--fault ID [--wait SECS]", fault_read_opts, FAMILIES(&fam_pgfaults), CMD_MUTATES },
+	{ "fault", "respond", cmd_fault_respond, "answer a fault group read from a fault queue",
+	  "--fault ID --cookie N [--code CODE]", fault_respond_opts,
+	  FAMILIES(&fam_page_responses), CMD_MUTATES },
+	{ NULL, "viommu", NULL, "virtual IOMMUs (IOMMU_VIOMMU_ALLOC)", "alloc", viommu_group_opts,
+	  NULL, CMD_GROUP },
+	{ "viommu", "alloc", cmd_viommu_alloc, "allocate a vIOMMU on a nest parent HWPT",
+	  "--dev-id ID --hwpt ID --type TYPE [--data FIELD=VALUE,...] [--name NAME]",
+	  viommu_alloc_opts, FAMILIES(&fam_viommu), CMD_MUTATES },
+	{ NULL, "vdevice", NULL, "a device's virtual ID in a vIOMMU (IOMMU_VDEVICE_ALLOC)", "alloc",
+	  vdevice_group_opts, NULL, CMD_GROUP },
+	{ "vdevice", "alloc", cmd_vdevice_alloc, "give a device its virtual ID in a vIOMMU",
+	  "--viommu ID --dev-id ID --virt-id N [--name NAME]", vdevice_alloc_opts,
+	  FAMILIES(&fam_vdevice), CMD_MUTATES },
+	{ NULL, "veventq", NULL, "a vIOMMU's event queues (IOMMU_VEVENTQ_ALLOC)", "alloc|read",
+	  veventq_group_opts, NULL, CMD_GROUP },
+	{ "veventq", "alloc", cmd_veventq_alloc, "allocate a vEVENTQ for a vIOMMU",
+	  "--viommu ID --type TYPE [--depth N] [--name NAME]", veventq_alloc_opts,
+	  FAMILIES(&fam_veventq), CMD_MUTATES },
+	{ "veventq", "read", cmd_veventq_read, "read the vEVENTs waiting in a vEVENTQ",
+	  "--veventq ID [--wait SECS]", veventq_read_opts, FAMILIES(&fam_vevents), CMD_MUTATES },
+	{ NULL, "hw-queue", NULL, "hardware queues given to a guest (IOMMU_HW_QUEUE_ALLOC)",
+	  "alloc", hw_queue_group_opts, NULL, CMD_GROUP },
+	{ "hw-queue", "alloc", cmd_hw_queue_alloc, "allocate a HW queue of a vIOMMU",
+	  "--viommu ID --type TYPE [--index N] --base-addr IOVA --length LEN [--name NAME]",
+	  hw_queue_alloc_opts, FAMILIES(&fam_hw_queue), CMD_MUTATES },
+	{ NULL, "change-process", cmd_change_process,
+	  "pin the context's file mappings in this process (IOMMU_IOAS_CHANGE_PROCESS)", "",
+	  status_opts, FAMILIES(&fam_change_process), CMD_MUTATES },
 	{ NULL, "doctor", cmd_doctor,
 	  "is this host (and these devices) ready for passthrough through iommufd",
 	  "[--memory SIZE] [PCI-ADDRESS | /dev/vfio/devices/vfioN]...", doctor_opts,

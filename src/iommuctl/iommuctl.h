@@ -76,6 +76,16 @@ enum { INVAL_OPT_HWPT, INVAL_OPT_DATA_TYPE, INVAL_OPT_ENTRY };
 enum { DEVICE_BIND_OPT_DEVICE, DEVICE_BIND_OPT_FD, DEVICE_BIND_OPT_NAME };
 enum { DEVICE_ATTACH_OPT_DEV_ID, DEVICE_ATTACH_OPT_FD, DEVICE_ATTACH_OPT_PT, DEVICE_ATTACH_OPT_PASID };
 enum { DEVICE_DETACH_OPT_DEV_ID, DEVICE_DETACH_OPT_FD, DEVICE_DETACH_OPT_PASID };
+enum { FAULT_ALLOC_OPT_NAME };
+enum { FAULT_READ_OPT_FAULT, FAULT_READ_OPT_WAIT };
+enum { FAULT_RESP_OPT_FAULT, FAULT_RESP_OPT_COOKIE, FAULT_RESP_OPT_CODE };
+enum { VIOMMU_OPT_DEV_ID, VIOMMU_OPT_HWPT, VIOMMU_OPT_TYPE, VIOMMU_OPT_DATA, VIOMMU_OPT_NAME };
+enum { VDEV_OPT_VIOMMU, VDEV_OPT_DEV_ID, VDEV_OPT_VIRT_ID, VDEV_OPT_NAME };
+enum { VEVQ_ALLOC_OPT_VIOMMU, VEVQ_ALLOC_OPT_TYPE, VEVQ_ALLOC_OPT_DEPTH, VEVQ_ALLOC_OPT_NAME };
+enum { VEVQ_READ_OPT_VEVENTQ, VEVQ_READ_OPT_WAIT };
+enum { HWQ_OPT_VIOMMU, HWQ_OPT_TYPE, HWQ_OPT_INDEX, HWQ_OPT_BASE, HWQ_OPT_LENGTH, HWQ_OPT_NAME };
+enum { IOPF_OPT_DEV_ID, IOPF_OPT_PASID, IOPF_OPT_GRPID, IOPF_OPT_PERM, IOPF_OPT_ADDR };
+enum { VEVT_OPT_DEV_ID, VEVT_OPT_COUNT };
 
 struct iommuctl {
 	const struct iommuctl_cmd *cmd;
@@ -135,6 +145,42 @@ int arg_range(struct iommuctl *g, const struct cmd_args *a, int idx, struct pars
  * names it in the message ("--ioas", "ID").  0 or EXIT_USAGE (reported). */
 int iommuctl_parse_id(struct iommuctl *g, const char *what, const char *text, uint32_t *id);
 
+/* --name NAME of an allocating command: 0 when NULL or valid in this
+ * session, else EXIT_USAGE (reported). */
+int iommuctl_name_arg(struct iommuctl *g, const char *name);
+
+/* A value given by name or as a number (--type, --code). */
+struct named_value {
+	const char *name;
+	uint32_t value;
+};
+/* Option idx: one of the n names of t, or a number up to UINT32_MAX.
+ * 0 or EXIT_USAGE (reported, with the names). */
+int arg_named(struct iommuctl *g, const struct cmd_args *a, int idx,
+	      const struct named_value *t, size_t n, uint32_t *v);
+/* The name of value v in t, else v as "0x...", written to buf (len bytes). */
+const char *named_value_text(const struct named_value *t, size_t n, uint32_t v, char *buf,
+			     size_t len);
+
+/* A driver's uAPI struct given as FIELD=VALUE pairs (hwpt, viommu). */
+struct data_field {
+	const char *name;
+	unsigned offset, size;		/* bytes: 4 or 8 */
+};
+struct data_type {
+	const char *name;
+	uint32_t type;
+	unsigned size;			/* of the struct */
+	struct data_field fields[5];
+};
+/* Parse "a=1,b=0x2" into 'out' (t->size bytes, zeroed first); 'opt' names
+ * the option in messages.  0 or EXIT_USAGE (reported). */
+int iommuctl_parse_data(struct iommuctl *g, const char *opt, const struct data_type *t,
+			const char *text, uint8_t *out);
+/* The type called 'name' among t[0..n-1]: 0 or EXIT_USAGE (reported). */
+int iommuctl_data_type_arg(struct iommuctl *g, const char *opt, const char *name,
+			   const struct data_type *t, size_t n, const struct data_type **out);
+
 /* Why a kernel context's allowed list is unknown (the allow and query outputs). */
 #define IOMMUCTL_KERNEL_NO_ALLOWED \
 	"the kernel has no ioctl that reports an IOAS's allowed list: iommuctl knows it only " \
@@ -190,6 +236,17 @@ int cmd_vfio_ioas_get(struct iommuctl *g, struct cmd_args *a);
 int cmd_vfio_ioas_set(struct iommuctl *g, struct cmd_args *a);
 int cmd_vfio_ioas_clear(struct iommuctl *g, struct cmd_args *a);
 int cmd_shell(struct iommuctl *g, struct cmd_args *a);
+int cmd_fault_alloc(struct iommuctl *g, struct cmd_args *a);
+int cmd_fault_read(struct iommuctl *g, struct cmd_args *a);
+int cmd_fault_respond(struct iommuctl *g, struct cmd_args *a);
+int cmd_veventq_alloc(struct iommuctl *g, struct cmd_args *a);
+int cmd_veventq_read(struct iommuctl *g, struct cmd_args *a);
+int cmd_viommu_alloc(struct iommuctl *g, struct cmd_args *a);
+int cmd_vdevice_alloc(struct iommuctl *g, struct cmd_args *a);
+int cmd_hw_queue_alloc(struct iommuctl *g, struct cmd_args *a);
+int cmd_change_process(struct iommuctl *g, struct cmd_args *a);
+int cmd_mock_trigger_iopf(struct iommuctl *g, struct cmd_args *a);
+int cmd_mock_trigger_vevent(struct iommuctl *g, struct cmd_args *a);
 
 /* Dispatch one command line (after the global options): find the command,
  * parse its options, run it.  Returns the exit code; output is collected in

@@ -185,6 +185,59 @@ int arg_size(struct iommuctl *g, const struct cmd_args *a, int idx, uint64_t *v)
 	return parse_size(a->val[idx], v, &why) ? bad_value(g, a, idx, why) : 0;
 }
 
+int arg_named(struct iommuctl *g, const struct cmd_args *a, int idx,
+	      const struct named_value *t, size_t n, uint32_t *v)
+{
+	char names[160];
+	size_t used = 0;
+	const char *why;
+	uint64_t u;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a->val[idx], t[i].name) == 0) {
+			*v = t[i].value;
+			return 0;
+		}
+	if (a->val[idx][0] >= '0' && a->val[idx][0] <= '9') {
+		if (parse_u64(a->val[idx], &u, &why))
+			return bad_value(g, a, idx, why);
+		if (u > UINT32_MAX)
+			return bad_value(g, a, idx, "more than 32 bits");
+		*v = (uint32_t)u;
+		return 0;
+	}
+	used = (size_t)snprintf(names, sizeof(names), "neither a number nor one of ");
+	for (size_t i = 0; i < n && used < sizeof(names); i++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+					 t[i].name);
+	return bad_value(g, a, idx, names);
+}
+
+const char *named_value_text(const struct named_value *t, size_t n, uint32_t v, char *buf,
+			     size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].value == v) {
+			snprintf(buf, len, "%s", t[i].name);
+			return buf;
+		}
+	snprintf(buf, len, "0x%x", v);
+	return buf;
+}
+
+int iommuctl_name_arg(struct iommuctl *g, const char *name)
+{
+	const char *why;
+
+	if (!name)
+		return 0;
+	if (!g->session.active)
+		return iommuctl_usage(g, "--name: names exist only in a batch (-b) or the shell");
+	if (session_name_check(name, &why))
+		return iommuctl_usage(g, "--name '%s': %s", name, why);
+	return 0;
+}
+
 int iommuctl_parse_id(struct iommuctl *g, const char *what, const char *text, uint32_t *id)
 {
 	const struct session *s = &g->session;

@@ -18,6 +18,11 @@ void session_free(struct session *s)
 	free(s->devices);
 	s->devices = NULL;
 	s->ndevices = 0;
+	for (size_t i = 0; i < s->neventqs; i++)
+		close(s->eventqs[i].fd);
+	free(s->eventqs);
+	s->eventqs = NULL;
+	s->neventqs = 0;
 	for (size_t i = 0; i < s->nareas; i++)
 		free(s->areas[i].a);
 	free(s->areas);
@@ -263,6 +268,8 @@ void session_object_gone(struct session *s, uint32_t id)
 		}
 	allowed_drop(s, id);
 	areas_drop(s, id);
+	/* IDs are reused: a later object with this ID is not behind this fd. */
+	session_eventq_close(s, id);
 }
 
 void session_forget_all(struct session *s)
@@ -329,4 +336,34 @@ int session_device_fd(const struct session *s, uint32_t dev_id)
 		if (s->devices[i].dev_id == dev_id)
 			return s->devices[i].fd;
 	return -1;
+}
+
+int session_eventq_add(struct session *s, const struct session_eventq *q)
+{
+	struct session_eventq *n = realloc(s->eventqs, (s->neventqs + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	s->eventqs = n;
+	n[s->neventqs++] = *q;
+	return 0;
+}
+
+const struct session_eventq *session_eventq_of(const struct session *s, uint32_t id)
+{
+	for (size_t i = 0; i < s->neventqs; i++)
+		if (s->eventqs[i].id == id)
+			return &s->eventqs[i];
+	return NULL;
+}
+
+bool session_eventq_close(struct session *s, uint32_t id)
+{
+	for (size_t i = 0; i < s->neventqs; i++)
+		if (s->eventqs[i].id == id) {
+			close(s->eventqs[i].fd);
+			s->eventqs[i] = s->eventqs[--s->neventqs];
+			return true;
+		}
+	return false;
 }

@@ -35,6 +35,16 @@ struct session_device {
 	char node[64];			/* /dev/vfio/devices/vfioN */
 };
 
+/* The fd of a fault queue or vEVENTQ this session allocated: its records can
+ * only be read (and faults answered) through it, so the session keeps it
+ * until the object is destroyed or the session ends. */
+struct session_eventq {
+	uint32_t id;
+	int fd;
+	bool vevent;			/* a vEVENTQ (else a fault queue) */
+	uint32_t type;			/* a vEVENTQ's IOMMU_VEVENTQ_TYPE_* */
+};
+
 /* The areas this session mapped into an IOAS it made, on a kernel context of
  * its own (where nobody else can map): what the kernel cannot report. */
 struct session_areas {
@@ -62,6 +72,8 @@ struct session {
 	size_t ndevices;
 	struct session_areas *areas;
 	size_t nareas;
+	struct session_eventq *eventqs;
+	size_t neventqs;
 };
 
 void session_free(struct session *s);
@@ -89,6 +101,14 @@ const struct session_allowed *session_allowed_get(const struct session *s, uint3
 /* A device this session bound (it keeps 'fd' open); the fd of 'dev_id', or -1. */
 int session_device_add(struct session *s, uint32_t dev_id, int fd, const char *node);
 int session_device_fd(const struct session *s, uint32_t dev_id);
+
+/* An event queue this session allocated (it keeps 'fd' open, and closes it
+ * when the object is gone); the one of 'id', or NULL. */
+int session_eventq_add(struct session *s, const struct session_eventq *q);
+const struct session_eventq *session_eventq_of(const struct session *s, uint32_t id);
+/* Close the fd kept for 'id' (the kernel keeps the object busy while it is
+ * open); false if none was kept. */
+bool session_eventq_close(struct session *s, uint32_t id);
 
 /* Areas: a map made 'a'; an unmap of [start, last] succeeded (whole areas
  * inside went) or failed (what went is unknown); a copy made areas in 'dst'

@@ -60,6 +60,8 @@ jm mock domain --ioas 1 >"$docs/mock domain"
 jm mock reserve --ioas 1 --range 0x40000000+4K >"$docs/mock reserve"
 jm mock replace --stdev 2 --pt 1 >"$docs/mock replace"
 jm hw-info --dev-id 3 >"$docs/hw-info"
+jm mock trigger-iopf --dev-id 3 --addr 0x1000 >"$docs/mock trigger-iopf"
+jm change-process >"$docs/change-process"	# no mappings: nothing that cannot move
 fixture_host "$TS_TMP/host"
 IOMMUCTL_SYSROOT=$TS_TMP/host j doctor 0000:00:02.0 >"$docs/doctor"
 IOMMUCTL_SYSROOT=$TS_TMP/host j device list >"$docs/device list"
@@ -92,6 +94,10 @@ def ok($v; $t): any(($t | split("|"))[];
 # Documents only a kernel with a VFIO device can give (tests/ts/iommuctl/device.sh
 # checks their keys there).
 kernel_only=' device bind device attach hwpt alloc hwpt set-dirty hwpt get-dirty hwpt invalidate '
+# ... and the ones of the vIOMMU and event queue commands (uapi-queues.sh checks
+# them on the kernel's mock)
+kernel_only+=' mock trigger-vevent fault alloc fault read fault respond '
+kernel_only+=' viommu alloc vdevice alloc veventq alloc veventq read hw-queue alloc '
 
 bad=0
 while IFS=$'\t' read -r label path spec; do
