@@ -476,9 +476,17 @@ static void visit_obj(struct checker *c, uint64_t off, void *arg)
 		problem(c, "object %llu names context record 0x%llx, it lives in 0x%llx",
 			(unsigned long long)obj->n.start, (unsigned long long)obj->ctx,
 			(unsigned long long)cw->ctx_off);
-	if (obj->r.rflags)
+	if (obj->r.rflags == SIM_OBJ_TOMBSTONE) {
+		static const uint8_t zero[sizeof(obj->room)];
+
+		if (obj->type != SIM_OBJ_VDEVICE || obj->users != 1 ||
+		    memcmp(obj->room, zero, sizeof(zero)))
+			problem(c, "object %llu is a tombstone of type %u with %u users or contents",
+				(unsigned long long)obj->n.start, obj->type, obj->users);
+	} else if (obj->r.rflags) {
 		problem(c, "object %llu is left marked 0x%x (an ID reserved, never published)",
 			(unsigned long long)obj->n.start, obj->r.rflags);
+	}
 	if (obj->type == SIM_OBJ_IOAS)
 		check_ioas(c, obj);
 }
@@ -714,14 +722,35 @@ static void check_paging(struct checker *c, uint32_t id, const struct sim_hwpt *
 			(unsigned long long)h->nr_dirty, (unsigned long long)dw.marks);
 }
 
+/* A device's vDEVICE, and the vIOMMU the mock device keeps: the one of the
+ * nested HWPT 'hw' it is attached to, with its vDEVICE's virtual ID there. */
+static void check_dev_viommu(struct checker *c, uint64_t ctx_off, uint64_t o,
+			     const struct sim_obj *dv, const struct sim_obj *hw)
+{
+	uint64_t want = hw && hw->type == SIM_OBJ_HWPT_NESTED ? hw->hwpt.viommu : 0;
+	uint32_t id = (uint32_t)dv->n.start;
+	struct sim_obj *vd = NULL;
+
+	if (dv->idev.vdev) {
+		vd = obj_in(c, ctx_off, dv->idev.vdev, SIM_OBJ_VDEVICE);
+		if (!vd || vd->r.rflags || vd->vdev.idev != o)
+			problem(c, "device %u: its vdevice 0x%llx does not point back", id,
+				(unsigned long long)dv->idev.vdev);
+	}
+	if (dv->idev.viommu != want || (!want && dv->idev.vdev_id))
+		problem(c, "device %u: keeps viommu 0x%llx (virt_id 0x%llx), attached through 0x%llx",
+			id, (unsigned long long)dv->idev.viommu,
+			(unsigned long long)dv->idev.vdev_id, (unsigned long long)want);
+}
+
 /* References between the objects of a context: every users count, link and
  * back link, the domains of each IOAS and the alignment they make. */
 static void check_links(struct checker *c, uint64_t ctx_off)
 {
 	struct sim_ctx *ctx = rec(c, ctx_off, SIM_TAG_CTX);
 	uint64_t limit = itree_max_nodes(c->sim), page = sim_hdr(c->sim)->page_size;
-	struct link *hwl = NULL, *devl = NULL, *nestl = NULL;
-	size_t nhwl = 0, ndevl = 0, nnestl = 0, cap;
+	struct link *hwl = NULL, *devl = NULL, *nestl = NULL, *refl = NULL;
+	size_t nhwl = 0, ndevl = 0, nnestl = 0, nrefl = 0, cap;
 
 	if (!ctx)
 		return;
@@ -730,7 +759,8 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 	hwl = calloc(cap, sizeof(*hwl));
 	devl = calloc(cap, sizeof(*devl));
 	nestl = calloc(cap, sizeof(*nestl));
-	if (!hwl || !devl || !nestl) {
+	refl = calloc(cap, sizeof(*refl));
+	if (!hwl || !devl || !nestl || !refl) {
 		problem(c, "out of memory checking the links of context %llu",
 			(unsigned long long)ctx->n.start);
 		goto out;
@@ -744,8 +774,16 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		if (y->type == SIM_OBJ_HWPT_PAGING && nhwl < cap)
 			hwl[nhwl++] = (struct link){ y->hwpt.ioas, y->hwpt.pgsize,
 						     !!(y->hwpt.flags & SIM_HWPT_DIRTY_OPS) };
-		if (y->type == SIM_OBJ_HWPT_NESTED && nnestl < cap)
+		/* the users references of vIOMMUs, vDEVICEs and the nested HWPTs of
+		 * a vIOMMU, one link each */
+		if (y->type == SIM_OBJ_HWPT_NESTED && !y->hwpt.viommu && nnestl < cap)
 			nestl[nnestl++] = (struct link){ y->hwpt.parent, 0, 0 };
+		if (y->type == SIM_OBJ_HWPT_NESTED && y->hwpt.viommu && nrefl < cap)
+			refl[nrefl++] = (struct link){ y->hwpt.viommu, 0, 0 };
+		if (y->type == SIM_OBJ_VIOMMU && nrefl < cap)
+			refl[nrefl++] = (struct link){ y->viommu.parent, 0, 0 };
+		if (y->type == SIM_OBJ_VDEVICE && !y->r.rflags && nrefl < cap)
+			refl[nrefl++] = (struct link){ y->vdev.viommu, 0, 0 };
 		if (y->type == SIM_OBJ_DEVICE && y->idev.hwpt && ndevl < cap)
 			devl[ndevl++] = (struct link){ y->idev.hwpt, 0, 0 };
 	}
@@ -755,6 +793,8 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		qsort(devl, ndevl, sizeof(*devl), link_cmp);
 	if (nnestl)
 		qsort(nestl, nnestl, sizeof(*nestl), link_cmp);
+	if (nrefl)
+		qsort(refl, nrefl, sizeof(*refl), link_cmp);
 	for (uint64_t o = itree_first(c->sim, ctx->obj_root, SIM_TAG_OBJ), i = 0;
 	     o && i <= limit && !c->sim->corrupt; o = itree_next(c->sim, o, SIM_TAG_OBJ), i++) {
 		struct sim_obj *obj = rec(c, o, SIM_TAG_OBJ), *x;
@@ -768,6 +808,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		nhw = links_to(hwl, nhwl, o, &pgsize, &ndirty);
 		ndev = links_to(devl, ndevl, o, NULL, NULL);
 		nnest = links_to(nestl, nnestl, o, NULL, NULL);
+		expect += (uint32_t)links_to(refl, nrefl, o, NULL, NULL);
 		switch (obj->type) {
 		case SIM_OBJ_IOAS: {
 			uint64_t want = obj->ioas.disable_large_pages ? page : 1;
@@ -801,8 +842,8 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					"needs %u", id, (unsigned long long)owned_ranges(c, x, o),
 					(unsigned long long)x->n.start,
 					(h->aperture_start != 0) + (h->aperture_last != UINT64_MAX));
-			if (nnest && (h->flags & (SIM_HWPT_AUTO | SIM_HWPT_NEST_PARENT)) !=
-				     SIM_HWPT_NEST_PARENT)
+			if ((nnest || links_to(refl, nrefl, o, NULL, NULL)) &&
+			    (h->flags & (SIM_HWPT_AUTO | SIM_HWPT_NEST_PARENT)) != SIM_HWPT_NEST_PARENT)
 				problem(c, "hwpt %u: %llu nested HWPTs on a domain that is no nest parent",
 					id, (unsigned long long)nnest);
 			expect += h->nr_devices + (uint32_t)nnest;
@@ -814,6 +855,10 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 			if (!obj_in(c, ctx_off, h->parent, SIM_OBJ_HWPT_PAGING))
 				problem(c, "hwpt %u: its parent 0x%llx is not a paging HWPT of its "
 					"context", id, (unsigned long long)h->parent);
+			x = h->viommu ? obj_in(c, ctx_off, h->viommu, SIM_OBJ_VIOMMU) : NULL;
+			if (h->viommu && (!x || x->viommu.parent != h->parent))
+				problem(c, "hwpt %u: its vIOMMU 0x%llx is not a vIOMMU of its context "
+					"on its parent", id, (unsigned long long)h->viommu);
 			if ((h->flags & ~SIM_HWPT_PASID) || h->ioas || h->seq || h->pgsize ||
 			    h->aperture_start || h->aperture_last || h->dirty_root || h->nr_dirty)
 				problem(c, "hwpt %u: a nested HWPT with flags 0x%x or paging fields", id,
@@ -845,6 +890,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					(unsigned long long)ctx->n.start);
 			if (obj->idev.dev_flags & ~SIM_MOCK_DEV_FLAGS)
 				problem(c, "device %u: flags 0x%x", id, obj->idev.dev_flags);
+			check_dev_viommu(c, ctx_off, o, obj, x);
 			x = dev_paging(c, ctx_off, obj);
 			x = x ? obj_in(c, ctx_off, x->hwpt.ioas, SIM_OBJ_IOAS) : NULL;
 			if (x && owned_ranges(c, x, o) != dev_regions(c))
@@ -852,6 +898,30 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					"has %u regions", id, (unsigned long long)owned_ranges(c, x, o),
 					(unsigned long long)x->n.start, dev_regions(c));
 			expect = 2 + (obj->idev.hwpt != 0);
+			break;
+		case SIM_OBJ_VIOMMU:
+			x = obj_in(c, ctx_off, obj->viommu.parent, SIM_OBJ_HWPT_PAGING);
+			if (!x || !(x->hwpt.flags & SIM_HWPT_NEST_PARENT))
+				problem(c, "viommu %u: its parent 0x%llx is not a nest parent of its "
+					"context", id, (unsigned long long)obj->viommu.parent);
+			if (obj->viommu.type != SIM_VIOMMU_TYPE_SELFTEST ||
+			    !obj->viommu.mmap_offset != !obj->viommu.mmap_length ||
+			    obj->viommu.mmap_offset % page ||
+			    (obj->viommu.mmap_length && obj->viommu.mmap_length != 2 * page))
+				problem(c, "viommu %u: type 0x%x, mmap region 0x%llx+0x%llx", id,
+					obj->viommu.type, (unsigned long long)obj->viommu.mmap_offset,
+					(unsigned long long)obj->viommu.mmap_length);
+			break;
+		case SIM_OBJ_VDEVICE:
+			if (obj->r.rflags)
+				break;	/* a tombstone: checked with the table */
+			x = obj_in(c, ctx_off, obj->vdev.idev, SIM_OBJ_DEVICE);
+			if (!x || x->idev.vdev != o)
+				problem(c, "vdevice %u: its device 0x%llx does not point back", id,
+					(unsigned long long)obj->vdev.idev);
+			if (!obj_in(c, ctx_off, obj->vdev.viommu, SIM_OBJ_VIOMMU))
+				problem(c, "vdevice %u: its vIOMMU 0x%llx is not a vIOMMU of its "
+					"context", id, (unsigned long long)obj->vdev.viommu);
 			break;
 		case SIM_OBJ_SELFTEST:
 			x = obj_in(c, ctx_off, obj->stdev.idev, SIM_OBJ_DEVICE);
@@ -872,6 +942,7 @@ out:
 	free(hwl);
 	free(devl);
 	free(nestl);
+	free(refl);
 }
 
 static void visit_ctx(struct checker *c, uint64_t off, void *arg)

@@ -321,12 +321,32 @@ void sim_mock_destroy_obj(struct sim *sim, uint64_t off);
 /* A user paging HWPT (SIM_HWPT_* flags) on an IOAS, added to it as a domain;
  * not published: sim_obj_finalize() or sim_hwpt_abort(). */
 int sim_hwpt_paging_alloc(struct sim *sim, uint64_t ioas_off, uint32_t flags, uint64_t *out);
-/* A mock nested HWPT on nest parent 'parent_off', its IOTLB set to 'iotlb'. */
-int sim_hwpt_nested_alloc(struct sim *sim, uint64_t parent_off, uint32_t flags, uint32_t iotlb,
-			  uint64_t *out);
+/* A mock nested HWPT on nest parent 'parent_off', its IOTLB set to 'iotlb';
+ * with 'viommu_off' (then the vIOMMU's parent) it holds the vIOMMU instead. */
+int sim_hwpt_nested_alloc(struct sim *sim, uint64_t parent_off, uint64_t viommu_off,
+			  uint32_t flags, uint32_t iotlb, uint64_t *out);
 void sim_hwpt_abort(struct sim *sim, uint64_t off);
 
+/* ---- viommu.c: vIOMMUs and vDEVICEs --------------------------------------------------- */
+#define SIM_VIOMMU_TYPE_SELFTEST	0xdeadbeefu	/* the only type the mock has */
+/* The destroy operation of VIOMMU and VDEVICE objects. */
+void sim_viommu_destroy_obj(struct sim *sim, uint64_t off);
+/* The device 'idev_off' goes: its vDEVICE is destroyed, its ID a tombstone. */
+void sim_vdev_tombstone(struct sim *sim, uint64_t idev_off);
+uint64_t sim_vdev_find(struct sim *sim, uint64_t viommu_off, uint64_t virt_id);
+/* The mock driver's attach of a device to a nested HWPT of a vIOMMU: it needs
+ * a vDEVICE there (-ENOENT); once attached the device remembers the vIOMMU. */
+int sim_viommu_attach_check(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off);
+void sim_viommu_attached(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off);
+int sim_trigger_vevent(struct sim *sim, uint64_t idev_off);
+int sim_viommu_invalidate(struct sim *sim, uint64_t viommu_off, uint32_t type, uint64_t uptr,
+			  uint32_t entry_len, uint32_t entry_num, uint32_t *done);
+
 /* ---- hwpt.c: user HWPTs, dirty tracking, invalidation ------------------------------ */
+/* iommu_copy_struct_from_user(): type 'want', length min..size (EINVAL), then
+ * the bytes (EFAULT); the rest of 'dst' (of 'size' bytes) zeroed. */
+int sim_copy_user_data(struct sim *sim, void *dst, uint32_t size, uint32_t min, uint32_t type,
+		       uint32_t want, uint64_t uptr, uint32_t len);
 /* Free every dirty record of a paging HWPT. */
 void sim_dirty_free_all(struct sim *sim, uint64_t hwpt_off);
 /* [start, last] of IOAS 'ioas_off' was unmapped: its IOPTEs, dirty bits

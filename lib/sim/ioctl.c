@@ -33,14 +33,6 @@ struct sim_hw_info {
 struct sim_fault_alloc {
 	uint32_t size, flags, out_fault_id, out_fault_fd;
 };
-struct sim_viommu_alloc {
-	uint32_t size, flags, type, dev_id, hwpt_id, out_viommu_id, data_len, reserved;
-	uint64_t data_uptr;
-};
-struct sim_vdevice_alloc {
-	uint32_t size, viommu_id, dev_id, out_vdevice_id;
-	uint64_t virt_id;
-};
 struct sim_veventq_alloc {
 	uint32_t size, flags, viommu_id, type, veventq_depth, out_veventq_id, out_veventq_fd,
 		reserved;
@@ -52,14 +44,11 @@ struct sim_hw_queue_alloc {
 
 _Static_assert(sizeof(struct sim_hw_info) == 40, "hw_info");
 _Static_assert(sizeof(struct sim_fault_alloc) == 16, "fault_alloc");
-_Static_assert(sizeof(struct sim_viommu_alloc) == 40, "viommu_alloc");
-_Static_assert(sizeof(struct sim_vdevice_alloc) == 24, "vdevice_alloc");
 _Static_assert(sizeof(struct sim_veventq_alloc) == 32, "veventq_alloc");
 _Static_assert(sizeof(struct sim_hw_queue_alloc) == 40, "hw_queue_alloc");
 
 #define HW_CAP_DIRTY_TRACKING		(1ull << 0)
 #define HW_CAP_PCI_ATS_NOT_SUPPORTED	(1ull << 3)
-#define VIOMMU_TYPE_SELFTEST		0xdeadbeefu
 #define HW_INFO_FLAG_INPUT_TYPE		1u
 #define VEVENTQ_MAX_DEPTH		(1u << 19)
 
@@ -280,37 +269,6 @@ static int cmd_fault_queue_alloc(struct sim_ucmd *uc)
 			"yet");
 }
 
-static int cmd_viommu_alloc(struct sim_ucmd *uc)
-{
-	struct sim_viommu_alloc *cmd = uc->cmd;
-	struct sim *sim = uc->sim;
-	uint64_t off;
-	int ret;
-
-	if (cmd->flags || cmd->type == 0)
-		return sim_fail(sim, EOPNOTSUPP, "flags must be 0 and type not DEFAULT");
-	ret = sim_get_obj(sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
-	if (ret)
-		return ret;
-	if (cmd->type != VIOMMU_TYPE_SELFTEST)
-		return sim_fail(sim, EOPNOTSUPP, "the mock IOMMU has no vIOMMU of type 0x%x", cmd->type);
-	ret = sim_get_obj(sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
-	if (ret)
-		return ret;
-	if (!(((struct sim_obj *)sim_rec(sim, off, SIM_TAG_OBJ))->hwpt.flags & SIM_HWPT_NEST_PARENT))
-		return sim_fail(sim, EINVAL, "hwpt %u is not a nest parent", cmd->hwpt_id);
-	return sim_fail(sim, ENOSYS, "vIOMMUs are not simulated yet");
-}
-
-static int cmd_vdevice_alloc(struct sim_ucmd *uc)
-{
-	struct sim_vdevice_alloc *cmd = uc->cmd;
-	uint64_t off;
-
-	/* virt_id > ULONG_MAX cannot happen on a 64-bit kernel. */
-	return sim_get_obj(uc->sim, cmd->viommu_id, SIM_OBJ_VIOMMU, &off);
-}
-
 static int cmd_veventq_alloc(struct sim_ucmd *uc)
 {
 	struct sim_veventq_alloc *cmd = uc->cmd;
@@ -360,8 +318,8 @@ static sim_cmd_fn cmd_fn(unsigned int nr)
 	case IFD_NR_HWPT_INVALIDATE:		return sim_cmd_hwpt_invalidate;
 	case IFD_NR_FAULT_QUEUE_ALLOC:		return cmd_fault_queue_alloc;
 	case IFD_NR_IOAS_MAP_FILE:		return sim_cmd_ioas_map_file;
-	case IFD_NR_VIOMMU_ALLOC:		return cmd_viommu_alloc;
-	case IFD_NR_VDEVICE_ALLOC:		return cmd_vdevice_alloc;
+	case IFD_NR_VIOMMU_ALLOC:		return sim_cmd_viommu_alloc;
+	case IFD_NR_VDEVICE_ALLOC:		return sim_cmd_vdevice_alloc;
 	case IFD_NR_IOAS_CHANGE_PROCESS:	return sim_cmd_change_process;
 	case IFD_NR_VEVENTQ_ALLOC:		return cmd_veventq_alloc;
 	case IFD_NR_HW_QUEUE_ALLOC:		return cmd_hw_queue_alloc;

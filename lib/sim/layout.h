@@ -22,10 +22,12 @@
 #include <stdint.h>
 
 #define SIM_MAGIC		"IFDSIMST"
-#define SIM_FORMAT_VERSION	4u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
+#define SIM_FORMAT_VERSION	5u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
 					 * the undo journal in the header; 4: user HWPTs (nest
 					 * parents, nested, dirty tracking: struct sim_dirty) and
-					 * the platform (the emulated IOMMU) in the header */
+					 * the platform (the emulated IOMMU) in the header; 5:
+					 * vIOMMUs, vDEVICEs and tombstones, the mock device's
+					 * cache and vIOMMU */
 #define SIM_HDR_SIZE		4096u
 #define SIM_REC_ALIGN		32u
 #define SIM_KERNEL_VERSION	"7.2.13"
@@ -138,6 +140,8 @@ struct sim_stdev {
 	uint32_t pad;
 };
 
+#define SIM_MOCK_DEV_CACHE_NUM	4		/* the mock device's cache entries */
+
 struct sim_idev {
 	uint64_t stdev;			/* the driver that owns it (holds a users reference) */
 	uint64_t hwpt;			/* attached HWPT (holds a users reference on each), 0 = none */
@@ -145,6 +149,28 @@ struct sim_idev {
 					 * that owns its DMA) */
 	uint32_t dev_flags;
 	uint32_t pad;
+	uint64_t vdev;			/* its VDEVICE (no reference: a vDEVICE holds none on
+					 * its device either way), 0 = none */
+	uint64_t viommu;		/* the mock's mdev->viommu: the vIOMMU of the nested
+					 * HWPT it is attached to (no reference), 0 = none */
+	uint64_t vdev_id;		/* ... and its virtual ID there, as read at the attach */
+	uint32_t cache[SIM_MOCK_DEV_CACHE_NUM];	/* the mock device's cache */
+};
+
+/* A vIOMMU (IOMMU_VIOMMU_TYPE_SELFTEST) on a nest parent. */
+struct sim_viommu {
+	uint64_t parent;		/* the nest parent HWPT_PAGING (holds a users reference) */
+	uint32_t type;
+	uint32_t in_data;		/* the selftest data's in_data (its loopback page) */
+	uint64_t mmap_offset;		/* the mmap cookie of its 2-page region, 0 = none */
+	uint64_t mmap_length;
+};
+
+/* A vDEVICE: 'idev' seen through 'viommu' as 'virt_id'. */
+struct sim_vdev {
+	uint64_t viommu;		/* holds a users reference */
+	uint64_t idev;			/* the DEVICE (holds no users reference) */
+	uint64_t virt_id;
 };
 
 #define SIM_HWPT_AUTO		(1u << 0)	/* auto domain: destroyed at its last detach */
@@ -173,6 +199,8 @@ struct sim_hwpt {
 	uint64_t dirty_root;		/* PAGING: its dirty IO pages (struct sim_dirty) */
 	uint64_t nr_dirty;		/* ... how many */
 	uint32_t iotlb[SIM_MOCK_IOTLB_NUM];	/* NESTED: the mock's IOTLB */
+	uint64_t viommu;		/* NESTED on a vIOMMU: the vIOMMU (holds a users reference
+					 * instead of 'parent', which is then the vIOMMU's) */
 };
 
 /*
@@ -201,6 +229,8 @@ struct sim_obj {
 		struct sim_stdev stdev;
 		struct sim_idev idev;
 		struct sim_hwpt hwpt;
+		struct sim_viommu viommu;
+		struct sim_vdev vdev;
 		uint8_t room[104];
 	};
 };
@@ -208,6 +238,10 @@ struct sim_obj {
 /* An ID reserved but not yet published (the kernel's XA_ZERO_ENTRY): lookups
  * do not find it.  Only ever set inside one operation. */
 #define SIM_OBJ_PENDING		(1u << 0)
+/* A destroyed object whose ID the kernel leaves taken until its context is
+ * closed (iommufd_object_tombstone_user: a vDEVICE whose device went away):
+ * lookups do not find it, its payload is zero, only the table holds it. */
+#define SIM_OBJ_TOMBSTONE	(1u << 1)
 
 #define SIM_CTX_SHARED	(1u << 0)
 #define SIM_CTX_PRIVATE	(1u << 1)
@@ -477,7 +511,8 @@ _Static_assert(sizeof(struct sim_gap) <= 192, "gap class");
 _Static_assert(sizeof(struct sim_dirty) <= 96, "dirty class");
 _Static_assert(sizeof(struct sim_obj) <= 192, "obj class");
 _Static_assert(sizeof(struct sim_ioas) <= 104 && sizeof(struct sim_hwpt) <= 104 &&
-	       sizeof(struct sim_idev) <= 104 && sizeof(struct sim_stdev) <= 104, "obj payloads");
+	       sizeof(struct sim_idev) <= 104 && sizeof(struct sim_stdev) <= 104 &&
+	       sizeof(struct sim_viommu) <= 104 && sizeof(struct sim_vdev) <= 104, "obj payloads");
 _Static_assert(offsetof(struct sim_obj, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_ctx, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_area, n) == offsetof(struct sim_trec, n), "tnode placement");

@@ -72,8 +72,10 @@ int sim_get_obj(struct sim *sim, uint32_t id, uint32_t type, uint64_t *off)
 
 	if (sim->corrupt)
 		return -EUCLEAN;
-	/* An ID reserved by an operation still in progress is not there yet. */
-	if (!o || (((struct sim_obj *)sim_rec(sim, o, SIM_TAG_OBJ))->r.rflags & SIM_OBJ_PENDING))
+	/* An ID reserved by an operation still in progress is not there yet,
+	 * a tombstone's is not there any more. */
+	if (!o || (((struct sim_obj *)sim_rec(sim, o, SIM_TAG_OBJ))->r.rflags &
+		   (SIM_OBJ_PENDING | SIM_OBJ_TOMBSTONE)))
 		return sim->corrupt ? -EUCLEAN : sim_fail(sim, ENOENT, "no object with id %u", id);
 	obj = sim_rec(sim, o, SIM_TAG_OBJ);
 	if (type != SIM_OBJ_NONE && obj->type != type)
@@ -167,6 +169,10 @@ static void obj_destroy_contents(struct sim *sim, uint64_t off)
 	case SIM_OBJ_HWPT_PAGING:
 	case SIM_OBJ_HWPT_NESTED:
 		sim_mock_destroy_obj(sim, off);
+		break;
+	case SIM_OBJ_VIOMMU:
+	case SIM_OBJ_VDEVICE:
+		sim_viommu_destroy_obj(sim, off);
 		break;
 	default:
 		break;
