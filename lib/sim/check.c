@@ -722,6 +722,63 @@ static void check_paging(struct checker *c, uint32_t id, const struct sim_hwpt *
 			(unsigned long long)h->nr_dirty, (unsigned long long)dw.marks);
 }
 
+/* A fault queue or vEVENT queue and its events. */
+static void check_eventq(struct checker *c, uint64_t ctx_off, const struct sim_obj *q)
+{
+	const struct sim_eventq *eq = &q->eq;
+	uint64_t limit = itree_max_nodes(c->sim), n = 0, last = 0, off = eq->head;
+	uint32_t id = (uint32_t)q->n.start, vevents = 0;
+	bool vq = q->type == SIM_OBJ_VEVENTQ;
+
+	if (eq->fd_open > 1 || (eq->fd_open && (eq->owner_pid <= 0 || !eq->owner_start)))
+		problem(c, "%s %u: fd open %u, owner %d", sim_obj_type_name(q->type), id, eq->fd_open,
+			eq->owner_pid);
+	if (vq && (!obj_in(c, ctx_off, eq->viommu, SIM_OBJ_VIOMMU) || !eq->type || !eq->depth ||
+		   eq->depth > (1u << 19) || eq->sequence > 0x7fffffffu))
+		problem(c, "veventq %u: viommu 0x%llx, type 0x%x, depth %u, sequence %u", id,
+			(unsigned long long)eq->viommu, eq->type, eq->depth, eq->sequence);
+	if (!vq && (eq->viommu || eq->type || eq->depth || eq->num_events || eq->sequence))
+		problem(c, "fault %u: has vEVENT queue fields", id);
+	for (; off && n <= limit; n++) {
+		const struct sim_event *ev = rec(c, off, SIM_TAG_EVENT);
+
+		if (!ev) {
+			problem(c, "%s %u: event 0x%llx is not an event record",
+				sim_obj_type_name(q->type), id, (unsigned long long)off);
+			return;
+		}
+		count_live(c, SIM_TAG_EVENT);
+		if (ev->flags & ~SIM_EV_FLAGS || ((ev->flags & SIM_EV_READ) && !(ev->flags & SIM_EV_PUSHED)))
+			problem(c, "%s %u: an event with flags 0x%x", sim_obj_type_name(q->type), id,
+				ev->flags);
+		if (vq) {
+			bool lost = ev->flags & SIM_EV_LOST;
+
+			vevents += !lost;
+			if (ev->cookie || ev->idev || (ev->flags & (SIM_EV_READ | SIM_EV_WITHDRAWN)) ||
+			    ev->len != (lost ? 8u : 12u))
+				problem(c, "veventq %u: a vEVENT of %u bytes, flags 0x%x", id, ev->len,
+					ev->flags);
+		} else if (ev->len != 40 || !ev->cookie || (ev->flags & SIM_EV_LOST) ||
+			   (!(ev->flags & SIM_EV_WITHDRAWN) && !obj_in(c, ctx_off, ev->idev, SIM_OBJ_DEVICE)) ||
+			   ((ev->flags & SIM_EV_WITHDRAWN) && ev->idev)) {
+			problem(c, "fault %u: a fault of %u bytes, cookie %u, device 0x%llx", id, ev->len,
+				ev->cookie, (unsigned long long)ev->idev);
+		}
+		last = off;
+		off = ev->next;
+	}
+	if (off)
+		problem(c, "%s %u: its events loop", sim_obj_type_name(q->type), id);
+	if (n != eq->nr_events || last != eq->tail)
+		problem(c, "%s %u: %llu events ending at 0x%llx, it counts %llu ending at 0x%llx",
+			sim_obj_type_name(q->type), id, (unsigned long long)n, (unsigned long long)last,
+			(unsigned long long)eq->nr_events, (unsigned long long)eq->tail);
+	if (vq && (vevents != eq->num_events || vevents > eq->depth))
+		problem(c, "veventq %u: %u vEVENTs queued, it counts %u (depth %u)", id, vevents,
+			eq->num_events, eq->depth);
+}
+
 /* A device's vDEVICE, and the vIOMMU the mock device keeps: the one of the
  * nested HWPT 'hw' it is attached to, with its vDEVICE's virtual ID there. */
 static void check_dev_viommu(struct checker *c, uint64_t ctx_off, uint64_t o,
@@ -759,7 +816,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 	hwl = calloc(cap, sizeof(*hwl));
 	devl = calloc(cap, sizeof(*devl));
 	nestl = calloc(cap, sizeof(*nestl));
-	refl = calloc(cap, sizeof(*refl));
+	refl = calloc(2 * cap, sizeof(*refl));
 	if (!hwl || !devl || !nestl || !refl) {
 		problem(c, "out of memory checking the links of context %llu",
 			(unsigned long long)ctx->n.start);
@@ -778,12 +835,17 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		 * a vIOMMU, one link each */
 		if (y->type == SIM_OBJ_HWPT_NESTED && !y->hwpt.viommu && nnestl < cap)
 			nestl[nnestl++] = (struct link){ y->hwpt.parent, 0, 0 };
-		if (y->type == SIM_OBJ_HWPT_NESTED && y->hwpt.viommu && nrefl < cap)
+		if (y->type == SIM_OBJ_HWPT_NESTED && y->hwpt.viommu && nrefl < 2 * cap)
 			refl[nrefl++] = (struct link){ y->hwpt.viommu, 0, 0 };
-		if (y->type == SIM_OBJ_VIOMMU && nrefl < cap)
+		if (y->type == SIM_OBJ_VIOMMU && nrefl < 2 * cap)
 			refl[nrefl++] = (struct link){ y->viommu.parent, 0, 0 };
-		if (y->type == SIM_OBJ_VDEVICE && !y->r.rflags && nrefl < cap)
+		if (y->type == SIM_OBJ_VDEVICE && !y->r.rflags && nrefl < 2 * cap)
 			refl[nrefl++] = (struct link){ y->vdev.viommu, 0, 0 };
+		if (y->type == SIM_OBJ_VEVENTQ && nrefl < 2 * cap)
+			refl[nrefl++] = (struct link){ y->eq.viommu, 0, 0 };
+		if ((y->type == SIM_OBJ_HWPT_PAGING || y->type == SIM_OBJ_HWPT_NESTED) &&
+		    y->hwpt.fault && nrefl < 2 * cap)
+			refl[nrefl++] = (struct link){ y->hwpt.fault, 0, 0 };
 		if (y->type == SIM_OBJ_DEVICE && y->idev.hwpt && ndevl < cap)
 			devl[ndevl++] = (struct link){ y->idev.hwpt, 0, 0 };
 	}
@@ -912,6 +974,11 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					obj->viommu.type, (unsigned long long)obj->viommu.mmap_offset,
 					(unsigned long long)obj->viommu.mmap_length);
 			break;
+		case SIM_OBJ_FAULT:
+		case SIM_OBJ_VEVENTQ:
+			check_eventq(c, ctx_off, obj);
+			expect += obj->eq.fd_open;
+			break;
 		case SIM_OBJ_VDEVICE:
 			if (obj->r.rflags)
 				break;	/* a tombstone: checked with the table */
@@ -929,6 +996,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 				problem(c, "selftest %u: its device 0x%llx does not point back", id,
 					(unsigned long long)obj->stdev.idev);
 			break;
+		case SIM_OBJ_HW_QUEUE:
 		default:
 			problem(c, "object %u has type %u, which this version cannot create", id,
 				obj->type);
@@ -1227,7 +1295,7 @@ static void check_journal(struct checker *c, struct ext_walk *arena)
 /* ---- the whole ---------------------------------------------------------------------------------- */
 
 struct totals {
-	uint64_t objects, areas, mapped;
+	uint64_t objects, areas, mapped, open_queues;
 };
 
 static void total_obj(struct checker *c, uint64_t off, void *arg)
@@ -1238,6 +1306,8 @@ static void total_obj(struct checker *c, uint64_t off, void *arg)
 	if (!obj)
 		return;
 	t->objects++;
+	if ((obj->type == SIM_OBJ_FAULT || obj->type == SIM_OBJ_VEVENTQ) && obj->eq.fd_open)
+		t->open_queues++;
 	if (obj->type == SIM_OBJ_IOAS) {
 		t->areas += obj->ioas.nr_areas;
 		t->mapped += obj->ioas.mapped_bytes;
@@ -1296,6 +1366,10 @@ int sim_check_locked(struct sim *sim, char *report, size_t len)
 				(unsigned long long)t.areas, (unsigned long long)t.mapped,
 				(unsigned long long)h->nr_objects, (unsigned long long)h->nr_areas,
 				(unsigned long long)h->mapped_bytes);
+		if (t.open_queues != h->nr_open_queues)
+			problem(&c, "%llu queues have their fd open, the header counts %llu",
+				(unsigned long long)t.open_queues,
+				(unsigned long long)h->nr_open_queues);
 	}
 	check_pages(&c);
 	check_tree(&c, h->mem_root, SIM_TAG_EXT, "memory", visit_ext, &live, NULL);

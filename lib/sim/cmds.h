@@ -37,5 +37,7 @@ int sim_test_check_iotlb(struct sim *sim, uint32_t id, uint32_t index, uint32_t 
 int sim_cmd_get_hw_info(struct sim_ucmd *uc);
 int sim_cmd_viommu_alloc(struct sim_ucmd *uc);
 int sim_cmd_vdevice_alloc(struct sim_ucmd *uc);
+int sim_cmd_fault_queue_alloc(struct sim_ucmd *uc);
+int sim_cmd_veventq_alloc(struct sim_ucmd *uc);
 
 #endif

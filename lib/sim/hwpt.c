@@ -383,13 +383,11 @@ int sim_cmd_hwpt_alloc(struct sim_ucmd *uc)
 	if (ret)
 		return ret;
 	if (cmd->flags & HWPT_FAULT_ID_VALID) {
-		/* No FAULT object can exist: IOMMU_FAULT_QUEUE_ALLOC is not simulated. */
 		ret = sim_get_obj(sim, cmd->fault_id, SIM_OBJ_FAULT, &fault);
-		if (ret == -ENOENT)
-			ret = sim_fail(sim, ENOENT, "fault_id %u is not a fault queue (the simulator "
-				       "does not make fault queues yet)", cmd->fault_id);
 		if (ret)
 			goto abort;
+		obj_w(sim, hw)->hwpt.fault = fault;
+		obj_w(sim, fault)->users++;
 	}
 	cmd->out_hwpt_id = (uint32_t)obj_at(sim, hw)->n.start;
 	ret = sim_respond(uc);

@@ -75,6 +75,19 @@ struct sim {
 	 * each entry a roll-back puts back. */
 	uint64_t crash_at, steps;
 	struct sim_verify *verify;	/* $IFD_SIM_JOURNAL_VERIFY: see journal.c */
+	/* The fds of the queues this process made (eventq.c): our end of each
+	 * socket pair, the caller holds the other. */
+	struct sim_qfd {
+		uint64_t obj_off;	/* the FAULT or VEVENTQ record ... */
+		uint64_t ctx_id;	/* ... of this context ... */
+		uint32_t id;		/* ... with this ID */
+		int fd;			/* our end */
+		int ufd;		/* the number the caller got */
+		int err;		/* a response refused since the last sim_queue_sync() */
+		uint32_t npart;		/* bytes of a response not yet whole */
+		uint8_t part[8];
+	} *qfds;
+	size_t nqfds, qfds_cap;
 	union {
 		struct sim_trec t;
 		uint8_t bytes[256];
@@ -341,6 +354,30 @@ void sim_viommu_attached(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off);
 int sim_trigger_vevent(struct sim *sim, uint64_t idev_off);
 int sim_viommu_invalidate(struct sim *sim, uint64_t viommu_off, uint32_t type, uint64_t uptr,
 			  uint32_t entry_len, uint32_t entry_num, uint32_t *done);
+
+/* ---- eventq.c: fault queues and vEVENT queues, and their fds ------------------------ */
+/* The destroy operation of FAULT and VEVENTQ objects. */
+void sim_eventq_destroy_obj(struct sim *sim, uint64_t off);
+/* The fds of the queues of context 'ctx_off' close (it is being released). */
+void sim_eventq_close_ctx(struct sim *sim, uint64_t ctx_off);
+/* Close the fds of queues whose owner process is gone (sim_sweep_dead_owners). */
+void sim_eventq_sweep(struct sim *sim);
+/* Bring the state and this process's queue fds together: what was read
+ * from them, the responses written to them, which were closed; then push
+ * what is queued.  Inside an operation. */
+void sim_eventq_sync(struct sim *sim);
+/* Forget the handle's fds (a forked child's copies, or the handle closing). */
+void sim_eventq_forget(struct sim *sim);
+/* The handle closes: the fds it serves are closed for the state. */
+void sim_eventq_close_mine(struct sim *sim);
+/* A page request of device 'idev_off' (IOMMU_TEST_OP_TRIGGER_IOPF). */
+int sim_trigger_iopf(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_t grpid,
+		     uint32_t perm, uint64_t addr);
+/* iommufd_viommu_report_event: -EOPNOTSUPP without a queue of the type. */
+int sim_viommu_report(struct sim *sim, uint64_t viommu_off, uint32_t type, const void *data,
+		      uint32_t len);
+/* iommufd_auto_response_faults: device 'idev_off' leaves HWPT 'hwpt_off'. */
+void sim_fault_auto_response(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off);
 
 /* ---- hwpt.c: user HWPTs, dirty tracking, invalidation ------------------------------ */
 /* iommu_copy_struct_from_user(): type 'want', length min..size (EINVAL), then

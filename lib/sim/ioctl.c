@@ -30,27 +30,17 @@ struct sim_hw_info {
 	uint8_t reserved[3];
 	uint64_t out_capabilities;
 };
-struct sim_fault_alloc {
-	uint32_t size, flags, out_fault_id, out_fault_fd;
-};
-struct sim_veventq_alloc {
-	uint32_t size, flags, viommu_id, type, veventq_depth, out_veventq_id, out_veventq_fd,
-		reserved;
-};
 struct sim_hw_queue_alloc {
 	uint32_t size, flags, viommu_id, type, index, out_hw_queue_id;
 	uint64_t nesting_parent_iova, length;
 };
 
 _Static_assert(sizeof(struct sim_hw_info) == 40, "hw_info");
-_Static_assert(sizeof(struct sim_fault_alloc) == 16, "fault_alloc");
-_Static_assert(sizeof(struct sim_veventq_alloc) == 32, "veventq_alloc");
 _Static_assert(sizeof(struct sim_hw_queue_alloc) == 40, "hw_queue_alloc");
 
 #define HW_CAP_DIRTY_TRACKING		(1ull << 0)
 #define HW_CAP_PCI_ATS_NOT_SUPPORTED	(1ull << 3)
 #define HW_INFO_FLAG_INPUT_TYPE		1u
-#define VEVENTQ_MAX_DEPTH		(1u << 19)
 
 /* The effective set, asked once per process (at its first operation, as the
  * user namespace is): the kernel asks at every call, but a system call per
@@ -257,30 +247,6 @@ int sim_cmd_get_hw_info(struct sim_ucmd *uc)
 	return sim_respond(uc);
 }
 
-static int cmd_fault_queue_alloc(struct sim_ucmd *uc)
-{
-	struct sim_fault_alloc *cmd = uc->cmd;
-
-	if (cmd->flags)
-		return sim_fail(uc->sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
-	/* The kernel would make a FAULT object and an anonymous fd for it; an
-	 * fd of ours cannot behave like it, so say so rather than pretend. */
-	return sim_fail(uc->sim, ENOSYS, "the simulator does not emulate fault queues (their fd) "
-			"yet");
-}
-
-static int cmd_veventq_alloc(struct sim_ucmd *uc)
-{
-	struct sim_veventq_alloc *cmd = uc->cmd;
-	uint64_t off;
-
-	if (cmd->flags || cmd->reserved || cmd->type == 0)
-		return sim_fail(uc->sim, EOPNOTSUPP, "flags and __reserved must be 0, type not DEFAULT");
-	if (!cmd->veventq_depth || cmd->veventq_depth > VEVENTQ_MAX_DEPTH)
-		return sim_fail(uc->sim, EINVAL, "veventq_depth must be 1..%u", VEVENTQ_MAX_DEPTH);
-	return sim_get_obj(uc->sim, cmd->viommu_id, SIM_OBJ_VIOMMU, &off);
-}
-
 static int cmd_hw_queue_alloc(struct sim_ucmd *uc)
 {
 	struct sim_hw_queue_alloc *cmd = uc->cmd;
@@ -316,12 +282,12 @@ static sim_cmd_fn cmd_fn(unsigned int nr)
 	case IFD_NR_HWPT_SET_DIRTY_TRACKING:	return sim_cmd_set_dirty_tracking;
 	case IFD_NR_HWPT_GET_DIRTY_BITMAP:	return sim_cmd_get_dirty_bitmap;
 	case IFD_NR_HWPT_INVALIDATE:		return sim_cmd_hwpt_invalidate;
-	case IFD_NR_FAULT_QUEUE_ALLOC:		return cmd_fault_queue_alloc;
+	case IFD_NR_FAULT_QUEUE_ALLOC:		return sim_cmd_fault_queue_alloc;
 	case IFD_NR_IOAS_MAP_FILE:		return sim_cmd_ioas_map_file;
 	case IFD_NR_VIOMMU_ALLOC:		return sim_cmd_viommu_alloc;
 	case IFD_NR_VDEVICE_ALLOC:		return sim_cmd_vdevice_alloc;
 	case IFD_NR_IOAS_CHANGE_PROCESS:	return sim_cmd_change_process;
-	case IFD_NR_VEVENTQ_ALLOC:		return cmd_veventq_alloc;
+	case IFD_NR_VEVENTQ_ALLOC:		return sim_cmd_veventq_alloc;
 	case IFD_NR_HW_QUEUE_ALLOC:		return cmd_hw_queue_alloc;
 	case IFD_NR_TEST_CMD:			return sim_cmd_test;
 	default:				return NULL;
@@ -380,5 +346,8 @@ int sim_ioctl(struct sim *sim, unsigned long cmd, void *arg, char *detail, size_
 	/* ioctl(2) takes the command as an unsigned int. */
 	ret = dispatch(sim, (unsigned int)cmd, (uint64_t)(uintptr_t)arg);
 	sim->entry_frame = 0;
+	/* what the command queued reaches the queue fds of this process now */
+	if (sim->nqfds)
+		sim_eventq_sync(sim);
 	return sim_leave(sim, ret);
 }

@@ -27,7 +27,8 @@
 					 * parents, nested, dirty tracking: struct sim_dirty) and
 					 * the platform (the emulated IOMMU) in the header; 5:
 					 * vIOMMUs, vDEVICEs and tombstones, the mock device's
-					 * cache and vIOMMU */
+					 * cache and vIOMMU, fault queues and vEVENT queues
+					 * (struct sim_eventq, struct sim_event) */
 #define SIM_HDR_SIZE		4096u
 #define SIM_REC_ALIGN		32u
 #define SIM_KERNEL_VERSION	"7.2.13"
@@ -52,6 +53,7 @@ enum sim_tag {
 	SIM_TAG_EXTF	= 0x46545845,	/* a free sim-memory extent */
 	SIM_TAG_GAP	= 0x53504147,	/* "GAPS": a free IOVA range of an IOAS */
 	SIM_TAG_DIRTY	= 0x54524944,	/* "DIRT": dirty IO pages of a mock domain */
+	SIM_TAG_EVENT	= 0x544e5645,	/* "EVNT": an event of a fault queue or vEVENT queue */
 };
 
 /* Size classes of the record arena. */
@@ -201,6 +203,7 @@ struct sim_hwpt {
 	uint32_t iotlb[SIM_MOCK_IOTLB_NUM];	/* NESTED: the mock's IOTLB */
 	uint64_t viommu;		/* NESTED on a vIOMMU: the vIOMMU (holds a users reference
 					 * instead of 'parent', which is then the vIOMMU's) */
+	uint64_t fault;			/* its FAULT queue (holds a users reference), 0 = none */
 };
 
 /*
@@ -217,6 +220,50 @@ struct sim_dirty {
 	uint64_t bits[SIM_DIRTY_BITS / 64];
 };
 
+/*
+ * A FAULT or VEVENTQ object: a queue of events (struct sim_event, oldest
+ * first) behind an fd.  The fd belongs to the process that made the queue
+ * (owner_pid, owner_start) and holds a users reference while it is open.
+ */
+struct sim_eventq {
+	uint64_t head, tail;		/* the events */
+	uint64_t nr_events;		/* records in the list */
+	uint64_t viommu;		/* VEVENTQ: the vIOMMU (holds a users reference) */
+	uint32_t type;			/* VEVENTQ: IOMMU_VEVENTQ_TYPE_* */
+	uint32_t depth;			/* VEVENTQ: the most vEVENTs queued, lost header aside */
+	uint32_t num_events;		/* VEVENTQ: vEVENTs queued (the kernel's num_events) */
+	uint32_t sequence;		/* VEVENTQ: the next vEVENT's sequence (0..INT_MAX) */
+	int32_t owner_pid;		/* the process whose fd it is */
+	uint32_t fd_open;		/* 1 while that fd holds its reference */
+	uint64_t owner_start;
+};
+
+/*
+ * An event: for a FAULT, one fault group of one page request (struct
+ * iommu_hwpt_pgfault, its cookie set when queued); for a VEVENTQ, a vEVENT
+ * (header and data) or the lost-events header.  'flags' say where it is:
+ * pushed into the owner's fd, read from there (a fault awaiting its
+ * response), or withdrawn (answered by the kernel while still unread: its
+ * bytes are in the fd and only wait to be read).
+ */
+#define SIM_EV_PUSHED		(1u << 0)
+#define SIM_EV_READ		(1u << 1)
+#define SIM_EV_WITHDRAWN	(1u << 2)
+#define SIM_EV_LOST		(1u << 3)	/* VEVENTQ: the lost-events header */
+#define SIM_EV_FLAGS		((1u << 4) - 1)
+#define SIM_EV_DATA		40u
+
+struct sim_event {
+	struct sim_rec r;
+	uint64_t next;
+	uint64_t idev;			/* FAULT: the DEVICE it is of (no reference) */
+	uint32_t flags;			/* SIM_EV_* */
+	uint32_t len;			/* bytes of 'data' the fd carries */
+	uint32_t cookie;		/* FAULT: the response cookie */
+	uint32_t pad;
+	uint8_t data[SIM_EV_DATA];	/* what the fd carries */
+};
+
 /* An object, keyed by its ID in its context's object tree. */
 struct sim_obj {
 	struct sim_rec r;		/* rflags: SIM_OBJ_PENDING */
@@ -231,6 +278,7 @@ struct sim_obj {
 		struct sim_hwpt hwpt;
 		struct sim_viommu viommu;
 		struct sim_vdev vdev;
+		struct sim_eventq eq;
 		uint8_t room[104];
 	};
 };
@@ -474,6 +522,7 @@ struct sim_hdr {
 	uint64_t nr_objects;
 	uint64_t nr_areas;
 	uint64_t mapped_bytes;
+	uint64_t nr_open_queues;	/* FAULT and VEVENTQ objects whose fd is open */
 
 	/* The writers' lock: a process-shared robust pthread mutex. */
 	uint8_t lock[64];
@@ -512,7 +561,9 @@ _Static_assert(sizeof(struct sim_dirty) <= 96, "dirty class");
 _Static_assert(sizeof(struct sim_obj) <= 192, "obj class");
 _Static_assert(sizeof(struct sim_ioas) <= 104 && sizeof(struct sim_hwpt) <= 104 &&
 	       sizeof(struct sim_idev) <= 104 && sizeof(struct sim_stdev) <= 104 &&
-	       sizeof(struct sim_viommu) <= 104 && sizeof(struct sim_vdev) <= 104, "obj payloads");
+	       sizeof(struct sim_viommu) <= 104 && sizeof(struct sim_vdev) <= 104 &&
+	       sizeof(struct sim_eventq) <= 104, "obj payloads");
+_Static_assert(sizeof(struct sim_event) <= 96, "event class");
 _Static_assert(offsetof(struct sim_obj, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_ctx, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_area, n) == offsetof(struct sim_trec, n), "tnode placement");

@@ -215,6 +215,8 @@ static void hwpt_destroy(struct sim *sim, uint64_t off)
 {
 	struct sim_obj *hw = obj_at(sim, off);
 
+	if (hw->hwpt.fault)
+		unref(sim, hw->hwpt.fault, "HWPTs");
 	if (hw->type == SIM_OBJ_HWPT_NESTED) {
 		if (hw->hwpt.viommu)
 			unref(sim, hw->hwpt.viommu, "nested HWPTs");
@@ -353,6 +355,7 @@ static void hwpt_detach(struct sim *sim, uint64_t idev_off)
 	if (!hwpt_off)
 		return;
 	sim_dev_unreserve(sim, hwpt_ioas(sim, hwpt_off), idev_off);
+	sim_fault_auto_response(sim, hwpt_off, idev_off);
 	obj_w(sim, idev_off)->idev.hwpt = 0;
 	sim_viommu_attached(sim, idev_off, 0);	/* the blocking domain */
 	obj_w(sim, hwpt_off)->hwpt.nr_devices--;
@@ -396,6 +399,7 @@ static int do_replace(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off)
 	}
 	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
 	sim_viommu_attached(sim, idev_off, hwpt_off);
+	sim_fault_auto_response(sim, old, idev_off);
 	hw = obj_w(sim, hwpt_off);
 	hw->hwpt.nr_devices++;
 	hw->users++;
@@ -844,9 +848,16 @@ int sim_cmd_test(struct sim_ucmd *uc)
 		return 0;
 	case IFD_TEST_OP_DIRTY:
 		return sim_test_dirty(uc, cmd);
-	case IFD_TEST_OP_TRIGGER_IOPF:
-		/* Reported to no fault queue: nothing happens. */
-		return sim_get_obj(sim, ((uint32_t *)cmd->raw)[0], SIM_OBJ_DEVICE, &off);
+	case IFD_TEST_OP_TRIGGER_IOPF: {
+		const uint32_t *a = (const uint32_t *)cmd->raw;
+		uint64_t addr = a[4] | (uint64_t)a[5] << 32;
+
+		/* dev_id, pasid, grpid, perm, addr */
+		ret = sim_get_obj(sim, a[0], SIM_OBJ_DEVICE, &off);
+		if (ret)
+			return ret;
+		return sim_trigger_iopf(sim, off, a[1], a[2], a[3], addr);
+	}
 	case IFD_TEST_OP_TRIGGER_VEVENT:
 		ret = sim_get_obj(sim, ((uint32_t *)cmd->raw)[0], SIM_OBJ_DEVICE, &off);
 		if (ret)

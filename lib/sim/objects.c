@@ -174,6 +174,10 @@ static void obj_destroy_contents(struct sim *sim, uint64_t off)
 	case SIM_OBJ_VDEVICE:
 		sim_viommu_destroy_obj(sim, off);
 		break;
+	case SIM_OBJ_FAULT:
+	case SIM_OBJ_VEVENTQ:
+		sim_eventq_destroy_obj(sim, off);
+		break;
 	default:
 		break;
 	}
@@ -217,6 +221,10 @@ int sim_obj_destroy(struct sim *sim, uint32_t id)
 static int ctx_destroy_objects(struct sim *sim, uint64_t ctx_off)
 {
 	uint64_t limit = itree_max_nodes(sim);
+
+	/* The kernel's queue fds hold the context open; here they close with it
+	 * (the library cannot serve an fd of a context that is gone). */
+	sim_eventq_close_ctx(sim, ctx_off);
 
 	for (uint64_t pass = 0; !sim->corrupt; pass++) {
 		struct sim_ctx *ctx = sim_rec(sim, ctx_off, SIM_TAG_CTX);
@@ -304,5 +312,8 @@ int sim_sweep_dead_owners(struct sim *sim)
 			sim_ctx_release(sim, off);
 		off = next;
 	}
+	/* Fd-owned objects whose owner process is gone are closed as the kernel
+	 * would close them. */
+	sim_eventq_sweep(sim);
 	return sim->corrupt ? -EUCLEAN : 0;
 }

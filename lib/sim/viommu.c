@@ -53,6 +53,7 @@ _Static_assert(sizeof(struct sim_viommu_invalidate_selftest) == 12, "viommu inva
 #define INVALIDATE_FLAG_ALL		1u
 #define MOCK_DEV_CACHE_ID_MAX		(SIM_MOCK_DEV_CACHE_NUM - 1)
 #define VIOMMU_MMAP_PAGES		2u
+#define VEVENTQ_TYPE_SELFTEST		0xbeefbeefu
 
 static struct sim_obj *obj_at(struct sim *sim, uint64_t off)
 {
@@ -400,9 +401,12 @@ int sim_trigger_vevent(struct sim *sim, uint64_t idev_off)
 {
 	const struct sim_idev *d = &obj_at(sim, idev_off)->idev;
 
+	uint32_t virt_id;
+
 	if (!d->viommu || !d->vdev_id)
 		return sim_fail(sim, ENOENT, "device %u is not attached through a vIOMMU with a "
 				"non-zero virtual ID", id_of(sim, idev_off));
-	return sim_fail(sim, EOPNOTSUPP, "viommu %u has no selftest event queue",
-			id_of(sim, d->viommu));
+	/* struct iommu_viommu_event_selftest: the virtual ID, truncated to 32 bits */
+	virt_id = (uint32_t)d->vdev_id;
+	return sim_viommu_report(sim, d->viommu, VEVENTQ_TYPE_SELFTEST, &virt_id, sizeof(virt_id));
 }

@@ -448,6 +448,369 @@ static void test_viommu_release(void)
 	sim_close(sim);
 }
 
+
+/* ---- fault queues --------------------------------------------------------------------------- */
+
+struct pgfault { uint32_t flags, dev_id, pasid, grpid, perm, reserved; uint64_t addr;
+		 uint32_t length, cookie; };
+struct resp { uint32_t cookie, code; };
+
+static int fault_alloc(struct sim *sim, uint32_t *id, int *fd)
+{
+	uint32_t w[4] = { 16, 0, 0, 0 };
+	int ret = io(sim, IOMMU_FAULT_QUEUE_ALLOC, w);
+
+	if (!ret) {
+		*id = w[2];
+		*fd = (int)w[3];
+	}
+	return ret;
+}
+
+static int trigger_iopf(struct sim *sim, uint32_t dev, uint32_t pasid)
+{
+	struct ifd_test_cmd c = { .op = IFD_TEST_OP_TRIGGER_IOPF };
+	uint32_t *a = (uint32_t *)c.raw;
+
+	a[0] = dev;
+	a[1] = pasid;
+	a[2] = 0x2;
+	a[3] = 3;		/* READ | WRITE */
+	set64(a, 4, 0xdeadbeaf);
+	return tcmd(sim, &c);
+}
+
+static int respond(int fd, uint32_t cookie, uint32_t code)
+{
+	struct resp r = { cookie, code };
+
+	return write(fd, &r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : -errno;
+}
+
+static bool readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+static void test_fault_queue(void)
+{
+	struct hwpt_data d = { IOTLB_DEFAULT, 0 };
+	struct pgfault f[3];
+	uint32_t fault, w[4] = { 16, 1, 0, 0 }, iopf, vd, paging;
+	int fd, fl;
+	struct fix f0;
+
+	if (!fixture(&f0))
+		return;
+	CHECK_EQ(io(f0.sim, IOMMU_FAULT_QUEUE_ALLOC, w), -EOPNOTSUPP);
+	CHECK_EQ(fault_alloc(f0.sim, &fault, &fd), 0);
+	fl = fcntl(fd, F_GETFL);
+	CHECK(fl >= 0 && (fl & O_NONBLOCK));
+	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	CHECK_EQ(users_of(f0.sim, fault), 2);
+	CHECK_EQ(read(fd, f, sizeof(f[0])), -1);	/* empty: EAGAIN (the kernel: 0) */
+	CHECK_EQ(errno, EAGAIN);
+	/* viommu_alloc_nested_iopf */
+	CHECK_EQ(hwpt_alloc_data(f0.sim, f0.dev, f0.viommu, 4, 0xdead, &d, sizeof(d), UINT32_MAX,
+				 &iopf), -ENOENT);
+	CHECK_EQ(hwpt_alloc_data(f0.sim, f0.dev, f0.viommu, 4 | (1u << 31), 0xdead, &d, sizeof(d),
+				 fault, &iopf), -EOPNOTSUPP);
+	CHECK_EQ(hwpt_alloc_data(f0.sim, f0.dev, f0.viommu, 4, 0xdead, &d, sizeof(d), f0.viommu,
+				 &iopf), -ENOENT);	/* not a fault queue */
+	CHECK_EQ(hwpt_alloc_data(f0.sim, f0.dev, f0.viommu, 4, 0xdead, &d, sizeof(d), fault, &iopf), 0);
+	CHECK_EQ(users_of(f0.sim, fault), 3);
+	CHECK_EQ(replace(f0.sim, f0.stdev, iopf), -ENOENT);
+	CHECK_EQ(vdevice_alloc(f0.sim, f0.viommu, f0.dev, 0x99, &vd), 0);
+	CHECK_EQ(replace(f0.sim, f0.stdev, iopf), 0);
+	CHECK_EQ(destroy(f0.sim, iopf), -EBUSY);
+	CHECK_EQ(destroy(f0.sim, fault), -EBUSY);
+
+	/* a page request, read, answered */
+	CHECK(!readable(fd));
+	CHECK_EQ(trigger_iopf(f0.sim, f0.dev, 1), 0);
+	CHECK(readable(fd));
+	CHECK_EQ(read(fd, f, sizeof(f[0])), (ssize_t)sizeof(f[0]));
+	CHECK_EQ(f[0].flags, 3);	/* PASID_VALID | LAST_PAGE */
+	CHECK_EQ(f[0].dev_id, f0.dev);
+	CHECK_EQ(f[0].pasid, 1);
+	CHECK_EQ(f[0].grpid, 2);
+	CHECK_EQ(f[0].perm, 3);
+	CHECK_EQ(f[0].addr, 0xdeadbeaf);
+	CHECK_EQ(f[0].length, 0);
+	CHECK_EQ(f[0].cookie, 1);
+	CHECK_EQ(st_check(f0.sim), 0);
+	CHECK_EQ(respond(fd, f[0].cookie, 0), 0);
+	CHECK_EQ(sim_queue_sync(f0.sim, fd, NULL, 0), 0);
+	CHECK_EQ(sim_queue_sync(f0.sim, fd + 1000, NULL, 0), -EBADF);
+	/* answered once: a second answer is refused, reported once */
+	CHECK_EQ(respond(fd, f[0].cookie, 0), 0);
+	CHECK_EQ(sim_queue_sync(f0.sim, fd, NULL, 0), -EINVAL);
+	CHECK_EQ(sim_queue_sync(f0.sim, fd, NULL, 0), 0);
+	/* a bad code; an answer to a fault not read yet */
+	CHECK_EQ(trigger_iopf(f0.sim, f0.dev, 0), 0);
+	CHECK_EQ(respond(fd, 1, 0), 0);
+	CHECK_EQ(sim_queue_sync(f0.sim, fd, NULL, 0), -EINVAL);
+	CHECK_EQ(read(fd, f, sizeof(f)), (ssize_t)sizeof(f[0]));
+	CHECK_EQ(f[0].cookie, 1);
+	CHECK_EQ(f[0].flags, 2);	/* LAST_PAGE: PASID 0 is no PASID */
+	CHECK_EQ(respond(fd, 1, 2), 0);
+	CHECK_EQ(sim_queue_sync(f0.sim, fd, NULL, 0), -EINVAL);
+	CHECK_EQ(respond(fd, 1, 1), 0);	/* INVALID is a good code */
+	CHECK_EQ(sim_queue_sync(f0.sim, fd, NULL, 0), 0);
+	/* cookies: the lowest free ones; several faults in one read */
+	CHECK_EQ(trigger_iopf(f0.sim, f0.dev, 1), 0);
+	CHECK_EQ(trigger_iopf(f0.sim, f0.dev, 1), 0);
+	CHECK_EQ(read(fd, f, sizeof(f)), (ssize_t)(2 * sizeof(f[0])));
+	CHECK_EQ(f[0].cookie, 1);
+	CHECK_EQ(f[1].cookie, 2);
+	{
+		struct resp r[2] = { { 2, 0 }, { 1, 0 } };
+
+		CHECK_EQ(write(fd, r, sizeof(r)), (ssize_t)sizeof(r));
+	}
+	CHECK_EQ(sim_queue_sync(f0.sim, fd, NULL, 0), 0);
+	CHECK_EQ(st_check(f0.sim), 0);
+	/* the device leaves with a fault unread: the kernel answers it; its
+	 * bytes are out already, so it is read, and answering it is refused */
+	CHECK_EQ(trigger_iopf(f0.sim, f0.dev, 1), 0);
+	CHECK_EQ(replace(f0.sim, f0.stdev, f0.ioas), 0);
+	CHECK_EQ(st_check(f0.sim), 0);
+	CHECK_EQ(read(fd, f, sizeof(f)), (ssize_t)sizeof(f[0]));
+	CHECK_EQ(respond(fd, f[0].cookie, 0), 0);
+	CHECK_EQ(sim_queue_sync(f0.sim, fd, NULL, 0), -EINVAL);
+	/* ... read and awaiting its answer: gone as well */
+	CHECK_EQ(replace(f0.sim, f0.stdev, iopf), 0);
+	CHECK_EQ(trigger_iopf(f0.sim, f0.dev, 1), 0);
+	CHECK_EQ(read(fd, f, sizeof(f)), (ssize_t)sizeof(f[0]));
+	CHECK_EQ(replace(f0.sim, f0.stdev, f0.ioas), 0);
+	CHECK_EQ(respond(fd, f[0].cookie, 0), 0);
+	CHECK_EQ(sim_queue_sync(f0.sim, fd, NULL, 0), -EINVAL);
+	/* not attached to a HWPT with a fault queue: the mock takes the fault */
+	CHECK_EQ(trigger_iopf(f0.sim, f0.dev, 1), 0);
+	CHECK_EQ(trigger_iopf(f0.sim, 99, 1), -ENOENT);
+	CHECK(!readable(fd));
+	/* a paging HWPT with a fault queue takes PASID 0 only (no PASID attachments) */
+	CHECK_EQ(hwpt_alloc_data(f0.sim, f0.dev, f0.ioas, 4, 0, NULL, 0, fault, &paging), 0);
+	CHECK_EQ(hwpt_alloc_data(f0.sim, f0.dev, f0.ioas, 5, 0, NULL, 0, fault, NULL), -EOPNOTSUPP);
+	CHECK_EQ(replace(f0.sim, f0.stdev, paging), 0);
+	CHECK_EQ(trigger_iopf(f0.sim, f0.dev, 1), 0);
+	CHECK(!readable(fd));
+	CHECK_EQ(trigger_iopf(f0.sim, f0.dev, 0), 0);
+	CHECK(readable(fd));
+	CHECK_EQ(st_check(f0.sim), 0);
+	/* teardown: the fault queue goes once its fd is closed and no HWPT holds it */
+	CHECK_EQ(replace(f0.sim, f0.stdev, f0.ioas), 0);
+	CHECK_EQ(destroy(f0.sim, paging), 0);
+	CHECK_EQ(destroy(f0.sim, iopf), 0);
+	CHECK_EQ(destroy(f0.sim, fault), -EBUSY);
+	CHECK_EQ(close(fd), 0);
+	CHECK_EQ(users_of(f0.sim, fault), 1);
+	CHECK_EQ(sim_queue_sync(f0.sim, fd, NULL, 0), -EBADF);
+	CHECK_EQ(destroy(f0.sim, fault), 0);
+	unfix(&f0);
+}
+
+/* ---- vEVENT queues (vdevice_alloc) ------------------------------------------------------------- */
+
+#define VEVENTQ_SELFTEST	0xbeefbeefu
+#define VEVENTQ_MAX		(1u << 19)
+
+struct vevent { uint32_t flags, sequence, virt_id; };
+
+static int veventq_alloc(struct sim *sim, uint32_t viommu, uint32_t type, uint32_t depth,
+			 uint32_t *id, int *fd)
+{
+	uint32_t w[8] = { 32, 0, viommu, type, depth, 0, 0, 0 };
+	int ret = io(sim, IOMMU_VEVENTQ_ALLOC, w);
+
+	if (!ret) {
+		*id = w[5];
+		*fd = (int)w[6];
+	}
+	return ret;
+}
+
+static int vevent(struct sim *sim, uint32_t dev)
+{
+	return top(sim, IFD_TEST_OP_TRIGGER_VEVENT, 0, dev, 0);
+}
+
+static void test_veventq(void)
+{
+	uint32_t w[8] = { 32, 1, 0, VEVENTQ_SELFTEST, 2, 0, 0, 0 }, q, q2, vd;
+	uint8_t buf[64];
+	struct vevent ev[3];
+	int fd, fd2;
+	struct fix f;
+
+	if (!fixture(&f))
+		return;
+	w[2] = f.viommu;
+	CHECK_EQ(io(f.sim, IOMMU_VEVENTQ_ALLOC, w), -EOPNOTSUPP);
+	w[1] = 0;
+	w[7] = 1;
+	CHECK_EQ(io(f.sim, IOMMU_VEVENTQ_ALLOC, w), -EOPNOTSUPP);
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, 0, 2, &q, &fd), -EOPNOTSUPP);
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, VEVENTQ_SELFTEST, 0, &q, &fd), -EINVAL);
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, VEVENTQ_SELFTEST, VEVENTQ_MAX + 1, &q, &fd), -EINVAL);
+	CHECK_EQ(veventq_alloc(f.sim, f.parent, VEVENTQ_SELFTEST, 2, &q, &fd), -ENOENT);
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, VEVENTQ_SELFTEST, VEVENTQ_MAX, &q, &fd), 0);
+	CHECK_EQ(users_of(f.sim, f.viommu), 3);
+	CHECK_EQ(destroy(f.sim, q), -EBUSY);
+	CHECK_EQ(close(fd), 0);
+	CHECK_EQ(destroy(f.sim, q), 0);
+	CHECK_EQ(users_of(f.sim, f.viommu), 2);
+
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, VEVENTQ_SELFTEST, 2, &q, &fd), 0);
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, VEVENTQ_SELFTEST, 2, NULL, NULL), -EEXIST);
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, 0x1234, 2, &q2, &fd2), 0);	/* another type */
+	CHECK_EQ(read(fd, buf, 0), 0);	/* the kernel: EINVAL */
+	CHECK_EQ(read(fd, buf, 8), -1);	/* empty: EAGAIN (the kernel: 0) */
+	CHECK_EQ(errno, EAGAIN);
+
+	CHECK_EQ(vdevice_alloc(f.sim, f.viommu, f.dev, 0x99, &vd), 0);
+	CHECK_EQ(replace(f.sim, f.stdev, f.nested), 0);
+	CHECK_EQ(vevent(f.sim, f.dev), 0);
+	CHECK(readable(fd));
+	CHECK(!readable(fd2));
+	CHECK_EQ(read(fd, ev, sizeof(ev)), 12);
+	CHECK_EQ(ev[0].flags, 0);
+	CHECK_EQ(ev[0].sequence, 0);
+	CHECK_EQ(ev[0].virt_id, 0x99);
+	CHECK_EQ(vdevice_alloc(f.sim, f.viommu, f.dev, 0x99, NULL), -EEXIST);
+	CHECK_EQ(replace(f.sim, f.stdev, f.ioas), 0);
+	CHECK_EQ(destroy(f.sim, vd), 0);
+
+	/* an overflow: two vEVENTs and the lost-events header */
+	CHECK_EQ(vdevice_alloc(f.sim, f.viommu, f.dev, 0x88, &vd), 0);
+	CHECK_EQ(replace(f.sim, f.stdev, f.nested), 0);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(vevent(f.sim, f.dev), 0);
+	CHECK_EQ(st_check(f.sim), 0);
+	CHECK_EQ(read(fd, buf, 36), 32);
+	memcpy(ev, buf, 24);
+	CHECK_EQ(ev[0].sequence, 1);
+	CHECK_EQ(ev[0].virt_id, 0x88);
+	CHECK_EQ(ev[1].sequence, 2);
+	{
+		uint32_t lost[2];
+
+		memcpy(lost, buf + 24, 8);
+		CHECK_EQ(lost[0], 1);	/* IOMMU_VEVENTQ_FLAG_LOST_EVENTS */
+		CHECK_EQ(lost[1], 3);
+	}
+	/* the overflow is gone after the reads */
+	CHECK_EQ(vevent(f.sim, f.dev), 0);
+	CHECK_EQ(read(fd, ev, sizeof(ev)), 12);
+	CHECK_EQ(ev[0].sequence, 4);
+	CHECK_EQ(ev[0].flags, 0);
+	CHECK_EQ(st_check(f.sim), 0);
+	/* a read too small splits a record (the kernel: EINVAL, nothing read) */
+	CHECK_EQ(vevent(f.sim, f.dev), 0);
+	CHECK_EQ(read(fd, buf, 8), 8);
+	CHECK_EQ(vevent(f.sim, f.dev), 0);
+	CHECK_EQ(vevent(f.sim, f.dev), 0);	/* the partly read one still counts */
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 4 + 12 + 8);
+	CHECK_EQ(st_check(f.sim), 0);
+
+	/* without a queue of the selftest type: EOPNOTSUPP */
+	CHECK_EQ(close(fd), 0);
+	CHECK_EQ(destroy(f.sim, q), 0);
+	CHECK_EQ(vevent(f.sim, f.dev), -EOPNOTSUPP);
+	CHECK_EQ(destroy(f.sim, f.viommu), -EBUSY);
+	CHECK_EQ(replace(f.sim, f.stdev, f.ioas), 0);
+	CHECK_EQ(destroy(f.sim, vd), 0);
+	CHECK_EQ(close(fd2), 0);
+	CHECK_EQ(destroy(f.sim, q2), 0);
+	CHECK_EQ(destroy(f.sim, f.nested), 0);
+	CHECK_EQ(destroy(f.sim, f.viommu), 0);
+	unfix(&f);
+}
+
+/* ---- queues and their owners ---------------------------------------------------------------- */
+
+static void test_queue_owners(void)
+{
+	char path[PATH_MAX];
+	uint32_t ioas, stdev, dev, parent, viommu, fault, q;
+	struct sim *sim = st_open_new("default", 0, path, sizeof(path)), *priv;
+	uint8_t buf[16];
+	pid_t pid;
+	int err, fd, qfd;
+
+	if (!sim)
+		return;
+	ioas = st_ioas(sim);
+	CHECK_EQ(mock_domain(sim, ioas, &stdev, &dev), 0);
+	CHECK_EQ(hwpt_alloc_data(sim, dev, ioas, NEST_PARENT, 0, NULL, 0, 0, &parent), 0);
+	CHECK_EQ(viommu_alloc(sim, dev, parent, VIOMMU_SELFTEST, NULL, 0, &viommu), 0);
+	/* a process that makes queues in the shared context and dies: their
+	 * fds close with it */
+	pid = st_fork(0);
+	if (pid == 0) {
+		struct sim *c = st_open_path(path, 0, &err);
+		bool ok = c && !fault_alloc(c, &fault, &fd) &&
+			  !veventq_alloc(c, viommu, VEVENTQ_SELFTEST, 4, &q, &qfd);
+
+		st_child_exit(0, ok);
+		_exit(0);	/* neither the fds nor the handle closed */
+	}
+	CHECK(st_child_ok(pid, 0));
+	CHECK_EQ(st_check(sim), 0);	/* the sweep drops the fds' references */
+	CHECK_EQ(users_of(sim, viommu), 2);	/* the vEVENT queue's */
+	{
+		struct ifd_sim_object *objs = NULL;
+		size_t n = 0;
+
+		CHECK_EQ(sim_objects(sim, &objs, &n), 0);
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(objs[i].type, "fault") || !strcmp(objs[i].type, "veventq")) {
+				CHECK_EQ(objs[i].users, 1);
+				CHECK_EQ(destroy(sim, objs[i].id), 0);
+			}
+		free(objs);
+	}
+	CHECK_EQ(users_of(sim, viommu), 1);
+	/* a forked child's copy of the fd keeps it open; the parent serves it */
+	CHECK_EQ(fault_alloc(sim, &fault, &fd), 0);
+	pid = st_fork(1);
+	if (pid == 0) {
+		struct ifd_sim_info info;
+
+		/* its operations do not touch the parent's queue */
+		st_child_exit(1, sim_info(sim, &info) == 0 && destroy(sim, fault) == -EBUSY);
+		_exit(0);
+	}
+	CHECK(st_child_ok(pid, 1));
+	CHECK_EQ(destroy(sim, fault), -EBUSY);
+	CHECK_EQ(close(fd), 0);
+	CHECK_EQ(destroy(sim, fault), 0);
+	/* a private context released with an open queue fd: the fd reads EOF */
+	priv = st_open_path(path, IFD_OPEN_SIM_PRIVATE, &err);
+	CHECK(priv != NULL);
+	if (priv) {
+		CHECK_EQ(fault_alloc(priv, &fault, &fd), 0);
+		CHECK_EQ(st_check(priv), 0);
+		sim_close(priv);
+		CHECK_EQ(read(fd, buf, sizeof(buf)), 0);
+		CHECK_EQ(close(fd), 0);
+	}
+	/* closing the handle closes the queues it serves in the shared context */
+	priv = st_open_path(path, 0, &err);
+	CHECK(priv != NULL);
+	if (priv) {
+		CHECK_EQ(fault_alloc(priv, &fault, &fd), 0);
+		sim_close(priv);
+		CHECK_EQ(users_of(sim, fault), 1);
+		CHECK_EQ(destroy(sim, fault), 0);
+		CHECK_EQ(close(fd), 0);
+	}
+	CHECK_EQ(st_check(sim), 0);
+	sim_close(sim);
+}
+
 int main(void)
 {
 	(void)st_map_fixed;	/* helpers of sim-test.h these tests need not */
@@ -458,6 +821,9 @@ int main(void)
 	UNIT_RUN(test_vdevice_tombstone);
 	UNIT_RUN(test_vdevice_cache);
 	UNIT_RUN(test_viommu_release);
+	UNIT_RUN(test_fault_queue);
+	UNIT_RUN(test_veventq);
+	UNIT_RUN(test_queue_owners);
 	st_cleanup();
 	return unit_finish();
 }
