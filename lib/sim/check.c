@@ -722,6 +722,68 @@ static void check_paging(struct checker *c, uint32_t id, const struct sim_hwpt *
 			(unsigned long long)h->nr_dirty, (unsigned long long)dw.marks);
 }
 
+/* HW queues whose access pins pages of IOAS 'ioas_off'. */
+static uint64_t count_locks(struct checker *c, const struct sim_ctx *ctx, uint64_t ioas_off)
+{
+	uint64_t limit = itree_max_nodes(c->sim), n = 0;
+
+	for (uint64_t q = itree_first(c->sim, ctx->obj_root, SIM_TAG_OBJ), j = 0;
+	     q && j <= limit && !c->sim->corrupt; q = itree_next(c->sim, q, SIM_TAG_OBJ), j++) {
+		struct sim_obj *y = rec(c, q, SIM_TAG_OBJ);
+
+		n += y && y->type == SIM_OBJ_HW_QUEUE && y->hwq.ioas == ioas_off;
+	}
+	return n;
+}
+
+/* A HW queue: its vIOMMU, the IOAS its access pins (the vIOMMU's), the queue
+ * it depends on, and the pages it pins, all mapped. */
+static void check_hwq(struct checker *c, uint64_t ctx_off, const struct sim_obj *q)
+{
+	const struct sim_hwq *h = &q->hwq;
+	uint32_t id = (uint32_t)q->n.start;
+	uint64_t page = sim_hdr(c->sim)->page_size;
+	struct sim_obj *v = obj_in(c, ctx_off, h->viommu, SIM_OBJ_VIOMMU), *p, *io;
+
+	p = v ? obj_in(c, ctx_off, v->viommu.parent, SIM_OBJ_HWPT_PAGING) : NULL;
+	io = obj_in(c, ctx_off, h->ioas, SIM_OBJ_IOAS);
+	if (!v || !p || !io || p->hwpt.ioas != h->ioas)
+		problem(c, "hw_queue %u: viommu 0x%llx and ioas 0x%llx do not go together", id,
+			(unsigned long long)h->viommu, (unsigned long long)h->ioas);
+	if (h->index >= 2 || !h->length || !!h->index != !!h->prev ||
+	    (h->prev && (!obj_in(c, ctx_off, h->prev, SIM_OBJ_HW_QUEUE) ||
+			 ((struct sim_obj *)rec(c, h->prev, SIM_TAG_OBJ))->hwq.index + 1 != h->index)))
+		problem(c, "hw_queue %u: index %u, length %llu, depends on 0x%llx", id, h->index,
+			(unsigned long long)h->length, (unsigned long long)h->prev);
+	if (h->lock_start % page || (h->lock_last + 1) % page || h->lock_start > h->base ||
+	    h->base - h->lock_start >= page || h->lock_last < h->base + (h->length - 1))
+		problem(c, "hw_queue %u: pins [0x%llx, 0x%llx] for 0x%llx+0x%llx", id,
+			(unsigned long long)h->lock_start, (unsigned long long)h->lock_last,
+			(unsigned long long)h->base, (unsigned long long)h->length);
+	if (io) {
+		uint64_t cur = h->lock_start, limit = itree_max_nodes(c->sim);
+		bool covered = false;
+		uint64_t a = itree_first_overlap(c->sim, io->ioas.area_root, SIM_TAG_AREA,
+						 h->lock_start, h->lock_last);
+
+		for (uint64_t s = 0; a && s <= limit && cur <= h->lock_last; s++) {
+			struct sim_area *ar = rec(c, a, SIM_TAG_AREA);
+
+			if (!ar || ar->n.start > cur)
+				break;
+			if (ar->n.last >= h->lock_last) {
+				covered = true;
+				break;
+			}
+			cur = ar->n.last + 1;
+			a = itree_next_overlap(c->sim, a, SIM_TAG_AREA, h->lock_start, h->lock_last);
+		}
+		if (!covered)
+			problem(c, "hw_queue %u: pages it pins at 0x%llx are not mapped", id,
+				(unsigned long long)cur);
+	}
+}
+
 /* A fault queue or vEVENT queue and its events. */
 static void check_eventq(struct checker *c, uint64_t ctx_off, const struct sim_obj *q)
 {
@@ -816,7 +878,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 	hwl = calloc(cap, sizeof(*hwl));
 	devl = calloc(cap, sizeof(*devl));
 	nestl = calloc(cap, sizeof(*nestl));
-	refl = calloc(2 * cap, sizeof(*refl));
+	refl = calloc(3 * cap, sizeof(*refl));
 	if (!hwl || !devl || !nestl || !refl) {
 		problem(c, "out of memory checking the links of context %llu",
 			(unsigned long long)ctx->n.start);
@@ -835,16 +897,22 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		 * a vIOMMU, one link each */
 		if (y->type == SIM_OBJ_HWPT_NESTED && !y->hwpt.viommu && nnestl < cap)
 			nestl[nnestl++] = (struct link){ y->hwpt.parent, 0, 0 };
-		if (y->type == SIM_OBJ_HWPT_NESTED && y->hwpt.viommu && nrefl < 2 * cap)
+		if (y->type == SIM_OBJ_HWPT_NESTED && y->hwpt.viommu && nrefl < 3 * cap)
 			refl[nrefl++] = (struct link){ y->hwpt.viommu, 0, 0 };
-		if (y->type == SIM_OBJ_VIOMMU && nrefl < 2 * cap)
+		if (y->type == SIM_OBJ_VIOMMU && nrefl < 3 * cap)
 			refl[nrefl++] = (struct link){ y->viommu.parent, 0, 0 };
-		if (y->type == SIM_OBJ_VDEVICE && !y->r.rflags && nrefl < 2 * cap)
+		if (y->type == SIM_OBJ_VDEVICE && !y->r.rflags && nrefl < 3 * cap)
 			refl[nrefl++] = (struct link){ y->vdev.viommu, 0, 0 };
-		if (y->type == SIM_OBJ_VEVENTQ && nrefl < 2 * cap)
+		if (y->type == SIM_OBJ_HW_QUEUE && nrefl + 3 <= 3 * cap) {
+			refl[nrefl++] = (struct link){ y->hwq.viommu, 0, 0 };
+			refl[nrefl++] = (struct link){ y->hwq.ioas, 0, 0 };
+			if (y->hwq.prev)
+				refl[nrefl++] = (struct link){ y->hwq.prev, 0, 0 };
+		}
+		if (y->type == SIM_OBJ_VEVENTQ && nrefl < 3 * cap)
 			refl[nrefl++] = (struct link){ y->eq.viommu, 0, 0 };
 		if ((y->type == SIM_OBJ_HWPT_PAGING || y->type == SIM_OBJ_HWPT_NESTED) &&
-		    y->hwpt.fault && nrefl < 2 * cap)
+		    y->hwpt.fault && nrefl < 3 * cap)
 			refl[nrefl++] = (struct link){ y->hwpt.fault, 0, 0 };
 		if (y->type == SIM_OBJ_DEVICE && y->idev.hwpt && ndevl < cap)
 			devl[ndevl++] = (struct link){ y->idev.hwpt, 0, 0 };
@@ -888,6 +956,10 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					(unsigned long long)obj->ioas.iova_alignment,
 					(unsigned long long)want);
 			check_owners(c, ctx_off, o, obj);
+			if (obj->ioas.nr_locks != count_locks(c, ctx, o))
+				problem(c, "ioas %u: counts %llu locks, %llu HW queues lock it", id,
+					(unsigned long long)obj->ioas.nr_locks,
+					(unsigned long long)count_locks(c, ctx, o));
 			break;
 		}
 		case SIM_OBJ_HWPT_PAGING: {
@@ -997,6 +1069,8 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					(unsigned long long)obj->stdev.idev);
 			break;
 		case SIM_OBJ_HW_QUEUE:
+			check_hwq(c, ctx_off, obj);
+			break;
 		default:
 			problem(c, "object %u has type %u, which this version cannot create", id,
 				obj->type);

@@ -39,5 +39,6 @@ int sim_cmd_viommu_alloc(struct sim_ucmd *uc);
 int sim_cmd_vdevice_alloc(struct sim_ucmd *uc);
 int sim_cmd_fault_queue_alloc(struct sim_ucmd *uc);
 int sim_cmd_veventq_alloc(struct sim_ucmd *uc);
+int sim_cmd_hw_queue_alloc(struct sim_ucmd *uc);
 
 #endif

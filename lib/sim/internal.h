@@ -352,6 +352,8 @@ uint64_t sim_vdev_find(struct sim *sim, uint64_t viommu_off, uint64_t virt_id);
 int sim_viommu_attach_check(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off);
 void sim_viommu_attached(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off);
 int sim_trigger_vevent(struct sim *sim, uint64_t idev_off);
+/* Is area [first, last] of IOAS 'ioas_off' locked by a HW queue's pages? */
+bool sim_area_locked(struct sim *sim, uint64_t ioas_off, uint64_t first, uint64_t last);
 int sim_viommu_invalidate(struct sim *sim, uint64_t viommu_off, uint32_t type, uint64_t uptr,
 			  uint32_t entry_len, uint32_t entry_num, uint32_t *done);
 

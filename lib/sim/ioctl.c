@@ -30,13 +30,8 @@ struct sim_hw_info {
 	uint8_t reserved[3];
 	uint64_t out_capabilities;
 };
-struct sim_hw_queue_alloc {
-	uint32_t size, flags, viommu_id, type, index, out_hw_queue_id;
-	uint64_t nesting_parent_iova, length;
-};
 
 _Static_assert(sizeof(struct sim_hw_info) == 40, "hw_info");
-_Static_assert(sizeof(struct sim_hw_queue_alloc) == 40, "hw_queue_alloc");
 
 #define HW_CAP_DIRTY_TRACKING		(1ull << 0)
 #define HW_CAP_PCI_ATS_NOT_SUPPORTED	(1ull << 3)
@@ -247,20 +242,6 @@ int sim_cmd_get_hw_info(struct sim_ucmd *uc)
 	return sim_respond(uc);
 }
 
-static int cmd_hw_queue_alloc(struct sim_ucmd *uc)
-{
-	struct sim_hw_queue_alloc *cmd = uc->cmd;
-	uint64_t off, last;
-
-	if (cmd->flags || cmd->type == 0)
-		return sim_fail(uc->sim, EOPNOTSUPP, "flags must be 0 and type not DEFAULT");
-	if (!cmd->length)
-		return sim_fail(uc->sim, EINVAL, "length is 0");
-	if (__builtin_add_overflow(cmd->nesting_parent_iova, cmd->length - 1, &last))
-		return sim_fail(uc->sim, EOVERFLOW, "nesting_parent_iova + length overflows");
-	return sim_get_obj(uc->sim, cmd->viommu_id, SIM_OBJ_VIOMMU, &off);
-}
-
 /* ---- the table and the entry ------------------------------------------------------------- */
 
 typedef int (*sim_cmd_fn)(struct sim_ucmd *uc);
@@ -288,7 +269,7 @@ static sim_cmd_fn cmd_fn(unsigned int nr)
 	case IFD_NR_VDEVICE_ALLOC:		return sim_cmd_vdevice_alloc;
 	case IFD_NR_IOAS_CHANGE_PROCESS:	return sim_cmd_change_process;
 	case IFD_NR_VEVENTQ_ALLOC:		return sim_cmd_veventq_alloc;
-	case IFD_NR_HW_QUEUE_ALLOC:		return cmd_hw_queue_alloc;
+	case IFD_NR_HW_QUEUE_ALLOC:		return sim_cmd_hw_queue_alloc;
 	case IFD_NR_TEST_CMD:			return sim_cmd_test;
 	default:				return NULL;
 	}

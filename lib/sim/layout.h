@@ -28,7 +28,8 @@
 					 * the platform (the emulated IOMMU) in the header; 5:
 					 * vIOMMUs, vDEVICEs and tombstones, the mock device's
 					 * cache and vIOMMU, fault queues and vEVENT queues
-					 * (struct sim_eventq, struct sim_event) */
+					 * (struct sim_eventq, struct sim_event), HW queues and
+					 * the areas they lock */
 #define SIM_HDR_SIZE		4096u
 #define SIM_REC_ALIGN		32u
 #define SIM_KERNEL_VERSION	"7.2.13"
@@ -125,6 +126,7 @@ struct sim_ioas {
 					 * had); the next allocation rebuilds it */
 	uint32_t nr_dirty_domains;	/* added domains allocated with DIRTY_TRACKING: an unmap
 					 * drops their dirty bits over the range */
+	uint64_t nr_locks;		/* HW_QUEUE objects whose pages lock areas of it */
 };
 
 /*
@@ -166,6 +168,19 @@ struct sim_viommu {
 	uint32_t in_data;		/* the selftest data's in_data (its loopback page) */
 	uint64_t mmap_offset;		/* the mmap cookie of its 2-page region, 0 = none */
 	uint64_t mmap_length;
+};
+
+/* A HW queue (IOMMU_HW_QUEUE_TYPE_SELFTEST) of a vIOMMU: its internal access
+ * pins [lock_start, lock_last] of the nest parent's IOAS and locks the areas
+ * there against unmapping. */
+struct sim_hwq {
+	uint64_t viommu;		/* holds a users reference */
+	uint64_t ioas;			/* the access's IOAS (holds a users reference) */
+	uint64_t prev;			/* the queue of index - 1 it depends on (holds a users
+					 * reference), 0 = none */
+	uint64_t base, length;		/* nesting_parent_iova, length */
+	uint64_t lock_start, lock_last;	/* the pinned pages (PAGE_SIZE aligned) */
+	uint32_t index, type;
 };
 
 /* A vDEVICE: 'idev' seen through 'viommu' as 'virt_id'. */
@@ -279,6 +294,7 @@ struct sim_obj {
 		struct sim_viommu viommu;
 		struct sim_vdev vdev;
 		struct sim_eventq eq;
+		struct sim_hwq hwq;
 		uint8_t room[104];
 	};
 };
@@ -562,7 +578,7 @@ _Static_assert(sizeof(struct sim_obj) <= 192, "obj class");
 _Static_assert(sizeof(struct sim_ioas) <= 104 && sizeof(struct sim_hwpt) <= 104 &&
 	       sizeof(struct sim_idev) <= 104 && sizeof(struct sim_stdev) <= 104 &&
 	       sizeof(struct sim_viommu) <= 104 && sizeof(struct sim_vdev) <= 104 &&
-	       sizeof(struct sim_eventq) <= 104, "obj payloads");
+	       sizeof(struct sim_eventq) <= 104 && sizeof(struct sim_hwq) <= 104, "obj payloads");
 _Static_assert(sizeof(struct sim_event) <= 96, "event class");
 _Static_assert(offsetof(struct sim_obj, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_ctx, n) == offsetof(struct sim_trec, n), "tnode placement");

@@ -172,6 +172,7 @@ static void obj_destroy_contents(struct sim *sim, uint64_t off)
 		break;
 	case SIM_OBJ_VIOMMU:
 	case SIM_OBJ_VDEVICE:
+	case SIM_OBJ_HW_QUEUE:
 		sim_viommu_destroy_obj(sim, off);
 		break;
 	case SIM_OBJ_FAULT:

@@ -44,6 +44,12 @@ struct sim_viommu_invalidate_selftest {
 	uint32_t flags, vdev_id, cache_id;
 };
 
+struct sim_hw_queue_alloc {
+	uint32_t size, flags, viommu_id, type, index, out_hw_queue_id;
+	uint64_t nesting_parent_iova, length;
+};
+
+_Static_assert(sizeof(struct sim_hw_queue_alloc) == 40, "hw_queue_alloc");
 _Static_assert(sizeof(struct sim_viommu_alloc) == 40, "viommu_alloc");
 _Static_assert(sizeof(struct sim_vdevice_alloc) == 24, "vdevice_alloc");
 _Static_assert(sizeof(struct sim_viommu_selftest) == 24, "viommu_selftest");
@@ -54,6 +60,8 @@ _Static_assert(sizeof(struct sim_viommu_invalidate_selftest) == 12, "viommu inva
 #define MOCK_DEV_CACHE_ID_MAX		(SIM_MOCK_DEV_CACHE_NUM - 1)
 #define VIOMMU_MMAP_PAGES		2u
 #define VEVENTQ_TYPE_SELFTEST		0xbeefbeefu
+#define HW_QUEUE_TYPE_SELFTEST		0xdeadbeefu
+#define HW_QUEUE_MAX			2u	/* IOMMU_TEST_HW_QUEUE_MAX */
 
 static struct sim_obj *obj_at(struct sim *sim, uint64_t off)
 {
@@ -278,6 +286,17 @@ void sim_viommu_destroy_obj(struct sim *sim, uint64_t off)
 		unref(sim, obj->vdev.viommu, "vDEVICEs");
 		obj_w(sim, obj->vdev.idev)->idev.vdev = 0;
 		break;
+	case SIM_OBJ_HW_QUEUE:
+		/* the mock's destroy (the dependency), the access, the vIOMMU */
+		if (obj->hwq.prev)
+			unref(sim, obj->hwq.prev, "HW queues");
+		if (obj->hwq.ioas) {
+			unref(sim, obj->hwq.ioas, "HW queue accesses");
+			obj_w(sim, obj->hwq.ioas)->ioas.nr_locks--;
+		}
+		if (obj->hwq.viommu)
+			unref(sim, obj->hwq.viommu, "HW queues");
+		break;
 	default:
 		break;
 	}
@@ -409,4 +428,152 @@ int sim_trigger_vevent(struct sim *sim, uint64_t idev_off)
 	/* struct iommu_viommu_event_selftest: the virtual ID, truncated to 32 bits */
 	virt_id = (uint32_t)d->vdev_id;
 	return sim_viommu_report(sim, d->viommu, VEVENTQ_TYPE_SELFTEST, &virt_id, sizeof(virt_id));
+}
+
+/* ---- IOMMU_HW_QUEUE_ALLOC ------------------------------------------------------------------- */
+
+struct hwq_key {
+	uint64_t viommu;
+	uint32_t index;
+};
+
+static bool hwq_is(struct sim *sim, uint64_t off, const void *arg)
+{
+	const struct hwq_key *k = arg;
+	const struct sim_hwq *q = &obj_at(sim, off)->hwq;
+
+	return q->viommu == k->viommu && q->index == k->index;
+}
+
+static bool hwq_locks(struct sim *sim, uint64_t off, const void *arg)
+{
+	const uint64_t *r = arg;	/* ioas, first, last */
+	const struct sim_hwq *q = &obj_at(sim, off)->hwq;
+
+	return q->ioas == r[0] && q->lock_start <= r[2] && r[1] <= q->lock_last;
+}
+
+bool sim_area_locked(struct sim *sim, uint64_t ioas_off, uint64_t first, uint64_t last)
+{
+	uint64_t r[3] = { ioas_off, first, last };
+	uint64_t ctx = sim->ctx_off;
+	bool locked;
+
+	/* the IOAS's context (an IOAS is only ever unmapped from its own) */
+	sim->ctx_off = obj_at(sim, ioas_off)->ctx;
+	locked = each_obj(sim, SIM_OBJ_HW_QUEUE, hwq_locks, r) != 0;
+	sim->ctx_off = ctx;
+	return locked;
+}
+
+/* iommufd_hw_queue_alloc_phys: the internal access pins the pages of the
+ * guest queue in the nest parent's IOAS, [*lo, *hi]; the areas there must
+ * cover it without a hole (ENOENT) and be readable (EPERM).  Whether the
+ * pages are physically contiguous (EFAULT) is unknown here: they are taken
+ * to be. */
+static int hwq_pin(struct sim *sim, uint64_t ioas_off, uint64_t base, uint64_t length,
+		   uint64_t *lo, uint64_t *hi)
+{
+	uint64_t page = sim_hdr(sim)->page_size, aligned = base & ~(page - 1), len, last, cur;
+	uint64_t limit = itree_max_nodes(sim), area;
+
+	if (__builtin_add_overflow(base - aligned, length, &len) ||
+	    __builtin_add_overflow(len, page - 1, &len))
+		return sim_fail(sim, ERANGE, "the queue's pages overflow");
+	len &= ~(page - 1);
+	if (__builtin_add_overflow(aligned, len - 1, &last))
+		return sim_fail(sim, EOVERFLOW, "the queue's pages overflow");
+	cur = aligned;
+	area = itree_first_overlap(sim, obj_at(sim, ioas_off)->ioas.area_root, SIM_TAG_AREA, aligned,
+				   last);
+	for (uint64_t steps = 0; area && !sim->corrupt && steps <= limit; steps++) {
+		const struct sim_area *a = sim_rec(sim, area, SIM_TAG_AREA);
+
+		if (a->n.start > cur)
+			break;
+		if (!(a->prot & IOMMU_IOAS_MAP_READABLE))
+			return sim_fail(sim, EPERM, "the area at 0x%llx is not readable",
+					(unsigned long long)a->n.start);
+		if (a->n.last >= last) {
+			*lo = aligned;
+			*hi = last;
+			return 0;
+		}
+		cur = a->n.last + 1;
+		area = itree_next_overlap(sim, area, SIM_TAG_AREA, aligned, last);
+	}
+	if (sim->corrupt)
+		return -EUCLEAN;
+	return sim_fail(sim, ENOENT, "[0x%llx, 0x%llx] of the nest parent's IOAS is not all mapped",
+			(unsigned long long)aligned, (unsigned long long)last);
+}
+
+int sim_cmd_hw_queue_alloc(struct sim_ucmd *uc)
+{
+	struct sim_hw_queue_alloc *cmd = uc->cmd;
+	struct sim *sim = uc->sim;
+	uint64_t viommu, off, last, ioas, lo = 0, hi = 0, prev = 0;
+	struct hwq_key k;
+	struct sim_obj *q;
+	int ret;
+
+	if (cmd->flags || cmd->type == 0)
+		return sim_fail(sim, EOPNOTSUPP, "flags must be 0 and type not DEFAULT");
+	if (!cmd->length)
+		return sim_fail(sim, EINVAL, "length is 0");
+	if (__builtin_add_overflow(cmd->nesting_parent_iova, cmd->length - 1, &last))
+		return sim_fail(sim, EOVERFLOW, "nesting_parent_iova + length overflows");
+	ret = sim_get_obj(sim, cmd->viommu_id, SIM_OBJ_VIOMMU, &viommu);
+	if (ret)
+		return ret;
+	if (cmd->type != HW_QUEUE_TYPE_SELFTEST)
+		return sim_fail(sim, EOPNOTSUPP, "the mock vIOMMU has no HW queue of type 0x%x",
+				cmd->type);
+	ret = sim_reserve(sim, 1, 0);
+	if (!ret)
+		ret = sim_obj_new(sim, SIM_OBJ_HW_QUEUE, &off);
+	if (ret)
+		return ret;
+	ioas = obj_at(sim, obj_at(sim, viommu)->viommu.parent)->hwpt.ioas;
+	ret = hwq_pin(sim, ioas, cmd->nesting_parent_iova, cmd->length, &lo, &hi);
+	if (ret)
+		goto abort;
+	/* mock_hw_queue_init_phys: indexes in order, one queue each */
+	k = (struct hwq_key){ viommu, cmd->index };
+	if (cmd->index >= HW_QUEUE_MAX)
+		ret = sim_fail(sim, EINVAL, "index %u: the mock has %u queues", cmd->index, HW_QUEUE_MAX);
+	else if (each_obj(sim, SIM_OBJ_HW_QUEUE, hwq_is, &k))
+		ret = sim_fail(sim, EEXIST, "viommu %u has a queue of index %u already", cmd->viommu_id,
+			       cmd->index);
+	else if (cmd->index) {
+		k.index = cmd->index - 1;
+		prev = each_obj(sim, SIM_OBJ_HW_QUEUE, hwq_is, &k);
+		if (!prev)
+			ret = sim_fail(sim, EIO, "index %u before queue %u of viommu %u", cmd->index - 1,
+				       cmd->index, cmd->viommu_id);
+	}
+	if (ret)
+		goto abort;
+	q = obj_w(sim, off);
+	q->hwq = (struct sim_hwq){ .viommu = viommu, .ioas = ioas, .prev = prev,
+				   .base = cmd->nesting_parent_iova, .length = cmd->length,
+				   .lock_start = lo, .lock_last = hi, .index = cmd->index,
+				   .type = cmd->type };
+	obj_w(sim, viommu)->users++;
+	obj_w(sim, ioas)->users++;
+	obj_w(sim, ioas)->ioas.nr_locks++;
+	if (prev)
+		obj_w(sim, prev)->users++;
+	cmd->out_hw_queue_id = id_of(sim, off);
+	ret = sim_respond(uc);
+	if (ret) {
+		sim_viommu_destroy_obj(sim, off);
+		goto abort;
+	}
+	sim_obj_finalize(sim, off);
+	sim->dirty = true;
+	return sim->corrupt ? -EUCLEAN : 0;
+abort:
+	sim_obj_abort(sim, off);
+	return sim->corrupt ? -EUCLEAN : ret;
 }

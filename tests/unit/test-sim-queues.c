@@ -811,10 +811,73 @@ static void test_queue_owners(void)
 	sim_close(sim);
 }
 
+/* ---- HW queues (hw_queue) ----------------------------------------------------------------------- */
+
+#define HWQ_SELFTEST	0xdeadbeefu
+
+static int hwq_alloc(struct sim *sim, uint32_t viommu, uint32_t type, uint32_t index,
+		     uint64_t iova, uint64_t len, uint32_t *out)
+{
+	uint32_t w[10] = { 40, 0, viommu, type, index, 0 };
+	int ret;
+
+	set64(w, 6, iova);
+	set64(w, 8, len);
+	ret = io(sim, IOMMU_HW_QUEUE_ALLOC, w);
+	if (!ret && out)
+		*out = w[5];
+	return ret;
+}
+
+static void test_hw_queue(void)
+{
+	uint64_t iova = 1ull << 24, iova2 = iova + 4096;
+	uint32_t q[2], ioas_users;
+	uint8_t *buf = aligned_alloc(4096, 2 * 4096);
+	struct fix f;
+
+	if (!fixture(&f))
+		return;
+	memset(buf, 1, 2 * 4096);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, 0, 0, iova, 4096, q), -EOPNOTSUPP);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, iova, 0, q), -EINVAL);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, ~0ull, 4096, q), -EOVERFLOW);
+	CHECK_EQ(hwq_alloc(f.sim, f.parent, HWQ_SELFTEST, 0, iova, 4096, q), -ENOENT);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, 0x1234, 0, iova, 4096, q), -EOPNOTSUPP);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, iova, 4096, q), -ENOENT);	/* not mapped */
+	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf, 4096, iova), 0);
+	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf + 4096, 4096, iova2), 0);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 1, iova, 4096, q), -EIO);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 2, iova, 4096, q), -EINVAL);
+	ioas_users = users_of(f.sim, f.ioas);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, iova, 4096, &q[0]), 0);
+	CHECK_EQ(users_of(f.sim, f.ioas), ioas_users + 1);	/* the internal access */
+	CHECK_EQ(users_of(f.sim, f.viommu), 3);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, iova, 4096, NULL), -EEXIST);
+	CHECK_EQ(st_unmap(f.sim, f.ioas, iova, 4096, NULL), -EBUSY);
+	CHECK_EQ(st_unmap(f.sim, f.ioas, iova2, 4096, NULL), 0);
+	CHECK_EQ(st_unmap(f.sim, f.ioas, 0, ~0ull, NULL), -EBUSY);
+	/* unaligned: the page around it is pinned */
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 1, iova + 2048, 2048, &q[1]), 0);
+	CHECK_EQ(st_check(f.sim), 0);
+	CHECK_EQ(destroy(f.sim, q[0]), -EBUSY);
+	CHECK_EQ(destroy(f.sim, f.viommu), -EBUSY);
+	CHECK_EQ(destroy(f.sim, q[1]), 0);
+	CHECK_EQ(destroy(f.sim, q[0]), 0);
+	CHECK_EQ(users_of(f.sim, f.ioas), ioas_users);
+	CHECK_EQ(st_unmap(f.sim, f.ioas, iova, 4096, NULL), 0);
+	/* a queue over two areas; the context released with it */
+	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf, 4096, iova), 0);
+	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf + 4096, 4096, iova2), 0);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, iova + 4000, 200, &q[0]), 0);
+	CHECK_EQ(st_unmap(f.sim, f.ioas, iova2, 4096, NULL), -EBUSY);
+	CHECK_EQ(st_check(f.sim), 0);
+	unfix(&f);
+	free(buf);
+}
+
 int main(void)
 {
-	(void)st_map_fixed;	/* helpers of sim-test.h these tests need not */
-	(void)st_unmap;
 	st_setup_dir();
 	UNIT_RUN(test_viommu_alloc);
 	UNIT_RUN(test_vdevice);
@@ -824,6 +887,7 @@ int main(void)
 	UNIT_RUN(test_fault_queue);
 	UNIT_RUN(test_veventq);
 	UNIT_RUN(test_queue_owners);
+	UNIT_RUN(test_hw_queue);
 	st_cleanup();
 	return unit_finish();
 }
