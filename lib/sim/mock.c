@@ -688,6 +688,11 @@ static int pasid_change(struct sim *sim, uint32_t pt, bool replace)
 		if (ret)
 			return ret;
 	}
+	/* nothing is ever attached at a PASID here, so a replace finds nothing */
+	if ((obj->type == SIM_OBJ_HWPT_PAGING || obj->type == SIM_OBJ_HWPT_NESTED) &&
+	    (obj->hwpt.flags & SIM_HWPT_PASID) && replace)
+		return sim_fail(sim, EINVAL, "PASID replace to hwpt %u: nothing is attached at the "
+				"PASID", pt);
 	if ((obj->type == SIM_OBJ_HWPT_PAGING || obj->type == SIM_OBJ_HWPT_NESTED) &&
 	    (obj->hwpt.flags & SIM_HWPT_PASID))
 		return sim_fail(sim, ENOSYS, "PASID %s to hwpt %u: attachments of a PASID are not "

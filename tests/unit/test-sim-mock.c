@@ -1414,6 +1414,11 @@ static void test_hwpt_nested(void)
 		CHECK_EQ(tcmd(sim, &c), -ENOSYS);
 		c.pasid_attach.pt_id = parent;
 		CHECK_EQ(tcmd(sim, &c), -EINVAL);
+		/* ... so a replace there finds nothing attached (ifd-diff seed 989) */
+		c.op = IFD_TEST_OP_PASID_REPLACE;
+		c.pasid_attach.pasid = 1024;
+		c.pasid_attach.pt_id = nested[1];
+		CHECK_EQ(tcmd(sim, &c), -EINVAL);
 	}
 	/* a device made on a nested HWPT */
 	CHECK_EQ(mock_domain(sim, nested[1], &x, &pt, NULL), 0);
