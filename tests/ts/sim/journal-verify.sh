@@ -23,3 +23,6 @@ for seed in 1 1000; do
 		>"$TS_TMP/diff.log" 2>&1 || { tail -20 "$TS_TMP/diff.log" >&2; ts_fail "ifd-diff --seed $seed"; }
 	ts_grep 'no mismatch' "$TS_TMP/diff.log"
 done
+"$diff" --against sim --mock --viommu --quiet --sequences 100 --length 60 --seed 1 \
+	>"$TS_TMP/diff.log" 2>&1 || { tail -20 "$TS_TMP/diff.log" >&2; ts_fail "ifd-diff --viommu"; }
+ts_grep 'no mismatch' "$TS_TMP/diff.log"
