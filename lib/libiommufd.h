@@ -247,6 +247,18 @@ int ifd_sim_check(struct ifd_ctx *ctx, char *report, size_t len);
 int ifd_sim_reset(struct ifd_ctx *ctx);
 
 /*
+ * A fault queue or vEVENT queue fd (out_fault_fd, out_veventq_fd) after
+ * read(2)s and write(2)s on it.  On the kernel: 0 (write(2) itself refuses
+ * a bad response).  On the simulator, which sees the fd only at its
+ * operations: brings the queue up to date now (faults read then await their
+ * response, vEVENTs read leave the queue, a closed fd releases its object),
+ * and returns -EINVAL once if a response written since the last call was
+ * refused (bad code or cookie, as the kernel's write(2) would have); -EBADF
+ * if 'fd' is not a queue fd this process made through this context.
+ */
+int ifd_queue_sync(struct ifd_ctx *ctx, int fd);
+
+/*
  * Simulator-owned memory: 'length' bytes kept in the state, addressed by a
  * pseudo user VA (*va) that MAP accepts and the simulator recognises as its
  * own, so mappings of it stay valid in every process.

@@ -172,3 +172,17 @@ IFD_EXPORT int ifd_sim_allowed(struct ifd_ctx *ctx, uint32_t ioas_id, struct ifd
 	return ret ? ret : sim_result(ctx, "sim allowed",
 				      sim_allowed(ctx->sim, ioas_id, ranges, nr));
 }
+
+IFD_EXPORT int ifd_queue_sync(struct ifd_ctx *ctx, int fd)
+{
+	char detail[256] = "";
+	int ret;
+
+	/* The kernel checks a response when it is written. */
+	if (ctx->backend != IFD_BACKEND_SIM || !ctx->sim)
+		return 0;
+	ret = sim_queue_sync(ctx->sim, fd, detail, sizeof(detail));
+	if (ret < 0)
+		return ifd_set_error(ctx, 0, "queue sync", -ret, "%s", detail);
+	return 0;
+}

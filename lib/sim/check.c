@@ -476,9 +476,17 @@ static void visit_obj(struct checker *c, uint64_t off, void *arg)
 		problem(c, "object %llu names context record 0x%llx, it lives in 0x%llx",
 			(unsigned long long)obj->n.start, (unsigned long long)obj->ctx,
 			(unsigned long long)cw->ctx_off);
-	if (obj->r.rflags)
+	if (obj->r.rflags == SIM_OBJ_TOMBSTONE) {
+		static const uint8_t zero[sizeof(obj->room)];
+
+		if (obj->type != SIM_OBJ_VDEVICE || obj->users != 1 ||
+		    memcmp(obj->room, zero, sizeof(zero)))
+			problem(c, "object %llu is a tombstone of type %u with %u users or contents",
+				(unsigned long long)obj->n.start, obj->type, obj->users);
+	} else if (obj->r.rflags) {
 		problem(c, "object %llu is left marked 0x%x (an ID reserved, never published)",
 			(unsigned long long)obj->n.start, obj->r.rflags);
+	}
 	if (obj->type == SIM_OBJ_IOAS)
 		check_ioas(c, obj);
 }
@@ -714,14 +722,154 @@ static void check_paging(struct checker *c, uint32_t id, const struct sim_hwpt *
 			(unsigned long long)h->nr_dirty, (unsigned long long)dw.marks);
 }
 
+/* HW queues whose access pins pages of IOAS 'ioas_off'. */
+static uint64_t count_locks(struct checker *c, const struct sim_ctx *ctx, uint64_t ioas_off)
+{
+	uint64_t limit = itree_max_nodes(c->sim), n = 0;
+
+	for (uint64_t q = itree_first(c->sim, ctx->obj_root, SIM_TAG_OBJ), j = 0;
+	     q && j <= limit && !c->sim->corrupt; q = itree_next(c->sim, q, SIM_TAG_OBJ), j++) {
+		struct sim_obj *y = rec(c, q, SIM_TAG_OBJ);
+
+		n += y && y->type == SIM_OBJ_HW_QUEUE && y->hwq.ioas == ioas_off;
+	}
+	return n;
+}
+
+/* A HW queue: its vIOMMU, the IOAS its access pins (the vIOMMU's), the queue
+ * it depends on, and the pages it pins, all mapped. */
+static void check_hwq(struct checker *c, uint64_t ctx_off, const struct sim_obj *q)
+{
+	const struct sim_hwq *h = &q->hwq;
+	uint32_t id = (uint32_t)q->n.start;
+	uint64_t page = sim_hdr(c->sim)->page_size;
+	struct sim_obj *v = obj_in(c, ctx_off, h->viommu, SIM_OBJ_VIOMMU), *p, *io;
+
+	p = v ? obj_in(c, ctx_off, v->viommu.parent, SIM_OBJ_HWPT_PAGING) : NULL;
+	io = obj_in(c, ctx_off, h->ioas, SIM_OBJ_IOAS);
+	if (!v || !p || !io || p->hwpt.ioas != h->ioas)
+		problem(c, "hw_queue %u: viommu 0x%llx and ioas 0x%llx do not go together", id,
+			(unsigned long long)h->viommu, (unsigned long long)h->ioas);
+	if (h->index >= 2 || !h->length || !!h->index != !!h->prev ||
+	    (h->prev && (!obj_in(c, ctx_off, h->prev, SIM_OBJ_HW_QUEUE) ||
+			 ((struct sim_obj *)rec(c, h->prev, SIM_TAG_OBJ))->hwq.index + 1 != h->index)))
+		problem(c, "hw_queue %u: index %u, length %llu, depends on 0x%llx", id, h->index,
+			(unsigned long long)h->length, (unsigned long long)h->prev);
+	if (h->lock_start % page || (h->lock_last + 1) % page || h->lock_start > h->base ||
+	    h->base - h->lock_start >= page || h->lock_last < h->base + (h->length - 1))
+		problem(c, "hw_queue %u: pins [0x%llx, 0x%llx] for 0x%llx+0x%llx", id,
+			(unsigned long long)h->lock_start, (unsigned long long)h->lock_last,
+			(unsigned long long)h->base, (unsigned long long)h->length);
+	if (io) {
+		uint64_t cur = h->lock_start, limit = itree_max_nodes(c->sim);
+		bool covered = false;
+		uint64_t a = itree_first_overlap(c->sim, io->ioas.area_root, SIM_TAG_AREA,
+						 h->lock_start, h->lock_last);
+
+		for (uint64_t s = 0; a && s <= limit && cur <= h->lock_last; s++) {
+			struct sim_area *ar = rec(c, a, SIM_TAG_AREA);
+
+			if (!ar || ar->n.start > cur)
+				break;
+			if (ar->n.last >= h->lock_last) {
+				covered = true;
+				break;
+			}
+			cur = ar->n.last + 1;
+			a = itree_next_overlap(c->sim, a, SIM_TAG_AREA, h->lock_start, h->lock_last);
+		}
+		if (!covered)
+			problem(c, "hw_queue %u: pages it pins at 0x%llx are not mapped", id,
+				(unsigned long long)cur);
+	}
+}
+
+/* A fault queue or vEVENT queue and its events. */
+static void check_eventq(struct checker *c, uint64_t ctx_off, const struct sim_obj *q)
+{
+	const struct sim_eventq *eq = &q->eq;
+	uint64_t limit = itree_max_nodes(c->sim), n = 0, last = 0, off = eq->head;
+	uint32_t id = (uint32_t)q->n.start, vevents = 0;
+	bool vq = q->type == SIM_OBJ_VEVENTQ;
+
+	if (eq->fd_open > 1 || (eq->fd_open && (eq->owner_pid <= 0 || !eq->owner_start)))
+		problem(c, "%s %u: fd open %u, owner %d", sim_obj_type_name(q->type), id, eq->fd_open,
+			eq->owner_pid);
+	if (vq && (!obj_in(c, ctx_off, eq->viommu, SIM_OBJ_VIOMMU) || !eq->type || !eq->depth ||
+		   eq->depth > (1u << 19) || eq->sequence > 0x7fffffffu))
+		problem(c, "veventq %u: viommu 0x%llx, type 0x%x, depth %u, sequence %u", id,
+			(unsigned long long)eq->viommu, eq->type, eq->depth, eq->sequence);
+	if (!vq && (eq->viommu || eq->type || eq->depth || eq->num_events || eq->sequence))
+		problem(c, "fault %u: has vEVENT queue fields", id);
+	for (; off && n <= limit; n++) {
+		const struct sim_event *ev = rec(c, off, SIM_TAG_EVENT);
+
+		if (!ev) {
+			problem(c, "%s %u: event 0x%llx is not an event record",
+				sim_obj_type_name(q->type), id, (unsigned long long)off);
+			return;
+		}
+		count_live(c, SIM_TAG_EVENT);
+		if (ev->flags & ~SIM_EV_FLAGS || ((ev->flags & SIM_EV_READ) && !(ev->flags & SIM_EV_PUSHED)))
+			problem(c, "%s %u: an event with flags 0x%x", sim_obj_type_name(q->type), id,
+				ev->flags);
+		if (vq) {
+			bool lost = ev->flags & SIM_EV_LOST;
+
+			vevents += !lost;
+			if (ev->cookie || ev->idev || (ev->flags & (SIM_EV_READ | SIM_EV_WITHDRAWN)) ||
+			    ev->len != (lost ? 8u : 12u))
+				problem(c, "veventq %u: a vEVENT of %u bytes, flags 0x%x", id, ev->len,
+					ev->flags);
+		} else if (ev->len != 40 || !ev->cookie || (ev->flags & SIM_EV_LOST) ||
+			   (!(ev->flags & SIM_EV_WITHDRAWN) && !obj_in(c, ctx_off, ev->idev, SIM_OBJ_DEVICE)) ||
+			   ((ev->flags & SIM_EV_WITHDRAWN) && ev->idev)) {
+			problem(c, "fault %u: a fault of %u bytes, cookie %u, device 0x%llx", id, ev->len,
+				ev->cookie, (unsigned long long)ev->idev);
+		}
+		last = off;
+		off = ev->next;
+	}
+	if (off)
+		problem(c, "%s %u: its events loop", sim_obj_type_name(q->type), id);
+	if (n != eq->nr_events || last != eq->tail)
+		problem(c, "%s %u: %llu events ending at 0x%llx, it counts %llu ending at 0x%llx",
+			sim_obj_type_name(q->type), id, (unsigned long long)n, (unsigned long long)last,
+			(unsigned long long)eq->nr_events, (unsigned long long)eq->tail);
+	if (vq && (vevents != eq->num_events || vevents > eq->depth))
+		problem(c, "veventq %u: %u vEVENTs queued, it counts %u (depth %u)", id, vevents,
+			eq->num_events, eq->depth);
+}
+
+/* A device's vDEVICE, and the vIOMMU the mock device keeps: the one of the
+ * nested HWPT 'hw' it is attached to, with its vDEVICE's virtual ID there. */
+static void check_dev_viommu(struct checker *c, uint64_t ctx_off, uint64_t o,
+			     const struct sim_obj *dv, const struct sim_obj *hw)
+{
+	uint64_t want = hw && hw->type == SIM_OBJ_HWPT_NESTED ? hw->hwpt.viommu : 0;
+	uint32_t id = (uint32_t)dv->n.start;
+	struct sim_obj *vd = NULL;
+
+	if (dv->idev.vdev) {
+		vd = obj_in(c, ctx_off, dv->idev.vdev, SIM_OBJ_VDEVICE);
+		if (!vd || vd->r.rflags || vd->vdev.idev != o)
+			problem(c, "device %u: its vdevice 0x%llx does not point back", id,
+				(unsigned long long)dv->idev.vdev);
+	}
+	if (dv->idev.viommu != want || (!want && dv->idev.vdev_id))
+		problem(c, "device %u: keeps viommu 0x%llx (virt_id 0x%llx), attached through 0x%llx",
+			id, (unsigned long long)dv->idev.viommu,
+			(unsigned long long)dv->idev.vdev_id, (unsigned long long)want);
+}
+
 /* References between the objects of a context: every users count, link and
  * back link, the domains of each IOAS and the alignment they make. */
 static void check_links(struct checker *c, uint64_t ctx_off)
 {
 	struct sim_ctx *ctx = rec(c, ctx_off, SIM_TAG_CTX);
 	uint64_t limit = itree_max_nodes(c->sim), page = sim_hdr(c->sim)->page_size;
-	struct link *hwl = NULL, *devl = NULL, *nestl = NULL;
-	size_t nhwl = 0, ndevl = 0, nnestl = 0, cap;
+	struct link *hwl = NULL, *devl = NULL, *nestl = NULL, *refl = NULL;
+	size_t nhwl = 0, ndevl = 0, nnestl = 0, nrefl = 0, cap;
 
 	if (!ctx)
 		return;
@@ -730,7 +878,8 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 	hwl = calloc(cap, sizeof(*hwl));
 	devl = calloc(cap, sizeof(*devl));
 	nestl = calloc(cap, sizeof(*nestl));
-	if (!hwl || !devl || !nestl) {
+	refl = calloc(3 * cap, sizeof(*refl));
+	if (!hwl || !devl || !nestl || !refl) {
 		problem(c, "out of memory checking the links of context %llu",
 			(unsigned long long)ctx->n.start);
 		goto out;
@@ -744,8 +893,27 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		if (y->type == SIM_OBJ_HWPT_PAGING && nhwl < cap)
 			hwl[nhwl++] = (struct link){ y->hwpt.ioas, y->hwpt.pgsize,
 						     !!(y->hwpt.flags & SIM_HWPT_DIRTY_OPS) };
-		if (y->type == SIM_OBJ_HWPT_NESTED && nnestl < cap)
+		/* the users references of vIOMMUs, vDEVICEs and the nested HWPTs of
+		 * a vIOMMU, one link each */
+		if (y->type == SIM_OBJ_HWPT_NESTED && !y->hwpt.viommu && nnestl < cap)
 			nestl[nnestl++] = (struct link){ y->hwpt.parent, 0, 0 };
+		if (y->type == SIM_OBJ_HWPT_NESTED && y->hwpt.viommu && nrefl < 3 * cap)
+			refl[nrefl++] = (struct link){ y->hwpt.viommu, 0, 0 };
+		if (y->type == SIM_OBJ_VIOMMU && nrefl < 3 * cap)
+			refl[nrefl++] = (struct link){ y->viommu.parent, 0, 0 };
+		if (y->type == SIM_OBJ_VDEVICE && !y->r.rflags && nrefl < 3 * cap)
+			refl[nrefl++] = (struct link){ y->vdev.viommu, 0, 0 };
+		if (y->type == SIM_OBJ_HW_QUEUE && nrefl + 3 <= 3 * cap) {
+			refl[nrefl++] = (struct link){ y->hwq.viommu, 0, 0 };
+			refl[nrefl++] = (struct link){ y->hwq.ioas, 0, 0 };
+			if (y->hwq.prev)
+				refl[nrefl++] = (struct link){ y->hwq.prev, 0, 0 };
+		}
+		if (y->type == SIM_OBJ_VEVENTQ && nrefl < 3 * cap)
+			refl[nrefl++] = (struct link){ y->eq.viommu, 0, 0 };
+		if ((y->type == SIM_OBJ_HWPT_PAGING || y->type == SIM_OBJ_HWPT_NESTED) &&
+		    y->hwpt.fault && nrefl < 3 * cap)
+			refl[nrefl++] = (struct link){ y->hwpt.fault, 0, 0 };
 		if (y->type == SIM_OBJ_DEVICE && y->idev.hwpt && ndevl < cap)
 			devl[ndevl++] = (struct link){ y->idev.hwpt, 0, 0 };
 	}
@@ -755,6 +923,8 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		qsort(devl, ndevl, sizeof(*devl), link_cmp);
 	if (nnestl)
 		qsort(nestl, nnestl, sizeof(*nestl), link_cmp);
+	if (nrefl)
+		qsort(refl, nrefl, sizeof(*refl), link_cmp);
 	for (uint64_t o = itree_first(c->sim, ctx->obj_root, SIM_TAG_OBJ), i = 0;
 	     o && i <= limit && !c->sim->corrupt; o = itree_next(c->sim, o, SIM_TAG_OBJ), i++) {
 		struct sim_obj *obj = rec(c, o, SIM_TAG_OBJ), *x;
@@ -768,6 +938,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		nhw = links_to(hwl, nhwl, o, &pgsize, &ndirty);
 		ndev = links_to(devl, ndevl, o, NULL, NULL);
 		nnest = links_to(nestl, nnestl, o, NULL, NULL);
+		expect += (uint32_t)links_to(refl, nrefl, o, NULL, NULL);
 		switch (obj->type) {
 		case SIM_OBJ_IOAS: {
 			uint64_t want = obj->ioas.disable_large_pages ? page : 1;
@@ -785,6 +956,10 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					(unsigned long long)obj->ioas.iova_alignment,
 					(unsigned long long)want);
 			check_owners(c, ctx_off, o, obj);
+			if (obj->ioas.nr_locks != count_locks(c, ctx, o))
+				problem(c, "ioas %u: counts %llu locks, %llu HW queues lock it", id,
+					(unsigned long long)obj->ioas.nr_locks,
+					(unsigned long long)count_locks(c, ctx, o));
 			break;
 		}
 		case SIM_OBJ_HWPT_PAGING: {
@@ -801,8 +976,8 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					"needs %u", id, (unsigned long long)owned_ranges(c, x, o),
 					(unsigned long long)x->n.start,
 					(h->aperture_start != 0) + (h->aperture_last != UINT64_MAX));
-			if (nnest && (h->flags & (SIM_HWPT_AUTO | SIM_HWPT_NEST_PARENT)) !=
-				     SIM_HWPT_NEST_PARENT)
+			if ((nnest || links_to(refl, nrefl, o, NULL, NULL)) &&
+			    (h->flags & (SIM_HWPT_AUTO | SIM_HWPT_NEST_PARENT)) != SIM_HWPT_NEST_PARENT)
 				problem(c, "hwpt %u: %llu nested HWPTs on a domain that is no nest parent",
 					id, (unsigned long long)nnest);
 			expect += h->nr_devices + (uint32_t)nnest;
@@ -814,6 +989,10 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 			if (!obj_in(c, ctx_off, h->parent, SIM_OBJ_HWPT_PAGING))
 				problem(c, "hwpt %u: its parent 0x%llx is not a paging HWPT of its "
 					"context", id, (unsigned long long)h->parent);
+			x = h->viommu ? obj_in(c, ctx_off, h->viommu, SIM_OBJ_VIOMMU) : NULL;
+			if (h->viommu && (!x || x->viommu.parent != h->parent))
+				problem(c, "hwpt %u: its vIOMMU 0x%llx is not a vIOMMU of its context "
+					"on its parent", id, (unsigned long long)h->viommu);
 			if ((h->flags & ~SIM_HWPT_PASID) || h->ioas || h->seq || h->pgsize ||
 			    h->aperture_start || h->aperture_last || h->dirty_root || h->nr_dirty)
 				problem(c, "hwpt %u: a nested HWPT with flags 0x%x or paging fields", id,
@@ -845,6 +1024,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					(unsigned long long)ctx->n.start);
 			if (obj->idev.dev_flags & ~SIM_MOCK_DEV_FLAGS)
 				problem(c, "device %u: flags 0x%x", id, obj->idev.dev_flags);
+			check_dev_viommu(c, ctx_off, o, obj, x);
 			x = dev_paging(c, ctx_off, obj);
 			x = x ? obj_in(c, ctx_off, x->hwpt.ioas, SIM_OBJ_IOAS) : NULL;
 			if (x && owned_ranges(c, x, o) != dev_regions(c))
@@ -853,11 +1033,43 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					(unsigned long long)x->n.start, dev_regions(c));
 			expect = 2 + (obj->idev.hwpt != 0);
 			break;
+		case SIM_OBJ_VIOMMU:
+			x = obj_in(c, ctx_off, obj->viommu.parent, SIM_OBJ_HWPT_PAGING);
+			if (!x || !(x->hwpt.flags & SIM_HWPT_NEST_PARENT))
+				problem(c, "viommu %u: its parent 0x%llx is not a nest parent of its "
+					"context", id, (unsigned long long)obj->viommu.parent);
+			if (obj->viommu.type != SIM_VIOMMU_TYPE_SELFTEST ||
+			    !obj->viommu.mmap_offset != !obj->viommu.mmap_length ||
+			    obj->viommu.mmap_offset % page ||
+			    (obj->viommu.mmap_length && obj->viommu.mmap_length != 2 * page))
+				problem(c, "viommu %u: type 0x%x, mmap region 0x%llx+0x%llx", id,
+					obj->viommu.type, (unsigned long long)obj->viommu.mmap_offset,
+					(unsigned long long)obj->viommu.mmap_length);
+			break;
+		case SIM_OBJ_FAULT:
+		case SIM_OBJ_VEVENTQ:
+			check_eventq(c, ctx_off, obj);
+			expect += obj->eq.fd_open;
+			break;
+		case SIM_OBJ_VDEVICE:
+			if (obj->r.rflags)
+				break;	/* a tombstone: checked with the table */
+			x = obj_in(c, ctx_off, obj->vdev.idev, SIM_OBJ_DEVICE);
+			if (!x || x->idev.vdev != o)
+				problem(c, "vdevice %u: its device 0x%llx does not point back", id,
+					(unsigned long long)obj->vdev.idev);
+			if (!obj_in(c, ctx_off, obj->vdev.viommu, SIM_OBJ_VIOMMU))
+				problem(c, "vdevice %u: its vIOMMU 0x%llx is not a vIOMMU of its "
+					"context", id, (unsigned long long)obj->vdev.viommu);
+			break;
 		case SIM_OBJ_SELFTEST:
 			x = obj_in(c, ctx_off, obj->stdev.idev, SIM_OBJ_DEVICE);
 			if (!x || x->idev.stdev != o || x->idev.dev_flags != obj->stdev.dev_flags)
 				problem(c, "selftest %u: its device 0x%llx does not point back", id,
 					(unsigned long long)obj->stdev.idev);
+			break;
+		case SIM_OBJ_HW_QUEUE:
+			check_hwq(c, ctx_off, obj);
 			break;
 		default:
 			problem(c, "object %u has type %u, which this version cannot create", id,
@@ -872,6 +1084,7 @@ out:
 	free(hwl);
 	free(devl);
 	free(nestl);
+	free(refl);
 }
 
 static void visit_ctx(struct checker *c, uint64_t off, void *arg)
@@ -1156,7 +1369,7 @@ static void check_journal(struct checker *c, struct ext_walk *arena)
 /* ---- the whole ---------------------------------------------------------------------------------- */
 
 struct totals {
-	uint64_t objects, areas, mapped;
+	uint64_t objects, areas, mapped, open_queues;
 };
 
 static void total_obj(struct checker *c, uint64_t off, void *arg)
@@ -1167,6 +1380,8 @@ static void total_obj(struct checker *c, uint64_t off, void *arg)
 	if (!obj)
 		return;
 	t->objects++;
+	if ((obj->type == SIM_OBJ_FAULT || obj->type == SIM_OBJ_VEVENTQ) && obj->eq.fd_open)
+		t->open_queues++;
 	if (obj->type == SIM_OBJ_IOAS) {
 		t->areas += obj->ioas.nr_areas;
 		t->mapped += obj->ioas.mapped_bytes;
@@ -1225,6 +1440,10 @@ int sim_check_locked(struct sim *sim, char *report, size_t len)
 				(unsigned long long)t.areas, (unsigned long long)t.mapped,
 				(unsigned long long)h->nr_objects, (unsigned long long)h->nr_areas,
 				(unsigned long long)h->mapped_bytes);
+		if (t.open_queues != h->nr_open_queues)
+			problem(&c, "%llu queues have their fd open, the header counts %llu",
+				(unsigned long long)t.open_queues,
+				(unsigned long long)h->nr_open_queues);
 	}
 	check_pages(&c);
 	check_tree(&c, h->mem_root, SIM_TAG_EXT, "memory", visit_ext, &live, NULL);

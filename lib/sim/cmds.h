@@ -35,5 +35,10 @@ struct ifd_test_cmd;
 int sim_test_dirty(struct sim_ucmd *uc, struct ifd_test_cmd *cmd);
 int sim_test_check_iotlb(struct sim *sim, uint32_t id, uint32_t index, uint32_t value);
 int sim_cmd_get_hw_info(struct sim_ucmd *uc);
+int sim_cmd_viommu_alloc(struct sim_ucmd *uc);
+int sim_cmd_vdevice_alloc(struct sim_ucmd *uc);
+int sim_cmd_fault_queue_alloc(struct sim_ucmd *uc);
+int sim_cmd_veventq_alloc(struct sim_ucmd *uc);
+int sim_cmd_hw_queue_alloc(struct sim_ucmd *uc);
 
 #endif

@@ -74,10 +74,8 @@ static struct sim_obj *obj_w(struct sim *sim, uint64_t off)
 	return sim_recw(sim, off, SIM_TAG_OBJ);
 }
 
-/* iommu_copy_struct_from_user(): the type must be 'want' and the length
- * between the first version's 'min' and our 'size' (EINVAL), then the bytes
- * (EFAULT); the rest of 'dst' stays zero. */
-static int copy_user_data(struct sim *sim, void *dst, uint32_t size, uint32_t min, uint32_t type,
+/* iommu_copy_struct_from_user() */
+int sim_copy_user_data(struct sim *sim, void *dst, uint32_t size, uint32_t min, uint32_t type,
 			  uint32_t want, uint64_t uptr, uint32_t len)
 {
 	memset(dst, 0, size);
@@ -279,7 +277,7 @@ static int alloc_paging(struct sim *sim, struct sim_hwpt_alloc *cmd, uint64_t de
 		if (cmd->data_type != IFD_HWPT_DATA_SELFTEST)
 			return sim_fail(sim, EOPNOTSUPP, "the mock IOMMU takes no data of type 0x%x",
 					cmd->data_type);
-		ret = copy_user_data(sim, &data, sizeof(data), sizeof(data.iotlb), cmd->data_type,
+		ret = sim_copy_user_data(sim, &data, sizeof(data), sizeof(data.iotlb), cmd->data_type,
 				     IFD_HWPT_DATA_SELFTEST, cmd->data_uptr, cmd->data_len);
 		if (ret)
 			return ret;
@@ -314,14 +312,38 @@ static int alloc_nested(struct sim *sim, struct sim_hwpt_alloc *cmd, uint64_t pa
 	if (cmd->data_type != IFD_HWPT_DATA_SELFTEST)
 		return sim_fail(sim, EOPNOTSUPP, "the mock IOMMU takes no nested data of type 0x%x",
 				cmd->data_type);
-	ret = copy_user_data(sim, &data, sizeof(data), sizeof(data.iotlb), cmd->data_type,
+	ret = sim_copy_user_data(sim, &data, sizeof(data), sizeof(data.iotlb), cmd->data_type,
 			     IFD_HWPT_DATA_SELFTEST, cmd->data_uptr, cmd->data_len);
 	if (!ret)
 		ret = sim_reserve(sim, 2, 0);
 	if (ret)
 		return ret;
-	return sim_hwpt_nested_alloc(sim, parent, (cmd->flags & HWPT_ALLOC_PASID) ? SIM_HWPT_PASID : 0,
-				     data.iotlb, out);
+	return sim_hwpt_nested_alloc(sim, parent, 0,
+				     (cmd->flags & HWPT_ALLOC_PASID) ? SIM_HWPT_PASID : 0, data.iotlb, out);
+}
+
+/* iommufd_viommu_alloc_hwpt_nested with the mock vIOMMU's alloc_domain_nested:
+ * the HWPT holds the vIOMMU, its parent is the vIOMMU's. */
+static int alloc_viommu_nested(struct sim *sim, struct sim_hwpt_alloc *cmd, uint64_t viommu,
+			       uint64_t *out)
+{
+	struct sim_hwpt_selftest data;
+	int ret;
+
+	if ((cmd->flags & ~(HWPT_FAULT_ID_VALID | HWPT_ALLOC_PASID)) || !cmd->data_len)
+		return sim_fail(sim, EOPNOTSUPP, "a nested HWPT takes data and no flags but "
+				"FAULT_ID_VALID and PASID");
+	if (cmd->data_type != IFD_HWPT_DATA_SELFTEST)
+		return sim_fail(sim, EOPNOTSUPP, "the mock IOMMU takes no nested data of type 0x%x",
+				cmd->data_type);
+	ret = sim_copy_user_data(sim, &data, sizeof(data), sizeof(data.iotlb), cmd->data_type,
+				 IFD_HWPT_DATA_SELFTEST, cmd->data_uptr, cmd->data_len);
+	if (!ret)
+		ret = sim_reserve(sim, 2, 0);
+	if (ret)
+		return ret;
+	return sim_hwpt_nested_alloc(sim, obj_at(sim, viommu)->viommu.parent, viommu,
+				     (cmd->flags & HWPT_ALLOC_PASID) ? SIM_HWPT_PASID : 0, data.iotlb, out);
 }
 
 int sim_cmd_hwpt_alloc(struct sim_ucmd *uc)
@@ -349,20 +371,23 @@ int sim_cmd_hwpt_alloc(struct sim_ucmd *uc)
 	case SIM_OBJ_HWPT_PAGING:
 		ret = alloc_nested(sim, cmd, off, &hw);
 		break;
+	case SIM_OBJ_VIOMMU:
+		/* every mock device is behind the vIOMMU's IOMMU instance */
+		ret = alloc_viommu_nested(sim, cmd, off, &hw);
+		break;
 	default:
-		return sim_fail(sim, EINVAL, "id %u is a %s: HWPT_ALLOC takes an IOAS or a nest parent",
+		return sim_fail(sim, EINVAL, "id %u is a %s: HWPT_ALLOC takes an IOAS, a nest parent or a "
+				"vIOMMU",
 				cmd->pt_id, sim_obj_type_name(obj_at(sim, off)->type));
 	}
 	if (ret)
 		return ret;
 	if (cmd->flags & HWPT_FAULT_ID_VALID) {
-		/* No FAULT object can exist: IOMMU_FAULT_QUEUE_ALLOC is not simulated. */
 		ret = sim_get_obj(sim, cmd->fault_id, SIM_OBJ_FAULT, &fault);
-		if (ret == -ENOENT)
-			ret = sim_fail(sim, ENOENT, "fault_id %u is not a fault queue (the simulator "
-				       "does not make fault queues yet)", cmd->fault_id);
 		if (ret)
 			goto abort;
+		obj_w(sim, hw)->hwpt.fault = fault;
+		obj_w(sim, fault)->users++;
 	}
 	cmd->out_hwpt_id = (uint32_t)obj_at(sim, hw)->n.start;
 	ret = sim_respond(uc);
@@ -592,7 +617,7 @@ static int mock_invalidate(struct sim *sim, uint64_t off, struct sim_hwpt_invali
 		return sim_fail(sim, EINVAL, "the mock nested domain takes invalidations of type "
 				"0x%x, not 0x%x", INVALIDATE_DATA_SELFTEST, cmd->data_type);
 	for (uint32_t i = 0; i < cmd->entry_num; i++) {
-		ret = copy_user_data(sim, &inv, sizeof(inv), sizeof(inv), cmd->data_type,
+		ret = sim_copy_user_data(sim, &inv, sizeof(inv), sizeof(inv), cmd->data_type,
 				     INVALIDATE_DATA_SELFTEST,
 				     cmd->data_uptr + (uint64_t)cmd->entry_len * i, cmd->entry_len);
 		if (ret)
@@ -632,6 +657,9 @@ static int hwpt_invalidate(struct sim *sim, struct sim_hwpt_invalidate *cmd, uin
 	obj = obj_at(sim, off);
 	if (obj->type == SIM_OBJ_HWPT_NESTED)
 		return mock_invalidate(sim, off, cmd, done);
+	if (obj->type == SIM_OBJ_VIOMMU)
+		return sim_viommu_invalidate(sim, off, cmd->data_type, cmd->data_uptr, cmd->entry_len,
+					     cmd->entry_num, done);
 	return sim_fail(sim, EINVAL, "id %u is a %s, not a nested HWPT or a vIOMMU", cmd->hwpt_id,
 			sim_obj_type_name(obj->type));
 }

@@ -75,6 +75,19 @@ struct sim {
 	 * each entry a roll-back puts back. */
 	uint64_t crash_at, steps;
 	struct sim_verify *verify;	/* $IFD_SIM_JOURNAL_VERIFY: see journal.c */
+	/* The fds of the queues this process made (eventq.c): our end of each
+	 * socket pair, the caller holds the other. */
+	struct sim_qfd {
+		uint64_t obj_off;	/* the FAULT or VEVENTQ record ... */
+		uint64_t ctx_id;	/* ... of this context ... */
+		uint32_t id;		/* ... with this ID */
+		int fd;			/* our end */
+		int ufd;		/* the number the caller got */
+		int err;		/* a response refused since the last sim_queue_sync() */
+		uint32_t npart;		/* bytes of a response not yet whole */
+		uint8_t part[8];
+	} *qfds;
+	size_t nqfds, qfds_cap;
 	union {
 		struct sim_trec t;
 		uint8_t bytes[256];
@@ -321,12 +334,58 @@ void sim_mock_destroy_obj(struct sim *sim, uint64_t off);
 /* A user paging HWPT (SIM_HWPT_* flags) on an IOAS, added to it as a domain;
  * not published: sim_obj_finalize() or sim_hwpt_abort(). */
 int sim_hwpt_paging_alloc(struct sim *sim, uint64_t ioas_off, uint32_t flags, uint64_t *out);
-/* A mock nested HWPT on nest parent 'parent_off', its IOTLB set to 'iotlb'. */
-int sim_hwpt_nested_alloc(struct sim *sim, uint64_t parent_off, uint32_t flags, uint32_t iotlb,
-			  uint64_t *out);
+/* A mock nested HWPT on nest parent 'parent_off', its IOTLB set to 'iotlb';
+ * with 'viommu_off' (then the vIOMMU's parent) it holds the vIOMMU instead. */
+int sim_hwpt_nested_alloc(struct sim *sim, uint64_t parent_off, uint64_t viommu_off,
+			  uint32_t flags, uint32_t iotlb, uint64_t *out);
 void sim_hwpt_abort(struct sim *sim, uint64_t off);
 
+/* ---- viommu.c: vIOMMUs and vDEVICEs --------------------------------------------------- */
+#define SIM_VIOMMU_TYPE_SELFTEST	0xdeadbeefu	/* the only type the mock has */
+/* The destroy operation of VIOMMU and VDEVICE objects. */
+void sim_viommu_destroy_obj(struct sim *sim, uint64_t off);
+/* The device 'idev_off' goes: its vDEVICE is destroyed, its ID a tombstone. */
+void sim_vdev_tombstone(struct sim *sim, uint64_t idev_off);
+uint64_t sim_vdev_find(struct sim *sim, uint64_t viommu_off, uint64_t virt_id);
+/* The mock driver's attach of a device to a nested HWPT of a vIOMMU: it needs
+ * a vDEVICE there (-ENOENT); once attached the device remembers the vIOMMU. */
+int sim_viommu_attach_check(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off);
+void sim_viommu_attached(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off);
+int sim_trigger_vevent(struct sim *sim, uint64_t idev_off);
+/* Is area [first, last] of IOAS 'ioas_off' locked by a HW queue's pages? */
+bool sim_area_locked(struct sim *sim, uint64_t ioas_off, uint64_t first, uint64_t last);
+int sim_viommu_invalidate(struct sim *sim, uint64_t viommu_off, uint32_t type, uint64_t uptr,
+			  uint32_t entry_len, uint32_t entry_num, uint32_t *done);
+
+/* ---- eventq.c: fault queues and vEVENT queues, and their fds ------------------------ */
+/* The destroy operation of FAULT and VEVENTQ objects. */
+void sim_eventq_destroy_obj(struct sim *sim, uint64_t off);
+/* The fds of the queues of context 'ctx_off' close (it is being released). */
+void sim_eventq_close_ctx(struct sim *sim, uint64_t ctx_off);
+/* Close the fds of queues whose owner process is gone (sim_sweep_dead_owners). */
+void sim_eventq_sweep(struct sim *sim);
+/* Bring the state and this process's queue fds together: what was read
+ * from them, the responses written to them, which were closed; then push
+ * what is queued.  Inside an operation. */
+void sim_eventq_sync(struct sim *sim);
+/* Forget the handle's fds (a forked child's copies, or the handle closing). */
+void sim_eventq_forget(struct sim *sim);
+/* The handle closes: the fds it serves are closed for the state. */
+void sim_eventq_close_mine(struct sim *sim);
+/* A page request of device 'idev_off' (IOMMU_TEST_OP_TRIGGER_IOPF). */
+int sim_trigger_iopf(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_t grpid,
+		     uint32_t perm, uint64_t addr);
+/* iommufd_viommu_report_event: -EOPNOTSUPP without a queue of the type. */
+int sim_viommu_report(struct sim *sim, uint64_t viommu_off, uint32_t type, const void *data,
+		      uint32_t len);
+/* iommufd_auto_response_faults: device 'idev_off' leaves HWPT 'hwpt_off'. */
+void sim_fault_auto_response(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off);
+
 /* ---- hwpt.c: user HWPTs, dirty tracking, invalidation ------------------------------ */
+/* iommu_copy_struct_from_user(): type 'want', length min..size (EINVAL), then
+ * the bytes (EFAULT); the rest of 'dst' (of 'size' bytes) zeroed. */
+int sim_copy_user_data(struct sim *sim, void *dst, uint32_t size, uint32_t min, uint32_t type,
+		       uint32_t want, uint64_t uptr, uint32_t len);
 /* Free every dirty record of a paging HWPT. */
 void sim_dirty_free_all(struct sim *sim, uint64_t hwpt_off);
 /* [start, last] of IOAS 'ioas_off' was unmapped: its IOPTEs, dirty bits

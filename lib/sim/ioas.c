@@ -464,6 +464,12 @@ int sim_unmap_range(struct sim *sim, uint64_t obj_off, uint64_t start, uint64_t 
 		n = sim_node(sim, off, SIM_TAG_AREA);
 		a_first = n->start;
 		a_last = n->last;
+		/* a HW queue's pages lock the area (the kernel's num_locks) */
+		if (ioas->nr_locks && sim_area_locked(sim, obj_off, a_first, a_last)) {
+			ret = sim_fail(sim, EBUSY, "the area [0x%llx, 0x%llx] is locked by a HW queue",
+				       (unsigned long long)a_first, (unsigned long long)a_last);
+			break;
+		}
 		if (a_first < start || a_last > last) {
 			ret = sim_fail(sim, ENOENT, "the area [0x%llx, 0x%llx] is only partly inside "
 				       "the range [0x%llx, 0x%llx]; areas are unmapped whole",

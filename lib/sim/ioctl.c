@@ -30,38 +30,12 @@ struct sim_hw_info {
 	uint8_t reserved[3];
 	uint64_t out_capabilities;
 };
-struct sim_fault_alloc {
-	uint32_t size, flags, out_fault_id, out_fault_fd;
-};
-struct sim_viommu_alloc {
-	uint32_t size, flags, type, dev_id, hwpt_id, out_viommu_id, data_len, reserved;
-	uint64_t data_uptr;
-};
-struct sim_vdevice_alloc {
-	uint32_t size, viommu_id, dev_id, out_vdevice_id;
-	uint64_t virt_id;
-};
-struct sim_veventq_alloc {
-	uint32_t size, flags, viommu_id, type, veventq_depth, out_veventq_id, out_veventq_fd,
-		reserved;
-};
-struct sim_hw_queue_alloc {
-	uint32_t size, flags, viommu_id, type, index, out_hw_queue_id;
-	uint64_t nesting_parent_iova, length;
-};
 
 _Static_assert(sizeof(struct sim_hw_info) == 40, "hw_info");
-_Static_assert(sizeof(struct sim_fault_alloc) == 16, "fault_alloc");
-_Static_assert(sizeof(struct sim_viommu_alloc) == 40, "viommu_alloc");
-_Static_assert(sizeof(struct sim_vdevice_alloc) == 24, "vdevice_alloc");
-_Static_assert(sizeof(struct sim_veventq_alloc) == 32, "veventq_alloc");
-_Static_assert(sizeof(struct sim_hw_queue_alloc) == 40, "hw_queue_alloc");
 
 #define HW_CAP_DIRTY_TRACKING		(1ull << 0)
 #define HW_CAP_PCI_ATS_NOT_SUPPORTED	(1ull << 3)
-#define VIOMMU_TYPE_SELFTEST		0xdeadbeefu
 #define HW_INFO_FLAG_INPUT_TYPE		1u
-#define VEVENTQ_MAX_DEPTH		(1u << 19)
 
 /* The effective set, asked once per process (at its first operation, as the
  * user namespace is): the kernel asks at every call, but a system call per
@@ -268,75 +242,6 @@ int sim_cmd_get_hw_info(struct sim_ucmd *uc)
 	return sim_respond(uc);
 }
 
-static int cmd_fault_queue_alloc(struct sim_ucmd *uc)
-{
-	struct sim_fault_alloc *cmd = uc->cmd;
-
-	if (cmd->flags)
-		return sim_fail(uc->sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
-	/* The kernel would make a FAULT object and an anonymous fd for it; an
-	 * fd of ours cannot behave like it, so say so rather than pretend. */
-	return sim_fail(uc->sim, ENOSYS, "the simulator does not emulate fault queues (their fd) "
-			"yet");
-}
-
-static int cmd_viommu_alloc(struct sim_ucmd *uc)
-{
-	struct sim_viommu_alloc *cmd = uc->cmd;
-	struct sim *sim = uc->sim;
-	uint64_t off;
-	int ret;
-
-	if (cmd->flags || cmd->type == 0)
-		return sim_fail(sim, EOPNOTSUPP, "flags must be 0 and type not DEFAULT");
-	ret = sim_get_obj(sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
-	if (ret)
-		return ret;
-	if (cmd->type != VIOMMU_TYPE_SELFTEST)
-		return sim_fail(sim, EOPNOTSUPP, "the mock IOMMU has no vIOMMU of type 0x%x", cmd->type);
-	ret = sim_get_obj(sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
-	if (ret)
-		return ret;
-	if (!(((struct sim_obj *)sim_rec(sim, off, SIM_TAG_OBJ))->hwpt.flags & SIM_HWPT_NEST_PARENT))
-		return sim_fail(sim, EINVAL, "hwpt %u is not a nest parent", cmd->hwpt_id);
-	return sim_fail(sim, ENOSYS, "vIOMMUs are not simulated yet");
-}
-
-static int cmd_vdevice_alloc(struct sim_ucmd *uc)
-{
-	struct sim_vdevice_alloc *cmd = uc->cmd;
-	uint64_t off;
-
-	/* virt_id > ULONG_MAX cannot happen on a 64-bit kernel. */
-	return sim_get_obj(uc->sim, cmd->viommu_id, SIM_OBJ_VIOMMU, &off);
-}
-
-static int cmd_veventq_alloc(struct sim_ucmd *uc)
-{
-	struct sim_veventq_alloc *cmd = uc->cmd;
-	uint64_t off;
-
-	if (cmd->flags || cmd->reserved || cmd->type == 0)
-		return sim_fail(uc->sim, EOPNOTSUPP, "flags and __reserved must be 0, type not DEFAULT");
-	if (!cmd->veventq_depth || cmd->veventq_depth > VEVENTQ_MAX_DEPTH)
-		return sim_fail(uc->sim, EINVAL, "veventq_depth must be 1..%u", VEVENTQ_MAX_DEPTH);
-	return sim_get_obj(uc->sim, cmd->viommu_id, SIM_OBJ_VIOMMU, &off);
-}
-
-static int cmd_hw_queue_alloc(struct sim_ucmd *uc)
-{
-	struct sim_hw_queue_alloc *cmd = uc->cmd;
-	uint64_t off, last;
-
-	if (cmd->flags || cmd->type == 0)
-		return sim_fail(uc->sim, EOPNOTSUPP, "flags must be 0 and type not DEFAULT");
-	if (!cmd->length)
-		return sim_fail(uc->sim, EINVAL, "length is 0");
-	if (__builtin_add_overflow(cmd->nesting_parent_iova, cmd->length - 1, &last))
-		return sim_fail(uc->sim, EOVERFLOW, "nesting_parent_iova + length overflows");
-	return sim_get_obj(uc->sim, cmd->viommu_id, SIM_OBJ_VIOMMU, &off);
-}
-
 /* ---- the table and the entry ------------------------------------------------------------- */
 
 typedef int (*sim_cmd_fn)(struct sim_ucmd *uc);
@@ -358,13 +263,13 @@ static sim_cmd_fn cmd_fn(unsigned int nr)
 	case IFD_NR_HWPT_SET_DIRTY_TRACKING:	return sim_cmd_set_dirty_tracking;
 	case IFD_NR_HWPT_GET_DIRTY_BITMAP:	return sim_cmd_get_dirty_bitmap;
 	case IFD_NR_HWPT_INVALIDATE:		return sim_cmd_hwpt_invalidate;
-	case IFD_NR_FAULT_QUEUE_ALLOC:		return cmd_fault_queue_alloc;
+	case IFD_NR_FAULT_QUEUE_ALLOC:		return sim_cmd_fault_queue_alloc;
 	case IFD_NR_IOAS_MAP_FILE:		return sim_cmd_ioas_map_file;
-	case IFD_NR_VIOMMU_ALLOC:		return cmd_viommu_alloc;
-	case IFD_NR_VDEVICE_ALLOC:		return cmd_vdevice_alloc;
+	case IFD_NR_VIOMMU_ALLOC:		return sim_cmd_viommu_alloc;
+	case IFD_NR_VDEVICE_ALLOC:		return sim_cmd_vdevice_alloc;
 	case IFD_NR_IOAS_CHANGE_PROCESS:	return sim_cmd_change_process;
-	case IFD_NR_VEVENTQ_ALLOC:		return cmd_veventq_alloc;
-	case IFD_NR_HW_QUEUE_ALLOC:		return cmd_hw_queue_alloc;
+	case IFD_NR_VEVENTQ_ALLOC:		return sim_cmd_veventq_alloc;
+	case IFD_NR_HW_QUEUE_ALLOC:		return sim_cmd_hw_queue_alloc;
 	case IFD_NR_TEST_CMD:			return sim_cmd_test;
 	default:				return NULL;
 	}
@@ -422,5 +327,8 @@ int sim_ioctl(struct sim *sim, unsigned long cmd, void *arg, char *detail, size_
 	/* ioctl(2) takes the command as an unsigned int. */
 	ret = dispatch(sim, (unsigned int)cmd, (uint64_t)(uintptr_t)arg);
 	sim->entry_frame = 0;
+	/* what the command queued reaches the queue fds of this process now */
+	if (sim->nqfds)
+		sim_eventq_sync(sim);
 	return sim_leave(sim, ret);
 }

@@ -22,10 +22,14 @@
 #include <stdint.h>
 
 #define SIM_MAGIC		"IFDSIMST"
-#define SIM_FORMAT_VERSION	4u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
+#define SIM_FORMAT_VERSION	5u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
 					 * the undo journal in the header; 4: user HWPTs (nest
 					 * parents, nested, dirty tracking: struct sim_dirty) and
-					 * the platform (the emulated IOMMU) in the header */
+					 * the platform (the emulated IOMMU) in the header; 5:
+					 * vIOMMUs, vDEVICEs and tombstones, the mock device's
+					 * cache and vIOMMU, fault queues and vEVENT queues
+					 * (struct sim_eventq, struct sim_event), HW queues and
+					 * the areas they lock */
 #define SIM_HDR_SIZE		4096u
 #define SIM_REC_ALIGN		32u
 #define SIM_KERNEL_VERSION	"7.2.13"
@@ -50,6 +54,7 @@ enum sim_tag {
 	SIM_TAG_EXTF	= 0x46545845,	/* a free sim-memory extent */
 	SIM_TAG_GAP	= 0x53504147,	/* "GAPS": a free IOVA range of an IOAS */
 	SIM_TAG_DIRTY	= 0x54524944,	/* "DIRT": dirty IO pages of a mock domain */
+	SIM_TAG_EVENT	= 0x544e5645,	/* "EVNT": an event of a fault queue or vEVENT queue */
 };
 
 /* Size classes of the record arena. */
@@ -121,6 +126,7 @@ struct sim_ioas {
 					 * had); the next allocation rebuilds it */
 	uint32_t nr_dirty_domains;	/* added domains allocated with DIRTY_TRACKING: an unmap
 					 * drops their dirty bits over the range */
+	uint64_t nr_locks;		/* HW_QUEUE objects whose pages lock areas of it */
 };
 
 /*
@@ -138,6 +144,8 @@ struct sim_stdev {
 	uint32_t pad;
 };
 
+#define SIM_MOCK_DEV_CACHE_NUM	4		/* the mock device's cache entries */
+
 struct sim_idev {
 	uint64_t stdev;			/* the driver that owns it (holds a users reference) */
 	uint64_t hwpt;			/* attached HWPT (holds a users reference on each), 0 = none */
@@ -145,6 +153,41 @@ struct sim_idev {
 					 * that owns its DMA) */
 	uint32_t dev_flags;
 	uint32_t pad;
+	uint64_t vdev;			/* its VDEVICE (no reference: a vDEVICE holds none on
+					 * its device either way), 0 = none */
+	uint64_t viommu;		/* the mock's mdev->viommu: the vIOMMU of the nested
+					 * HWPT it is attached to (no reference), 0 = none */
+	uint64_t vdev_id;		/* ... and its virtual ID there, as read at the attach */
+	uint32_t cache[SIM_MOCK_DEV_CACHE_NUM];	/* the mock device's cache */
+};
+
+/* A vIOMMU (IOMMU_VIOMMU_TYPE_SELFTEST) on a nest parent. */
+struct sim_viommu {
+	uint64_t parent;		/* the nest parent HWPT_PAGING (holds a users reference) */
+	uint32_t type;
+	uint32_t in_data;		/* the selftest data's in_data (its loopback page) */
+	uint64_t mmap_offset;		/* the mmap cookie of its 2-page region, 0 = none */
+	uint64_t mmap_length;
+};
+
+/* A HW queue (IOMMU_HW_QUEUE_TYPE_SELFTEST) of a vIOMMU: its internal access
+ * pins [lock_start, lock_last] of the nest parent's IOAS and locks the areas
+ * there against unmapping. */
+struct sim_hwq {
+	uint64_t viommu;		/* holds a users reference */
+	uint64_t ioas;			/* the access's IOAS (holds a users reference) */
+	uint64_t prev;			/* the queue of index - 1 it depends on (holds a users
+					 * reference), 0 = none */
+	uint64_t base, length;		/* nesting_parent_iova, length */
+	uint64_t lock_start, lock_last;	/* the pinned pages (PAGE_SIZE aligned) */
+	uint32_t index, type;
+};
+
+/* A vDEVICE: 'idev' seen through 'viommu' as 'virt_id'. */
+struct sim_vdev {
+	uint64_t viommu;		/* holds a users reference */
+	uint64_t idev;			/* the DEVICE (holds no users reference) */
+	uint64_t virt_id;
 };
 
 #define SIM_HWPT_AUTO		(1u << 0)	/* auto domain: destroyed at its last detach */
@@ -173,6 +216,9 @@ struct sim_hwpt {
 	uint64_t dirty_root;		/* PAGING: its dirty IO pages (struct sim_dirty) */
 	uint64_t nr_dirty;		/* ... how many */
 	uint32_t iotlb[SIM_MOCK_IOTLB_NUM];	/* NESTED: the mock's IOTLB */
+	uint64_t viommu;		/* NESTED on a vIOMMU: the vIOMMU (holds a users reference
+					 * instead of 'parent', which is then the vIOMMU's) */
+	uint64_t fault;			/* its FAULT queue (holds a users reference), 0 = none */
 };
 
 /*
@@ -189,6 +235,50 @@ struct sim_dirty {
 	uint64_t bits[SIM_DIRTY_BITS / 64];
 };
 
+/*
+ * A FAULT or VEVENTQ object: a queue of events (struct sim_event, oldest
+ * first) behind an fd.  The fd belongs to the process that made the queue
+ * (owner_pid, owner_start) and holds a users reference while it is open.
+ */
+struct sim_eventq {
+	uint64_t head, tail;		/* the events */
+	uint64_t nr_events;		/* records in the list */
+	uint64_t viommu;		/* VEVENTQ: the vIOMMU (holds a users reference) */
+	uint32_t type;			/* VEVENTQ: IOMMU_VEVENTQ_TYPE_* */
+	uint32_t depth;			/* VEVENTQ: the most vEVENTs queued, lost header aside */
+	uint32_t num_events;		/* VEVENTQ: vEVENTs queued (the kernel's num_events) */
+	uint32_t sequence;		/* VEVENTQ: the next vEVENT's sequence (0..INT_MAX) */
+	int32_t owner_pid;		/* the process whose fd it is */
+	uint32_t fd_open;		/* 1 while that fd holds its reference */
+	uint64_t owner_start;
+};
+
+/*
+ * An event: for a FAULT, one fault group of one page request (struct
+ * iommu_hwpt_pgfault, its cookie set when queued); for a VEVENTQ, a vEVENT
+ * (header and data) or the lost-events header.  'flags' say where it is:
+ * pushed into the owner's fd, read from there (a fault awaiting its
+ * response), or withdrawn (answered by the kernel while still unread: its
+ * bytes are in the fd and only wait to be read).
+ */
+#define SIM_EV_PUSHED		(1u << 0)
+#define SIM_EV_READ		(1u << 1)
+#define SIM_EV_WITHDRAWN	(1u << 2)
+#define SIM_EV_LOST		(1u << 3)	/* VEVENTQ: the lost-events header */
+#define SIM_EV_FLAGS		((1u << 4) - 1)
+#define SIM_EV_DATA		40u
+
+struct sim_event {
+	struct sim_rec r;
+	uint64_t next;
+	uint64_t idev;			/* FAULT: the DEVICE it is of (no reference) */
+	uint32_t flags;			/* SIM_EV_* */
+	uint32_t len;			/* bytes of 'data' the fd carries */
+	uint32_t cookie;		/* FAULT: the response cookie */
+	uint32_t pad;
+	uint8_t data[SIM_EV_DATA];	/* what the fd carries */
+};
+
 /* An object, keyed by its ID in its context's object tree. */
 struct sim_obj {
 	struct sim_rec r;		/* rflags: SIM_OBJ_PENDING */
@@ -201,6 +291,10 @@ struct sim_obj {
 		struct sim_stdev stdev;
 		struct sim_idev idev;
 		struct sim_hwpt hwpt;
+		struct sim_viommu viommu;
+		struct sim_vdev vdev;
+		struct sim_eventq eq;
+		struct sim_hwq hwq;
 		uint8_t room[104];
 	};
 };
@@ -208,6 +302,10 @@ struct sim_obj {
 /* An ID reserved but not yet published (the kernel's XA_ZERO_ENTRY): lookups
  * do not find it.  Only ever set inside one operation. */
 #define SIM_OBJ_PENDING		(1u << 0)
+/* A destroyed object whose ID the kernel leaves taken until its context is
+ * closed (iommufd_object_tombstone_user: a vDEVICE whose device went away):
+ * lookups do not find it, its payload is zero, only the table holds it. */
+#define SIM_OBJ_TOMBSTONE	(1u << 1)
 
 #define SIM_CTX_SHARED	(1u << 0)
 #define SIM_CTX_PRIVATE	(1u << 1)
@@ -440,6 +538,7 @@ struct sim_hdr {
 	uint64_t nr_objects;
 	uint64_t nr_areas;
 	uint64_t mapped_bytes;
+	uint64_t nr_open_queues;	/* FAULT and VEVENTQ objects whose fd is open */
 
 	/* The writers' lock: a process-shared robust pthread mutex. */
 	uint8_t lock[64];
@@ -477,7 +576,10 @@ _Static_assert(sizeof(struct sim_gap) <= 192, "gap class");
 _Static_assert(sizeof(struct sim_dirty) <= 96, "dirty class");
 _Static_assert(sizeof(struct sim_obj) <= 192, "obj class");
 _Static_assert(sizeof(struct sim_ioas) <= 104 && sizeof(struct sim_hwpt) <= 104 &&
-	       sizeof(struct sim_idev) <= 104 && sizeof(struct sim_stdev) <= 104, "obj payloads");
+	       sizeof(struct sim_idev) <= 104 && sizeof(struct sim_stdev) <= 104 &&
+	       sizeof(struct sim_viommu) <= 104 && sizeof(struct sim_vdev) <= 104 &&
+	       sizeof(struct sim_eventq) <= 104 && sizeof(struct sim_hwq) <= 104, "obj payloads");
+_Static_assert(sizeof(struct sim_event) <= 96, "event class");
 _Static_assert(offsetof(struct sim_obj, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_ctx, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_area, n) == offsetof(struct sim_trec, n), "tnode placement");

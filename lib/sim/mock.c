@@ -215,8 +215,13 @@ static void hwpt_destroy(struct sim *sim, uint64_t off)
 {
 	struct sim_obj *hw = obj_at(sim, off);
 
+	if (hw->hwpt.fault)
+		unref(sim, hw->hwpt.fault, "HWPTs");
 	if (hw->type == SIM_OBJ_HWPT_NESTED) {
-		unref(sim, hw->hwpt.parent, "nested HWPTs");
+		if (hw->hwpt.viommu)
+			unref(sim, hw->hwpt.viommu, "nested HWPTs");
+		else
+			unref(sim, hw->hwpt.parent, "nested HWPTs");
 		return;
 	}
 	remove_domain(sim, off);
@@ -250,8 +255,8 @@ int sim_hwpt_paging_alloc(struct sim *sim, uint64_t ioas_off, uint32_t flags, ui
 	return sim->corrupt ? -EUCLEAN : 0;
 }
 
-int sim_hwpt_nested_alloc(struct sim *sim, uint64_t parent_off, uint32_t flags, uint32_t iotlb,
-			  uint64_t *out)
+int sim_hwpt_nested_alloc(struct sim *sim, uint64_t parent_off, uint64_t viommu_off,
+			  uint32_t flags, uint32_t iotlb, uint64_t *out)
 {
 	struct sim_hwpt *h;
 	uint64_t off;
@@ -261,10 +266,11 @@ int sim_hwpt_nested_alloc(struct sim *sim, uint64_t parent_off, uint32_t flags, 
 		return ret;
 	h = &obj_w(sim, off)->hwpt;
 	h->parent = parent_off;
+	h->viommu = viommu_off;
 	h->flags = flags;
 	for (unsigned int i = 0; i < SIM_MOCK_IOTLB_NUM; i++)
 		h->iotlb[i] = iotlb;
-	obj_w(sim, parent_off)->users++;
+	obj_w(sim, viommu_off ? viommu_off : parent_off)->users++;
 	*out = off;
 	sim->dirty = true;
 	return sim->corrupt ? -EUCLEAN : 0;
@@ -295,14 +301,15 @@ static void hwpt_put(struct sim *sim, uint64_t off)
 
 /* The mock driver's attach_dev: a domain with dirty tracking refuses a
  * device that cannot track (EINVAL, which an automatic attach takes for
- * "try the next domain"). */
+ * "try the next domain"); a nested domain of a vIOMMU one without a vDEVICE
+ * there (ENOENT). */
 static int driver_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
 {
 	if ((obj_at(sim, hwpt_off)->hwpt.flags & SIM_HWPT_DIRTY_OPS) &&
 	    !sim_dev_dirty_capable(sim, obj_at(sim, idev_off)->idev.dev_flags))
 		return sim_fail(sim, EINVAL, "hwpt %u tracks dirty pages and device %u cannot",
 				id_of(sim, hwpt_off), id_of(sim, idev_off));
-	return 0;
+	return sim_viommu_attach_check(sim, hwpt_off, idev_off);
 }
 
 /* The IOAS whose mappings a HWPT translates: a nested one's parent's. */
@@ -331,6 +338,7 @@ static int hwpt_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
 	if (ret)
 		return ret;
 	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
+	sim_viommu_attached(sim, idev_off, hwpt_off);
 	hw = obj_w(sim, hwpt_off);
 	hw->hwpt.nr_devices++;
 	hw->users++;
@@ -347,7 +355,9 @@ static void hwpt_detach(struct sim *sim, uint64_t idev_off)
 	if (!hwpt_off)
 		return;
 	sim_dev_unreserve(sim, hwpt_ioas(sim, hwpt_off), idev_off);
+	sim_fault_auto_response(sim, hwpt_off, idev_off);
 	obj_w(sim, idev_off)->idev.hwpt = 0;
+	sim_viommu_attached(sim, idev_off, 0);	/* the blocking domain */
 	obj_w(sim, hwpt_off)->hwpt.nr_devices--;
 	hwpt_put(sim, hwpt_off);
 	sim->dirty = true;
@@ -388,6 +398,8 @@ static int do_replace(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off)
 		sim_dev_unreserve(sim, old_ioas, idev_off);
 	}
 	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
+	sim_viommu_attached(sim, idev_off, hwpt_off);
+	sim_fault_auto_response(sim, old, idev_off);
 	hw = obj_w(sim, hwpt_off);
 	hw->hwpt.nr_devices++;
 	hw->users++;
@@ -521,6 +533,7 @@ static void device_unbind(struct sim *sim, uint64_t idev_off)
 			    dv->users);
 		return;
 	}
+	sim_vdev_tombstone(sim, idev_off);
 	obj_w(sim, idev_off)->users--;
 	sim_obj_unpublish_destroy(sim, idev_off);
 }
@@ -601,6 +614,8 @@ static int test_mock_domain(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
 	o->idev.stdev = st;
 	o->idev.dev_flags = flags;
 	o->idev.owner_ctx = sim_my_ctx(sim)->n.start;
+	for (unsigned int i = 0; i < SIM_MOCK_DEV_CACHE_NUM; i++)
+		o->idev.cache[i] = MOCK_DEV_CACHE_DEFAULT;
 	sim_obj_finalize(sim, dv);
 	obj_w(sim, st)->stdev.idev = dv;
 
@@ -673,6 +688,11 @@ static int pasid_change(struct sim *sim, uint32_t pt, bool replace)
 		if (ret)
 			return ret;
 	}
+	/* nothing is ever attached at a PASID here, so a replace finds nothing */
+	if ((obj->type == SIM_OBJ_HWPT_PAGING || obj->type == SIM_OBJ_HWPT_NESTED) &&
+	    (obj->hwpt.flags & SIM_HWPT_PASID) && replace)
+		return sim_fail(sim, EINVAL, "PASID replace to hwpt %u: nothing is attached at the "
+				"PASID", pt);
 	if ((obj->type == SIM_OBJ_HWPT_PAGING || obj->type == SIM_OBJ_HWPT_NESTED) &&
 	    (obj->hwpt.flags & SIM_HWPT_PASID))
 		return sim_fail(sim, ENOSYS, "PASID %s to hwpt %u: attachments of a PASID are not "
@@ -793,10 +813,12 @@ int sim_cmd_test(struct sim_ucmd *uc)
 		ret = sim_get_obj(sim, cmd->id, SIM_OBJ_DEVICE, &off);
 		if (ret)
 			return ret;
-		/* Only vIOMMU invalidations change the cache. */
-		if (cache_id > MOCK_DEV_CACHE_ID_MAX || cache != MOCK_DEV_CACHE_DEFAULT)
+		if (cache_id > MOCK_DEV_CACHE_ID_MAX)
+			return sim_fail(sim, EINVAL, "cache entry %u: the mock has %u", cache_id,
+					SIM_MOCK_DEV_CACHE_NUM);
+		if (obj_at(sim, off)->idev.cache[cache_id] != cache)
 			return sim_fail(sim, EINVAL, "cache[%u] holds 0x%x", cache_id,
-					MOCK_DEV_CACHE_DEFAULT);
+					obj_at(sim, off)->idev.cache[cache_id]);
 		return 0;
 	}
 	case IFD_TEST_OP_CREATE_ACCESS:
@@ -831,15 +853,21 @@ int sim_cmd_test(struct sim_ucmd *uc)
 		return 0;
 	case IFD_TEST_OP_DIRTY:
 		return sim_test_dirty(uc, cmd);
-	case IFD_TEST_OP_TRIGGER_IOPF:
-		/* Reported to no fault queue: nothing happens. */
-		return sim_get_obj(sim, ((uint32_t *)cmd->raw)[0], SIM_OBJ_DEVICE, &off);
+	case IFD_TEST_OP_TRIGGER_IOPF: {
+		const uint32_t *a = (const uint32_t *)cmd->raw;
+		uint64_t addr = a[4] | (uint64_t)a[5] << 32;
+
+		/* dev_id, pasid, grpid, perm, addr */
+		ret = sim_get_obj(sim, a[0], SIM_OBJ_DEVICE, &off);
+		if (ret)
+			return ret;
+		return sim_trigger_iopf(sim, off, a[1], a[2], a[3], addr);
+	}
 	case IFD_TEST_OP_TRIGGER_VEVENT:
 		ret = sim_get_obj(sim, ((uint32_t *)cmd->raw)[0], SIM_OBJ_DEVICE, &off);
 		if (ret)
 			return ret;
-		return sim_fail(sim, ENOENT, "device %u has no virtual device",
-				((uint32_t *)cmd->raw)[0]);
+		return sim_trigger_vevent(sim, off);
 	case IFD_TEST_OP_PASID_ATTACH:
 	case IFD_TEST_OP_PASID_REPLACE:
 	case IFD_TEST_OP_PASID_DETACH:

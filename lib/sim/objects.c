@@ -72,8 +72,10 @@ int sim_get_obj(struct sim *sim, uint32_t id, uint32_t type, uint64_t *off)
 
 	if (sim->corrupt)
 		return -EUCLEAN;
-	/* An ID reserved by an operation still in progress is not there yet. */
-	if (!o || (((struct sim_obj *)sim_rec(sim, o, SIM_TAG_OBJ))->r.rflags & SIM_OBJ_PENDING))
+	/* An ID reserved by an operation still in progress is not there yet,
+	 * a tombstone's is not there any more. */
+	if (!o || (((struct sim_obj *)sim_rec(sim, o, SIM_TAG_OBJ))->r.rflags &
+		   (SIM_OBJ_PENDING | SIM_OBJ_TOMBSTONE)))
 		return sim->corrupt ? -EUCLEAN : sim_fail(sim, ENOENT, "no object with id %u", id);
 	obj = sim_rec(sim, o, SIM_TAG_OBJ);
 	if (type != SIM_OBJ_NONE && obj->type != type)
@@ -168,6 +170,15 @@ static void obj_destroy_contents(struct sim *sim, uint64_t off)
 	case SIM_OBJ_HWPT_NESTED:
 		sim_mock_destroy_obj(sim, off);
 		break;
+	case SIM_OBJ_VIOMMU:
+	case SIM_OBJ_VDEVICE:
+	case SIM_OBJ_HW_QUEUE:
+		sim_viommu_destroy_obj(sim, off);
+		break;
+	case SIM_OBJ_FAULT:
+	case SIM_OBJ_VEVENTQ:
+		sim_eventq_destroy_obj(sim, off);
+		break;
 	default:
 		break;
 	}
@@ -211,6 +222,10 @@ int sim_obj_destroy(struct sim *sim, uint32_t id)
 static int ctx_destroy_objects(struct sim *sim, uint64_t ctx_off)
 {
 	uint64_t limit = itree_max_nodes(sim);
+
+	/* The kernel's queue fds hold the context open; here they close with it
+	 * (the library cannot serve an fd of a context that is gone). */
+	sim_eventq_close_ctx(sim, ctx_off);
 
 	for (uint64_t pass = 0; !sim->corrupt; pass++) {
 		struct sim_ctx *ctx = sim_rec(sim, ctx_off, SIM_TAG_CTX);
@@ -298,5 +313,8 @@ int sim_sweep_dead_owners(struct sim *sim)
 			sim_ctx_release(sim, off);
 		off = next;
 	}
+	/* Fd-owned objects whose owner process is gone are closed as the kernel
+	 * would close them. */
+	sim_eventq_sweep(sim);
 	return sim->corrupt ? -EUCLEAN : 0;
 }

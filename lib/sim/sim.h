@@ -53,6 +53,13 @@ int sim_allowed(struct sim *sim, uint32_t ioas_id, struct ifd_range **ranges, ui
  * middle is rolled back first. */
 int sim_stats(struct sim *sim, struct ifd_sim_stats *stats);
 
+/* Bring the queue behind fault or vEVENT queue fd 'fd' (made by this
+ * process) up to date with what was read from it, written to it or whether
+ * it was closed, as every operation does; then report the first response
+ * written to it that the kernel's write() would have refused (-EINVAL) since
+ * the last call, once.  -EBADF: 'fd' is no open queue fd of this handle. */
+int sim_queue_sync(struct sim *sim, int fd, char *detail, size_t dlen);
+
 /* Test hooks: kill this process (SIGKILL) at the step-th journal step of the
  * operations that follow (0: never); the steps the last operation took. */
 void sim_test_crash_at(struct sim *sim, uint64_t step);

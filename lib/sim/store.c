@@ -143,6 +143,7 @@ unsigned int sim_tag_class(uint32_t tag)
 	case SIM_TAG_EXT:
 	case SIM_TAG_EXTF:
 	case SIM_TAG_DIRTY:
+	case SIM_TAG_EVENT:
 		return SIM_CLS_96;
 	case SIM_TAG_CTX:
 		return SIM_CLS_128;
@@ -168,6 +169,7 @@ const char *sim_tag_name(uint32_t tag)
 	case SIM_TAG_EXTF: return "free memory extent";
 	case SIM_TAG_GAP: return "gap";
 	case SIM_TAG_DIRTY: return "dirty pages";
+	case SIM_TAG_EVENT: return "event";
 	default: return "unknown record";
 	}
 }
@@ -619,8 +621,9 @@ static void note_process(struct sim *sim)
 	sim->start_time = sim_proc_start_time(sim->pid);
 	sim->foreign_userns = stat("/proc/self/ns/user", &st) == 0 && st.st_ino != PROC_USER_INIT_INO;
 	sim->caps = sim_read_caps();
-	/* a child's threads are not its parent's */
+	/* a child's threads are not its parent's, nor are its queue fds */
 	sim->nstacks = sim->next_stack = 0;
+	sim_eventq_forget(sim);
 }
 
 /*
@@ -912,6 +915,8 @@ int sim_enter(struct sim *sim, char *detail, size_t dlen)
 	if (!sim_rec_ok(sim, sim->ctx_off, SIM_TAG_CTX) || sim_my_ctx(sim)->n.start != sim->ctx_id)
 		return sim_leave(sim, sim_fail(sim, EBADF, "context %llu was closed",
 					       (unsigned long long)sim->ctx_id));
+	if (sim->nqfds)
+		sim_eventq_sync(sim);
 	return 0;
 }
 
@@ -1065,6 +1070,7 @@ static void sim_destroy(struct sim *sim)
 		close(sim->fd);
 	sim_journal_free(sim);
 	sim_verify_free(sim);
+	sim_eventq_forget(sim);
 	pthread_mutex_destroy(&sim->mutex);
 	free(sim);
 }
@@ -1281,11 +1287,14 @@ void sim_close(struct sim *sim)
 		return;
 	/* A private context is an open file in the kernel's terms: closing the
 	 * handle in the process that owns it releases it. */
-	if (sim->private_ctx && getpid() == sim->pid && sim->base &&
+	if ((sim->private_ctx || sim->nqfds) && getpid() == sim->pid && sim->base &&
 	    sim_enter(sim, NULL, 0) == 0) {
 		struct sim_ctx *ctx = sim_my_ctx(sim);
 
-		if (ctx->owner_pid == sim->pid && ctx->owner_start == sim->start_time)
+		/* the queue fds it serves close with the handle */
+		sim_eventq_close_mine(sim);
+		if (sim->private_ctx && ctx->owner_pid == sim->pid &&
+		    ctx->owner_start == sim->start_time)
 			sim_ctx_release(sim, sim->ctx_off);
 		sim_leave(sim, 0);
 	}

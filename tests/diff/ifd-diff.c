@@ -7,7 +7,8 @@
  * same buffers, and compares every return value, errno and output field.  A
  * mismatch is shrunk to a minimal sequence and printed in the replay format.
  *
- *   ifd-diff [--seed N] [--sequences N] [--length N] [--mock] [--against sim|kernel]
+ *   ifd-diff [--seed N] [--sequences N] [--length N] [--mock [--viommu]]
+ *            [--against sim|kernel]
  *
  * The reference is /dev/iommu (in the VM lab); '--against sim' uses a second
  * simulator context instead, which checks the tool itself anywhere.
@@ -21,6 +22,12 @@
  * and the other test operations with arguments that cannot create what the
  * simulator does not simulate (accesses, dma-bufs) nor slow the kernel down
  * (the temporary memory limit is only ever set to its default).
+ *
+ * --viommu adds vIOMMUs (IOMMU_VIOMMU_ALLOC of the selftest type, with and
+ * without its data, on nest parents and not) and vDEVICEs
+ * (IOMMU_VDEVICE_ALLOC), which HWPT_ALLOC may then nest on and DESTROY
+ * takes down.  It is a flag of its own so that the sequences of a seed
+ * without it stay what they were (tests/diff/regress.txt).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,13 +53,15 @@
 enum op_kind {
 	OP_IOAS_ALLOC, OP_DESTROY, OP_MAP, OP_MAP_FILE, OP_UNMAP, OP_COPY, OP_ALLOW,
 	OP_RANGES, OP_OPTION, OP_VFIO_IOAS, OP_MOCK_DOMAIN, OP_ADD_RESERVED, OP_MOCK_REPLACE,
-	OP_CHECK_MAP, OP_CHECK_REFS, OP_HW_INFO, OP_TEST_MISC, OP_HWPT_ALLOC, OP_NR_KINDS,
+	OP_CHECK_MAP, OP_CHECK_REFS, OP_HW_INFO, OP_TEST_MISC, OP_HWPT_ALLOC, OP_VIOMMU_ALLOC,
+	OP_VDEVICE_ALLOC, OP_NR_KINDS,
 };
 
 static const char *const op_names[OP_NR_KINDS] = {
 	"ioas_alloc", "destroy", "map", "map_file", "unmap", "copy", "allow",
 	"ranges", "option", "vfio_ioas", "mock_domain", "add_reserved", "mock_replace",
-	"check_map", "check_refs", "hw_info", "test_op", "hwpt_alloc",
+	"check_map", "check_refs", "hw_info", "test_op", "hwpt_alloc", "viommu_alloc",
+	"vdevice_alloc",
 };
 
 /* One concrete operation: everything needed to issue it again exactly. */
@@ -83,6 +92,7 @@ struct env {
 	int memfd;
 	char state_path[256];
 	bool mock;
+	bool viommu;		/* --viommu */
 };
 
 static uint64_t rng_state;
@@ -157,6 +167,15 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 			uint64_t data_uptr;
 			uint32_t fault_id, reserved2;
 		} hwpt;
+		struct {
+			uint32_t size, flags, type, dev_id, hwpt_id, out_viommu_id, data_len,
+				reserved;
+			uint64_t data_uptr;
+		} viommu;
+		struct {
+			uint32_t size, viommu_id, dev_id, out_vdevice_id;
+			uint64_t virt_id;
+		} vdevice;
 	} u;
 	uint32_t hw_data[8];
 	struct iommu_iova_range rbuf[8];
@@ -296,6 +315,26 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 			u.hwpt.data_uptr = (uintptr_t)hw_data;
 		}
 		break;
+	case OP_VIOMMU_ALLOC:
+		/* nr: bytes of the selftest data {in_data = va_off, out_*} */
+		cmd = IOMMU_VIOMMU_ALLOC;
+		u.viommu.flags = op->flags;
+		u.viommu.type = op->opt_op;
+		u.viommu.dev_id = op->id1;
+		u.viommu.hwpt_id = op->id2;
+		memset(hw_data, 0, sizeof(hw_data));
+		hw_data[0] = (uint32_t)op->va_off;
+		if (op->nr) {
+			u.viommu.data_len = op->nr;
+			u.viommu.data_uptr = (uintptr_t)hw_data;
+		}
+		break;
+	case OP_VDEVICE_ALLOC:
+		cmd = IOMMU_VDEVICE_ALLOC;
+		u.vdevice.viommu_id = op->id1;
+		u.vdevice.dev_id = op->id2;
+		u.vdevice.virt_id = op->iova;
+		break;
 	case OP_ADD_RESERVED:
 		cmd = IFD_TEST_CMD;
 		u.test.op = IFD_TEST_OP_ADD_RESERVED;
@@ -337,6 +376,13 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 			break;
 		case OP_MOCK_REPLACE: res->out[0] = u.test.mock_domain_replace.pt_id; break;
 		case OP_HWPT_ALLOC: res->out[0] = u.hwpt.out_hwpt_id; break;
+		case OP_VIOMMU_ALLOC:
+			/* the ID, then out_data and the mmap cookie and length */
+			res->out[0] = u.viommu.out_viommu_id | (uint64_t)hw_data[1] << 32;
+			res->out[1] = hw_data[2] | (uint64_t)hw_data[3] << 32;
+			res->out[2] = hw_data[4] | (uint64_t)hw_data[5] << 32;
+			break;
+		case OP_VDEVICE_ALLOC: res->out[0] = u.vdevice.out_vdevice_id; break;
 		case OP_TEST_MISC:
 			/* PASID_ATTACH/REPLACE write pt_id back */
 			memcpy(&res->out[0], u.test.raw, sizeof(res->out[0]));
@@ -404,6 +450,10 @@ struct gen_state {
 	unsigned int nr_hwpts;
 	struct { uint32_t ioas; uint64_t iova, length, va_off; bool user; } areas[64];
 	unsigned int nr_areas;
+	uint32_t parents[8];		/* nest parents made (--viommu) */
+	unsigned int nr_parents;
+	uint32_t viommus[8];		/* vIOMMUs made */
+	unsigned int nr_viommus;
 };
 
 
@@ -492,6 +542,8 @@ static void gen_size(struct op *op, enum op_kind kind)
 	case OP_VFIO_IOAS: cmd_nr = IFD_NR_VFIO_IOAS; break;
 	case OP_HW_INFO: cmd_nr = IFD_NR_GET_HW_INFO; break;
 	case OP_HWPT_ALLOC: cmd_nr = IFD_NR_HWPT_ALLOC; break;
+	case OP_VIOMMU_ALLOC: cmd_nr = IFD_NR_VIOMMU_ALLOC; break;
+	case OP_VDEVICE_ALLOC: cmd_nr = IFD_NR_VDEVICE_ALLOC; break;
 	case OP_MOCK_DOMAIN:
 	case OP_MOCK_REPLACE:
 	case OP_CHECK_MAP:
@@ -507,8 +559,9 @@ static void gen_size(struct op *op, enum op_kind kind)
 		op->size = ifd_struct_size((unsigned int)cmd_nr) + 8;	/* zero tail: fine */
 }
 
-static void gen_op(struct gen_state *g, struct op *op, bool mock)
+static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu)
 {
+	int special = 0;
 	static const uint32_t kinds[] = {
 		OP_IOAS_ALLOC, OP_IOAS_ALLOC, OP_DESTROY, OP_MAP, OP_MAP, OP_MAP, OP_MAP,
 		OP_MAP_FILE, OP_UNMAP, OP_UNMAP, OP_UNMAP, OP_COPY, OP_ALLOW, OP_RANGES,
@@ -523,6 +576,13 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock)
 	} while (!mock && (kind == OP_MOCK_DOMAIN || kind == OP_ADD_RESERVED ||
 			   kind == OP_MOCK_REPLACE || kind == OP_CHECK_MAP || kind == OP_CHECK_REFS ||
 			   kind == OP_HW_INFO || kind == OP_TEST_MISC || kind == OP_HWPT_ALLOC));
+	/* drawn only with --viommu: without it a seed's sequence is unchanged.
+	 * 1: a vIOMMU, 2: a vDEVICE, 3: a nest parent, 4: a HWPT nested on a
+	 * vIOMMU */
+	if (mock && viommu && rnd() % 5 == 0) {
+		special = 1 + (int)(rnd() % 4);
+		kind = special == 1 ? OP_VIOMMU_ALLOC : special == 2 ? OP_VDEVICE_ALLOC : OP_HWPT_ALLOC;
+	}
 
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;
@@ -738,8 +798,40 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock)
 		op->iova = gen_iova();
 		op->length = gen_length();
 		break;
+	case OP_VIOMMU_ALLOC:
+		op->id1 = g->nr_idevs && rnd() % 8 ? g->idevs[rnd() % g->nr_idevs] : gen_id(g);
+		/* mostly a HWPT (a nest parent when one was made) */
+		op->id2 = g->nr_hwpts && rnd() % 4 ? g->hwpts[rnd() % g->nr_hwpts].id : gen_id(g);
+		if (g->nr_parents && rnd() % 3)
+			op->id2 = g->parents[rnd() % g->nr_parents];
+		op->opt_op = (uint32_t)PICK(((uint64_t[]){ 0xdeadbeef, 0xdeadbeef, 0xdeadbeef, 0,
+							   0xdead }));
+		op->flags = rnd() % 12 == 0 ? 1 : 0;
+		op->nr = (uint32_t)PICK(((uint64_t[]){ 0, 0, 24, 24, 8, 4, 16, 32 }));
+		op->va_off = rnd() % 0x100000000ull;
+		break;
+	case OP_VDEVICE_ALLOC:
+		op->id1 = g->nr_viommus && rnd() % 6 ? g->viommus[rnd() % g->nr_viommus] : gen_id(g);
+		op->id2 = g->nr_idevs && rnd() % 6 ? g->idevs[rnd() % g->nr_idevs] : gen_id(g);
+		op->iova = PICK(((uint64_t[]){ 0, 1, 0x99, 0x88, 0x99, 1ull << 40 }));
+		break;
 	case OP_NR_KINDS:
 		break;
+	}
+	if (special == 3) {
+		op->flags = rnd() % 4 ? 1 : 3;	/* NEST_PARENT (| DIRTY_TRACKING) */
+		op->opt_op = 0;
+		if (g->nr_idevs)
+			op->id1 = g->idevs[rnd() % g->nr_idevs];
+		if (g->nr_hwpts)
+			op->id2 = g->hwpts[rnd() % g->nr_hwpts].ioas;
+	} else if (special == 4 && g->nr_viommus) {
+		op->id2 = g->viommus[rnd() % g->nr_viommus];
+		op->flags = (uint32_t)PICK(((uint64_t[]){ 0, 0, 0, 8, 4, 1 }));
+		op->opt_op = 1;
+		op->nr = 8;
+		op->va_off = IFD_TEST_IOTLB_DEFAULT;
+		op->iova = 0;
 	}
 	gen_size(op, kind);
 }
@@ -762,8 +854,15 @@ static void gen_learn(struct gen_state *g, const struct op *op, const struct res
 		g->hwpts[g->nr_hwpts].id = (uint32_t)r->out[1];
 		g->hwpts[g->nr_hwpts++].ioas = op->id1;
 	}
-	if ((op->kind == OP_MOCK_REPLACE || op->kind == OP_HWPT_ALLOC) && g->nr_ids < 16)
+	if ((op->kind == OP_MOCK_REPLACE || op->kind == OP_HWPT_ALLOC ||
+	     op->kind == OP_VDEVICE_ALLOC) && g->nr_ids < 16)
 		g->ids[g->nr_ids++] = (uint32_t)r->out[0];
+	if (op->kind == OP_VIOMMU_ALLOC && g->nr_ids < 16)
+		g->ids[g->nr_ids++] = (uint32_t)r->out[0];
+	if (op->kind == OP_VIOMMU_ALLOC && g->nr_viommus < 8)
+		g->viommus[g->nr_viommus++] = (uint32_t)r->out[0];
+	if (op->kind == OP_HWPT_ALLOC && (op->flags & 1) && !op->opt_op && g->nr_parents < 8)
+		g->parents[g->nr_parents++] = (uint32_t)r->out[0];
 	/* without data only a paging HWPT can be made, so id2 was its IOAS */
 	if (op->kind == OP_HWPT_ALLOC && !op->opt_op && g->nr_hwpts < 8) {
 		g->hwpts[g->nr_hwpts].id = (uint32_t)r->out[0];
@@ -880,7 +979,7 @@ static void report_mismatch_to(FILE *out, struct env *e, struct op *ops, int n, 
 	ifd_ctx_close(a);
 	ifd_ctx_close(b);
 	fprintf(out, "ifd-diff: reproduce with: ifd-diff --seed %" PRIu64 " --sequences 1 --length %d%s\n",
-		seed, n, e->mock ? " --mock" : "");
+		seed, n, e->mock ? (e->viommu ? " --mock --viommu" : " --mock") : "");
 }
 
 /*
@@ -918,7 +1017,7 @@ static void report_mismatch(struct env *e, struct op *ops, int n, bool ref_kerne
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ifd-diff [--seed N] [--sequences N] [--length N] [--mock]\n"
+	fprintf(f, "usage: ifd-diff [--seed N] [--sequences N] [--length N] [--mock [--viommu]]\n"
 		   "                [--against kernel|sim] [--quiet] [--stats]\n");
 }
 
@@ -929,6 +1028,7 @@ int main(int argc, char **argv)
 		{ "sequences", required_argument, NULL, 'n' },
 		{ "length", required_argument, NULL, 'l' },
 		{ "mock", no_argument, NULL, 'm' },
+		{ "viommu", no_argument, NULL, 'V' },
 		{ "against", required_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 'S' },
@@ -941,12 +1041,13 @@ int main(int argc, char **argv)
 	struct env e = { .memfd = -1 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:l:ma:qSh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:l:mVa:qSh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'n': sequences = strtol(optarg, NULL, 0); break;
 		case 'l': length = strtol(optarg, NULL, 0); break;
 		case 'm': e.mock = true; break;
+		case 'V': e.viommu = true; break;
 		case 'a': ref_kernel = strcmp(optarg, "sim") != 0; break;
 		case 'q': quiet = true; break;
 		case 'S': stats = true; break;
@@ -987,8 +1088,9 @@ int main(int argc, char **argv)
 	}
 	snprintf(e.state_path, sizeof(e.state_path), "%s/state", dir);
 
-	printf("ifd-diff: seed=%" PRIu64 " sequences=%ld length=%ld mock=%s against=%s\n", seed,
-	       sequences, length, e.mock ? "yes" : "no", ref_kernel ? "kernel" : "sim");
+	printf("ifd-diff: seed=%" PRIu64 " sequences=%ld length=%ld mock=%s%s against=%s\n", seed,
+	       sequences, length, e.mock ? "yes" : "no", e.viommu ? " viommu=yes" : "",
+	       ref_kernel ? "kernel" : "sim");
 	fflush(stdout);
 
 	static struct op ops[MAX_OPS];
@@ -1005,7 +1107,7 @@ int main(int argc, char **argv)
 		if (open_backend(&a, ref_kernel, &e) || open_backend(&b, false, &e))
 			return 2;
 		for (int i = 0; i < length; i++) {
-			gen_op(&g, &ops[n], e.mock);
+			gen_op(&g, &ops[n], e.mock, e.viommu);
 			run_op(a, &ops[n], &e, &ra);
 			run_op(b, &ops[n], &e, &rb);
 			n++;

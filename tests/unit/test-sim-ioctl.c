@@ -1113,11 +1113,18 @@ static void test_device_commands(void)
 	Z(); b[0] = 32; b[1] = ioas; b[6] = 1; b[2] = 0x1000; b[5] = 16;
 	CHECK_EQ(io(sim, IOMMU_HWPT_INVALIDATE, b), -EINVAL);
 	CHECK_EQ(b[6], 0);
-	/* FAULT_QUEUE_ALLOC: flags, then what the simulator cannot do. */
+	/* FAULT_QUEUE_ALLOC: flags, then a queue and its fd (test-sim-queues.c) */
 	Z(); b[0] = 16; b[1] = 1;
 	CHECK_EQ(io(sim, IOMMU_FAULT_QUEUE_ALLOC, b), -EOPNOTSUPP);
 	Z(); b[0] = 16;
-	CHECK_EQ(io(sim, IOMMU_FAULT_QUEUE_ALLOC, b), -ENOSYS);
+	CHECK_EQ(io(sim, IOMMU_FAULT_QUEUE_ALLOC, b), 0);
+	{
+		struct iommu_destroy d = { .size = sizeof(d), .id = b[2] };
+
+		CHECK_EQ(io(sim, IOMMU_DESTROY, &d), -EBUSY);	/* its fd is open */
+		CHECK_EQ(close((int)b[3]), 0);
+		CHECK_EQ(io(sim, IOMMU_DESTROY, &d), 0);
+	}
 	/* VIOMMU / VDEVICE / VEVENTQ / HW_QUEUE */
 	Z(); b[0] = 40; b[2] = 0;
 	CHECK_EQ(io(sim, IOMMU_VIOMMU_ALLOC, b), -EOPNOTSUPP);

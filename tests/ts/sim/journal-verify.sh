@@ -9,7 +9,7 @@
 . "$TS_TOP/tests/functions.sh"
 
 export IFD_SIM_JOURNAL_VERIFY=1
-for t in test-sim-ioctl test-sim-mock test-lib; do
+for t in test-sim-ioctl test-sim-mock test-sim-queues test-lib; do
 	bin=$TS_BUILD/tests/$t
 	[ -x "$bin" ] || ts_fail "$bin is not built (make unit)"
 	"$bin" >"$TS_TMP/$t.log" 2>&1 || { tail -20 "$TS_TMP/$t.log" >&2; ts_fail "$t under IFD_SIM_JOURNAL_VERIFY"; }
@@ -23,3 +23,6 @@ for seed in 1 1000; do
 		>"$TS_TMP/diff.log" 2>&1 || { tail -20 "$TS_TMP/diff.log" >&2; ts_fail "ifd-diff --seed $seed"; }
 	ts_grep 'no mismatch' "$TS_TMP/diff.log"
 done
+"$diff" --against sim --mock --viommu --quiet --sequences 100 --length 60 --seed 1 \
+	>"$TS_TMP/diff.log" 2>&1 || { tail -20 "$TS_TMP/diff.log" >&2; ts_fail "ifd-diff --viommu"; }
+ts_grep 'no mismatch' "$TS_TMP/diff.log"
