@@ -62,6 +62,36 @@ jm mock replace --stdev 2 --pt 1 >"$docs/mock replace"
 jm hw-info --dev-id 3 >"$docs/hw-info"
 jm mock trigger-iopf --dev-id 3 --addr 0x1000 >"$docs/mock trigger-iopf"
 jm change-process >"$docs/change-process"	# no mappings: nothing that cannot move
+# user HWPTs, vIOMMU objects and queues on the simulator's mock (ids 5 on)
+jm hwpt alloc --dev-id 3 --pt 1 --nest-parent --dirty-tracking >"$docs/hwpt alloc"
+jm map --ioas 1 --size 64K --iova 0x1000000 >/dev/null
+jm hwpt set-dirty --hwpt 5 --on >"$docs/hwpt set-dirty"
+jm hwpt get-dirty --hwpt 5 --range 0x1000000+64K >/dev/null
+jm hwpt alloc --dev-id 3 --pt 5 --data-type selftest --data iotlb=1 >/dev/null
+jm hwpt invalidate --hwpt 6 --data-type selftest --entry flags=1 >"$docs/hwpt invalidate"
+jm viommu alloc --dev-id 3 --hwpt 5 --type selftest >"$docs/viommu alloc"
+jm vdevice alloc --viommu 7 --dev-id 3 --virt-id 0x99 >"$docs/vdevice alloc"
+jm hw-queue alloc --viommu 7 --type selftest --index 0 --base-addr 0x1000000 --length 4K \
+	>"$docs/hw-queue alloc"
+jm veventq alloc --viommu 7 --type selftest >"$docs/veventq alloc"
+jm fault alloc >"$docs/fault alloc"
+# the queues' reads need their fd: one batch, each line's result
+"$IOMMUCTL" --sim="$TS_TMP/queues.state" sim create >/dev/null
+printf '%s\n' 'alloc --name a' 'mock domain --ioas @a' \
+	'hwpt alloc --dev-id 3 --pt @a --nest-parent --name p' \
+	'viommu alloc --dev-id 3 --hwpt @p --type selftest --name v' \
+	'vdevice alloc --viommu @v --dev-id 3 --virt-id 0x99' \
+	'hwpt alloc --dev-id 3 --pt @v --data-type selftest --data iotlb=1 --name n' \
+	'mock replace --stdev 2 --pt @n' 'veventq alloc --viommu @v --type selftest --name q' \
+	'mock trigger-vevent --dev-id 3' 'veventq read --veventq @q' \
+	'fault alloc --name f' 'hwpt alloc --dev-id 3 --pt @p --fault @f --data-type selftest --data iotlb=1 --name fn' \
+	'mock replace --stdev 2 --pt @fn' 'mock trigger-iopf --dev-id 3 --addr 0x1000' \
+	'fault read --fault @f' 'fault respond --fault @f --cookie 1' |
+	"$IOMMUCTL" -J --sim="$TS_TMP/queues.state" -b - >"$docs/queues.lines" ||
+	ts_fail "the queue batch failed: $(tail -n 1 "$docs/queues.lines")"
+for cmd in 'mock trigger-vevent' 'veventq read' 'fault read' 'fault respond'; do
+	jq -s --arg c "$cmd" '[.[] | select(.command == $c)][0].result' "$docs/queues.lines" >"$docs/$cmd"
+done
 fixture_host "$TS_TMP/host"
 IOMMUCTL_SYSROOT=$TS_TMP/host j doctor 0000:00:02.0 >"$docs/doctor"
 IOMMUCTL_SYSROOT=$TS_TMP/host j device list >"$docs/device list"
@@ -93,11 +123,10 @@ def ok($v; $t): any(($t | split("|"))[];
 
 # Documents only a kernel with a VFIO device can give (tests/ts/iommuctl/device.sh
 # checks their keys there).
-kernel_only=' device bind device attach hwpt alloc hwpt set-dirty hwpt get-dirty hwpt invalidate '
-# ... and the ones of the vIOMMU and event queue commands (uapi-queues.sh checks
-# them on the kernel's mock)
-kernel_only+=' mock trigger-vevent fault alloc fault read fault respond '
-kernel_only+=' viommu alloc vdevice alloc veventq alloc veventq read hw-queue alloc '
+kernel_only=' device bind device attach '
+# ... and a dirty bitmap with bits set: no command dirties a page yet (the
+# mock's IOMMU_TEST_OP_DIRTY), so hwpt.sh only reads one clean
+kernel_only+=' hwpt get-dirty '
 
 bad=0
 while IFS=$'\t' read -r label path spec; do
