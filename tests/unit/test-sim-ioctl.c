@@ -1159,7 +1159,7 @@ static int map_file(struct sim *sim, uint32_t ioas, uint32_t flags, int fd, uint
 {
 	struct iommu_ioas_map_file m = { .size = sizeof(m), .flags = flags, .ioas_id = ioas,
 					 .fd = fd, .start = start, .length = len,
-					 .iova = iova ? *iova : 0 };
+					 .iova = iova && (flags & FIXED) ? *iova : 0 };
 	int ret = io(sim, IOMMU_IOAS_MAP_FILE, &m);
 
 	if (!ret && iova)
