@@ -92,24 +92,9 @@ _Static_assert(sizeof(struct sim_page_response) == 8, "page_response");
 #define PAGE_RESP_INVALID	1u
 #define SEQ_MAX			0x7fffffffu
 
-static struct sim_obj *obj_at(struct sim *sim, uint64_t off)
-{
-	return sim_rec(sim, off, SIM_TAG_OBJ);
-}
-
-static struct sim_obj *obj_w(struct sim *sim, uint64_t off)
-{
-	return sim_recw(sim, off, SIM_TAG_OBJ);
-}
-
 static struct sim_event *ev_at(struct sim *sim, uint64_t off)
 {
 	return sim_rec(sim, off, SIM_TAG_EVENT);
-}
-
-static uint32_t id_of(struct sim *sim, uint64_t off)
-{
-	return (uint32_t)obj_at(sim, off)->n.start;
 }
 
 /* ---- the event list ------------------------------------------------------------------------- */

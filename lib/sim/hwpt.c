@@ -64,16 +64,6 @@ _Static_assert(sizeof(struct sim_hwpt_invalidate) == 32, "hwpt_invalidate");
 #define DIRTY_MAX_BITS			((16ull << 20) * 8)
 #define UBITS_BLOCK			256u	/* bytes of the caller's bitmap cached at once */
 
-static struct sim_obj *obj_at(struct sim *sim, uint64_t off)
-{
-	return sim_rec(sim, off, SIM_TAG_OBJ);
-}
-
-static struct sim_obj *obj_w(struct sim *sim, uint64_t off)
-{
-	return sim_recw(sim, off, SIM_TAG_OBJ);
-}
-
 /* iommu_copy_struct_from_user() */
 int sim_copy_user_data(struct sim *sim, void *dst, uint32_t size, uint32_t min, uint32_t type,
 			  uint32_t want, uint64_t uptr, uint32_t len)

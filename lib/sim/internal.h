@@ -124,6 +124,23 @@ static inline struct sim_tnode *sim_node(struct sim *sim, uint64_t off, uint32_t
  * first and an interrupted operation can be rolled back.  Records made by the
  * operation (sim_alloc) cost a lookup; a record is saved once per operation. */
 void *sim_recw(struct sim *sim, uint64_t off, uint32_t tag);
+
+/* An object record (IOAS, HWPT, device, ...) to read, or about to be written,
+ * and its ID: the short forms the object commands use. */
+static inline struct sim_obj *obj_at(struct sim *sim, uint64_t off)
+{
+	return sim_rec(sim, off, SIM_TAG_OBJ);
+}
+
+static inline struct sim_obj *obj_w(struct sim *sim, uint64_t off)
+{
+	return sim_recw(sim, off, SIM_TAG_OBJ);
+}
+
+static inline uint32_t id_of(struct sim *sim, uint64_t off)
+{
+	return (uint32_t)obj_at(sim, off)->n.start;
+}
 static inline struct sim_tnode *sim_nodew(struct sim *sim, uint64_t off, uint32_t tag)
 {
 	return &((struct sim_trec *)sim_recw(sim, off, tag))->n;

@@ -51,22 +51,6 @@
 #define MOCK_DEV_CACHE_DEFAULT	0xbaddadu
 #define MOCK_ACCESS_SYZ		(1u << 16)
 
-static struct sim_obj *obj_at(struct sim *sim, uint64_t off)
-{
-	return sim_rec(sim, off, SIM_TAG_OBJ);
-}
-
-/* The same, about to be written. */
-static struct sim_obj *obj_w(struct sim *sim, uint64_t off)
-{
-	return sim_recw(sim, off, SIM_TAG_OBJ);
-}
-
-static uint32_t id_of(struct sim *sim, uint64_t off)
-{
-	return (uint32_t)obj_at(sim, off)->n.start;
-}
-
 /* ---- domains in an IOAS (io_pagetable.c) ---------------------------------------------------- */
 
 uint64_t sim_ioas_domain_pgsize(struct sim *sim, uint64_t obj_off)

@@ -63,21 +63,6 @@ _Static_assert(sizeof(struct sim_viommu_invalidate_selftest) == 12, "viommu inva
 #define HW_QUEUE_TYPE_SELFTEST		0xdeadbeefu
 #define HW_QUEUE_MAX			2u	/* IOMMU_TEST_HW_QUEUE_MAX */
 
-static struct sim_obj *obj_at(struct sim *sim, uint64_t off)
-{
-	return sim_rec(sim, off, SIM_TAG_OBJ);
-}
-
-static struct sim_obj *obj_w(struct sim *sim, uint64_t off)
-{
-	return sim_recw(sim, off, SIM_TAG_OBJ);
-}
-
-static uint32_t id_of(struct sim *sim, uint64_t off)
-{
-	return (uint32_t)obj_at(sim, off)->n.start;
-}
-
 /* Call fn for every published object of our context of 'type'; stops at
  * the first non-zero answer and returns it. */
 static uint64_t each_obj(struct sim *sim, uint32_t type,

@@ -1030,33 +1030,6 @@ static void test_vfio_with_domain(void)
 
 /* ---- sim_check on the mock's records ----------------------------------------------------------- */
 
-static int slurp(const char *path, uint8_t **out, size_t *len)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return -1;
-	*out = malloc((size_t)st.st_size);
-	n = read(fd, *out, (size_t)st.st_size);
-	close(fd);
-	*len = (size_t)st.st_size;
-	return n == st.st_size ? 0 : -1;
-}
-
-static int spill(const char *path, const uint8_t *buf, size_t len)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, buf, len);
-	close(fd);
-	return n == (ssize_t)len ? 0 : -1;
-}
-
 /* The object record with ID 'id' in the tree at 'node'. */
 static uint64_t find_obj(const uint8_t *img, uint64_t node, uint64_t id)
 {
@@ -1085,7 +1058,7 @@ static void test_check_mock_records(void)
 	CHECK_EQ(mock_domain(sim, st_ioas(sim), NULL, NULL, NULL), 0);
 	CHECK_EQ(st_check(sim), 0);
 	sim_close(sim);
-	CHECK_EQ(slurp(path, &pristine, &len), 0);
+	CHECK_EQ(st_slurp(path, &pristine, &len), 0);
 	copy = malloc(len);
 	{
 		const struct sim_hdr *h = (const void *)pristine;
@@ -1103,7 +1076,7 @@ static void test_check_mock_records(void)
 	st_path(bad, sizeof(bad), "broken.state");
 
 #define OBJ(off) ((struct sim_obj *)(copy + (off)))
-#define BROKEN(stmt, what) do {									memcpy(copy, pristine, len);							stmt;										CHECK_EQ(spill(bad, copy, len), 0);						sim = st_open_path(bad, 0, &err);						CHECK(sim != NULL);								if (sim) {										CHECK_EQ(sim_check(sim, report, sizeof(report)), -EUCLEAN); 			if (!strstr(report, what))								fprintf(stderr, "expected \"%s\" in:\n%s", what, report); 			CHECK(strstr(report, what) != NULL);						sim_close(sim);								}									} while (0)
+#define BROKEN(stmt, what) do {									memcpy(copy, pristine, len);							stmt;										CHECK_EQ(st_spill(bad, copy, len), 0);						sim = st_open_path(bad, 0, &err);						CHECK(sim != NULL);								if (sim) {										CHECK_EQ(sim_check(sim, report, sizeof(report)), -EUCLEAN); 			if (!strstr(report, what))								fprintf(stderr, "expected \"%s\" in:\n%s", what, report); 			CHECK(strstr(report, what) != NULL);						sim_close(sim);								}									} while (0)
 
 	BROKEN(OBJ(hwpt_off)->users = 3, "(hwpt_paging) has 3 users, 2 expected");
 	BROKEN(OBJ(ioas_off)->users = 1, "(ioas) has 1 users, 2 expected");
@@ -1120,7 +1093,7 @@ static void test_check_mock_records(void)
 #undef BROKEN
 #undef OBJ
 	/* and the pristine copy is clean */
-	CHECK_EQ(spill(bad, pristine, len), 0);
+	CHECK_EQ(st_spill(bad, pristine, len), 0);
 	sim = st_open_path(bad, 0, &err);
 	CHECK(sim != NULL);
 	if (sim) {
