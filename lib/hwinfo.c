@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ifd-test-abi.h"
 #include "private.h"
 
 enum meaning {
@@ -117,10 +118,6 @@ static const struct field_def amd_fields[] = {
 
 /* The selftest mock (drivers/iommu/iommufd/selftest.c): a flags word and a
  * register that reads IOMMU_HW_INFO_SELFTEST_REGVAL. */
-struct ifd_test_hw_info {
-	uint32_t flags;
-	uint32_t test_reg;
-};
 static const struct reg_def test_regs[] = {
 	{ "flags", offsetof(struct ifd_test_hw_info, flags), 32 },
 	{ "test_reg", offsetof(struct ifd_test_hw_info, test_reg), 32 },
@@ -128,8 +125,6 @@ static const struct reg_def test_regs[] = {
 static const struct field_def test_fields[] = {
 	F(1, "test_reg", 0, 31, M_NUM),
 };
-
-#define IFD_HW_INFO_TYPE_SELFTEST 0xfeedbeefu
 
 struct type_def {
 	uint32_t type;

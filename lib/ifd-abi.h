@@ -87,15 +87,24 @@ struct iommu_ioas_change_process {
 /* ---- command numbers a 6.6..6.12 header lacks ---------------------------- */
 #ifndef IOMMU_HWPT_SET_DIRTY_TRACKING
 #define IOMMU_HWPT_SET_DIRTY_TRACKING IFD_CMD(IFD_NR_HWPT_SET_DIRTY_TRACKING)
+#define IFD_HDR_HAS_DIRTY 0
+#else
+#define IFD_HDR_HAS_DIRTY 1		/* 6.7: dirty tracking, HWPT user data */
 #endif
 #ifndef IOMMU_HWPT_GET_DIRTY_BITMAP
 #define IOMMU_HWPT_GET_DIRTY_BITMAP IFD_CMD(IFD_NR_HWPT_GET_DIRTY_BITMAP)
 #endif
 #ifndef IOMMU_HWPT_INVALIDATE
 #define IOMMU_HWPT_INVALIDATE IFD_CMD(IFD_NR_HWPT_INVALIDATE)
+#define IFD_HDR_HAS_INVALIDATE 0
+#else
+#define IFD_HDR_HAS_INVALIDATE 1	/* 6.8 */
 #endif
 #ifndef IOMMU_FAULT_QUEUE_ALLOC
 #define IOMMU_FAULT_QUEUE_ALLOC IFD_CMD(IFD_NR_FAULT_QUEUE_ALLOC)
+#define IFD_HDR_HAS_FAULT 0
+#else
+#define IFD_HDR_HAS_FAULT 1		/* 6.11: fault queues, HWPT fault_id */
 #endif
 #ifndef IOMMU_VIOMMU_ALLOC
 #define IOMMU_VIOMMU_ALLOC IFD_CMD(IFD_NR_VIOMMU_ALLOC)
@@ -108,6 +117,9 @@ struct iommu_ioas_change_process {
 #endif
 #ifndef IOMMU_VEVENTQ_ALLOC
 #define IOMMU_VEVENTQ_ALLOC IFD_CMD(IFD_NR_VEVENTQ_ALLOC)
+#define IFD_HDR_HAS_VEVENTQ 0
+#else
+#define IFD_HDR_HAS_VEVENTQ 1		/* 6.15 */
 #endif
 #ifndef IOMMU_HW_QUEUE_ALLOC
 #define IOMMU_HW_QUEUE_ALLOC IFD_CMD(IFD_NR_HW_QUEUE_ALLOC)
@@ -131,6 +143,89 @@ struct ifd_hw_info_amd {
 	__aligned_u64 efr;
 	__aligned_u64 efr2;
 };
+
+/*
+ * ---- 7.2 layouts of the commands a 6.6 header lacks or has shorter ---------
+ * The simulator and iommuctl both use these, so a program built against an
+ * old header still speaks the whole 7.2 uAPI; where the header has the
+ * struct, the asserts below hold ours to it field by field.
+ */
+struct ifd_hwpt_alloc {
+	uint32_t size, flags, dev_id, pt_id, out_hwpt_id, reserved;
+	uint32_t data_type, data_len;		/* 6.7 */
+	uint64_t data_uptr;
+	uint32_t fault_id, reserved2;		/* 6.11 */
+};
+struct ifd_hw_info {
+	uint32_t size, flags, dev_id, data_len;
+	uint64_t data_uptr;
+	union {					/* in with IFD_HW_INFO_FLAG_INPUT_TYPE */
+		uint32_t in_data_type, out_data_type;
+	};
+	uint8_t out_max_pasid_log2;
+	uint8_t reserved[3];
+	uint64_t out_capabilities;		/* 6.7 */
+};
+struct ifd_hwpt_set_dirty_tracking {
+	uint32_t size, flags, hwpt_id, reserved;
+};
+struct ifd_hwpt_get_dirty_bitmap {
+	uint32_t size, hwpt_id, flags, reserved;
+	uint64_t iova, length, page_size, data;
+};
+struct ifd_hwpt_invalidate {
+	uint32_t size, hwpt_id;
+	uint64_t data_uptr;
+	uint32_t data_type, entry_len, entry_num, reserved;
+};
+struct ifd_fault_alloc {
+	uint32_t size, flags, out_fault_id, out_fault_fd;
+};
+/* What a fault queue's fd gives (read) and takes (write). */
+struct ifd_hwpt_pgfault {
+	uint32_t flags, dev_id, pasid, grpid, perm, reserved;
+	uint64_t addr;
+	uint32_t length, cookie;
+};
+struct ifd_hwpt_page_response {
+	uint32_t cookie, code;
+};
+struct ifd_viommu_alloc {
+	uint32_t size, flags, type, dev_id, hwpt_id, out_viommu_id, data_len, reserved;
+	uint64_t data_uptr;
+};
+struct ifd_vdevice_alloc {
+	uint32_t size, viommu_id, dev_id, out_vdevice_id;
+	uint64_t virt_id;
+};
+struct ifd_veventq_alloc {
+	uint32_t size, flags, viommu_id, type, veventq_depth, out_veventq_id, out_veventq_fd,
+		reserved;
+};
+/* Each record a vEVENT queue's fd gives starts with this; the queue's type
+ * says how much data follows. */
+struct ifd_vevent_header {
+	uint32_t flags, sequence;
+};
+struct ifd_hw_queue_alloc {
+	uint32_t size, flags, viommu_id, type, index, out_hw_queue_id;
+	uint64_t nesting_parent_iova, length;
+};
+
+#define IFD_HWPT_ALLOC_NEST_PARENT		(1u << 0)
+#define IFD_HWPT_ALLOC_DIRTY_TRACKING		(1u << 1)
+#define IFD_HWPT_FAULT_ID_VALID			(1u << 2)
+#define IFD_HWPT_ALLOC_PASID			(1u << 3)
+#define IFD_HWPT_DIRTY_TRACKING_ENABLE		(1u << 0)
+#define IFD_HWPT_GET_DIRTY_BITMAP_NO_CLEAR	(1u << 0)
+#define IFD_HW_INFO_FLAG_INPUT_TYPE		(1u << 0)
+#define IFD_HW_CAP_DIRTY_TRACKING		(1ull << 0)
+#define IFD_HW_CAP_PCI_PASID_EXEC		(1ull << 1)
+#define IFD_HW_CAP_PCI_PASID_PRIV		(1ull << 2)
+#define IFD_HW_CAP_PCI_ATS_NOT_SUPPORTED	(1ull << 3)
+#define IFD_PGFAULT_FLAGS_PASID_VALID		(1u << 0)
+#define IFD_PGFAULT_FLAGS_LAST_PAGE		(1u << 1)
+#define IFD_VEVENTQ_FLAG_LOST_EVENTS		(1u << 0)
 
 /* ---- checks: every command number and layout we use --------------------- */
 #define IFD_ASSERT_OFF(s, f, o) \
@@ -215,6 +310,73 @@ IFD_ASSERT_OFF(iommu_option, val64, 16);
 IFD_ASSERT_SIZE(iommu_vfio_ioas, 12);
 IFD_ASSERT_OFF(iommu_vfio_ioas, op, 8);
 IFD_ASSERT_SIZE(iommu_ioas_change_process, 8);
+
+/* Ours against the header's, member by member, where the header has it. */
+#define IFD_ASSERT_AS(ours, theirs, f) \
+	_Static_assert(offsetof(struct ours, f) == offsetof(struct theirs, f) && \
+		       sizeof(((struct ours *)0)->f) == sizeof(((struct theirs *)0)->f), \
+		       #ours "." #f " differs from " #theirs)
+IFD_ASSERT_SIZE(ifd_hwpt_alloc, 48);
+IFD_ASSERT_SIZE(ifd_hw_info, 40);
+IFD_ASSERT_SIZE(ifd_hwpt_set_dirty_tracking, 16);
+IFD_ASSERT_SIZE(ifd_hwpt_get_dirty_bitmap, 48);
+IFD_ASSERT_SIZE(ifd_hwpt_invalidate, 32);
+IFD_ASSERT_SIZE(ifd_fault_alloc, 16);
+IFD_ASSERT_SIZE(ifd_hwpt_pgfault, 40);
+IFD_ASSERT_SIZE(ifd_hwpt_page_response, 8);
+IFD_ASSERT_SIZE(ifd_viommu_alloc, 40);
+IFD_ASSERT_SIZE(ifd_vdevice_alloc, 24);
+IFD_ASSERT_SIZE(ifd_veventq_alloc, 32);
+IFD_ASSERT_SIZE(ifd_vevent_header, 8);
+IFD_ASSERT_SIZE(ifd_hw_queue_alloc, 40);
+IFD_ASSERT_AS(ifd_hwpt_alloc, iommu_hwpt_alloc, out_hwpt_id);
+IFD_ASSERT_AS(ifd_hw_info, iommu_hw_info, data_uptr);
+IFD_ASSERT_AS(ifd_hw_info, iommu_hw_info, out_data_type);
+_Static_assert(IOMMU_HWPT_ALLOC_NEST_PARENT == IFD_HWPT_ALLOC_NEST_PARENT, "hwpt flags");
+#if IFD_HDR_HAS_DIRTY
+IFD_ASSERT_AS(ifd_hwpt_alloc, iommu_hwpt_alloc, data_type);
+IFD_ASSERT_AS(ifd_hwpt_alloc, iommu_hwpt_alloc, data_uptr);
+IFD_ASSERT_AS(ifd_hw_info, iommu_hw_info, out_capabilities);
+IFD_ASSERT_AS(ifd_hwpt_set_dirty_tracking, iommu_hwpt_set_dirty_tracking, hwpt_id);
+IFD_ASSERT_AS(ifd_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap, flags);
+IFD_ASSERT_AS(ifd_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap, page_size);
+IFD_ASSERT_AS(ifd_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap, data);
+_Static_assert(IOMMU_HWPT_ALLOC_DIRTY_TRACKING == IFD_HWPT_ALLOC_DIRTY_TRACKING &&
+	       IOMMU_HWPT_DIRTY_TRACKING_ENABLE == IFD_HWPT_DIRTY_TRACKING_ENABLE &&
+	       IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR == IFD_HWPT_GET_DIRTY_BITMAP_NO_CLEAR &&
+	       IOMMU_HW_CAP_DIRTY_TRACKING == IFD_HW_CAP_DIRTY_TRACKING, "dirty flags");
+#endif
+#if IFD_HDR_HAS_INVALIDATE
+IFD_ASSERT_AS(ifd_hwpt_invalidate, iommu_hwpt_invalidate, data_uptr);
+IFD_ASSERT_AS(ifd_hwpt_invalidate, iommu_hwpt_invalidate, entry_num);
+#endif
+#if IFD_HDR_HAS_FAULT
+IFD_ASSERT_AS(ifd_hwpt_alloc, iommu_hwpt_alloc, fault_id);
+IFD_ASSERT_AS(ifd_fault_alloc, iommu_fault_alloc, out_fault_fd);
+IFD_ASSERT_AS(ifd_hwpt_pgfault, iommu_hwpt_pgfault, addr);
+IFD_ASSERT_AS(ifd_hwpt_pgfault, iommu_hwpt_pgfault, cookie);
+IFD_ASSERT_AS(ifd_hwpt_page_response, iommu_hwpt_page_response, code);
+_Static_assert(IOMMU_HWPT_FAULT_ID_VALID == IFD_HWPT_FAULT_ID_VALID &&
+	       IOMMU_PGFAULT_FLAGS_PASID_VALID == IFD_PGFAULT_FLAGS_PASID_VALID &&
+	       IOMMU_PGFAULT_FLAGS_LAST_PAGE == IFD_PGFAULT_FLAGS_LAST_PAGE, "fault flags");
+#endif
+#if IFD_HDR_HAS_SMMUV3_INFO
+IFD_ASSERT_AS(ifd_viommu_alloc, iommu_viommu_alloc, out_viommu_id);
+IFD_ASSERT_AS(ifd_vdevice_alloc, iommu_vdevice_alloc, virt_id);
+#endif
+#if IFD_HDR_HAS_VEVENTQ
+IFD_ASSERT_AS(ifd_veventq_alloc, iommu_veventq_alloc, out_veventq_fd);
+IFD_ASSERT_AS(ifd_vevent_header, iommufd_vevent_header, sequence);
+_Static_assert(IOMMU_VEVENTQ_FLAG_LOST_EVENTS == IFD_VEVENTQ_FLAG_LOST_EVENTS, "vevent flags");
+#endif
+#if IFD_HDR_HAS_AMD_INFO
+IFD_ASSERT_AS(ifd_viommu_alloc, iommu_viommu_alloc, data_uptr);
+IFD_ASSERT_AS(ifd_hw_info, iommu_hw_info, out_max_pasid_log2);
+IFD_ASSERT_AS(ifd_hw_queue_alloc, iommu_hw_queue_alloc, nesting_parent_iova);
+_Static_assert(IOMMU_HWPT_ALLOC_PASID == IFD_HWPT_ALLOC_PASID &&
+	       IOMMU_HW_INFO_FLAG_INPUT_TYPE == IFD_HW_INFO_FLAG_INPUT_TYPE &&
+	       IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED == IFD_HW_CAP_PCI_ATS_NOT_SUPPORTED, "7.x flags");
+#endif
 
 _Static_assert(IOMMU_IOAS_MAP_FIXED_IOVA == 1, "map flags");
 _Static_assert(IOMMU_IOAS_MAP_WRITEABLE == 2, "map flags");

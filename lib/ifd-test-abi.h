@@ -108,4 +108,34 @@ _Static_assert(offsetof(struct ifd_test_cmd, dirty.out_nr_dirty) == 56, "dirty.o
 _Static_assert(offsetof(struct ifd_test_cmd, access_pages.uptr) == 40, "access_pages.uptr");
 _Static_assert(offsetof(struct ifd_test_cmd, trigger_iopf.addr) == 32, "trigger_iopf.addr");
 
+/* The mock's driver data: HWPT_ALLOC, HWPT_INVALIDATE, VIOMMU_ALLOC and the
+ * vIOMMU's cache invalidation, GET_HW_INFO, and a vEVENT's payload. */
+#define IFD_HWPT_INVALIDATE_DATA_SELFTEST	0xdeadbeefu
+#define IFD_VIOMMU_INVALIDATE_DATA_SELFTEST	0xdeadbeefu
+#define IFD_TEST_INVALIDATE_FLAG_ALL		(1u << 0)
+struct ifd_hwpt_selftest {
+	uint32_t iotlb, pagetable_type;
+};
+struct ifd_hwpt_invalidate_selftest {
+	uint32_t flags, iotlb_id;
+};
+struct ifd_viommu_selftest {
+	uint32_t in_data, out_data;
+	uint64_t out_mmap_offset, out_mmap_length;
+};
+struct ifd_viommu_invalidate_selftest {
+	uint32_t flags, vdev_id, cache_id;
+};
+struct ifd_test_hw_info {
+	uint32_t flags, test_reg;
+};
+struct ifd_viommu_event_selftest {
+	uint32_t virt_id;
+};
+_Static_assert(sizeof(struct ifd_hwpt_selftest) == 8 &&
+	       sizeof(struct ifd_hwpt_invalidate_selftest) == 8 &&
+	       sizeof(struct ifd_viommu_selftest) == 24 &&
+	       sizeof(struct ifd_viommu_invalidate_selftest) == 12 &&
+	       sizeof(struct ifd_test_hw_info) == 8, "selftest driver data");
+
 #endif

@@ -59,36 +59,9 @@
 #include "cmds.h"
 #include "ifd-abi.h"
 
-struct sim_fault_alloc {
-	uint32_t size, flags, out_fault_id, out_fault_fd;
-};
-struct sim_veventq_alloc {
-	uint32_t size, flags, viommu_id, type, veventq_depth, out_veventq_id, out_veventq_fd,
-		reserved;
-};
-/* What the fds carry (include/uapi/linux/iommufd.h). */
-struct sim_pgfault {
-	uint32_t flags, dev_id, pasid, grpid, perm, reserved;
-	uint64_t addr;
-	uint32_t length, cookie;
-};
-struct sim_page_response {
-	uint32_t cookie, code;
-};
-struct sim_vevent_header {
-	uint32_t flags, sequence;
-};
-
-_Static_assert(sizeof(struct sim_fault_alloc) == 16, "fault_alloc");
-_Static_assert(sizeof(struct sim_veventq_alloc) == 32, "veventq_alloc");
-_Static_assert(sizeof(struct sim_pgfault) == 40 && sizeof(struct sim_pgfault) <= SIM_EV_DATA,
-	       "pgfault");
-_Static_assert(sizeof(struct sim_page_response) == 8, "page_response");
+_Static_assert(sizeof(struct ifd_hwpt_pgfault) <= SIM_EV_DATA, "a fault fits an event record");
 
 #define VEVENTQ_MAX_DEPTH	(1u << 19)
-#define VEVENTQ_FLAG_LOST	1u
-#define PGFAULT_PASID_VALID	(1u << 0)
-#define PGFAULT_LAST_PAGE	(1u << 1)
 #define PAGE_RESP_INVALID	1u
 #define SEQ_MAX			0x7fffffffu
 
@@ -382,7 +355,7 @@ static int take_responses(struct sim *sim, uint64_t q, struct sim_qfd *e)
 
 	while ((n = recv(e->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
-			struct sim_page_response resp;
+			struct ifd_hwpt_page_response resp;
 			struct respond r;
 
 			if (ret)
@@ -544,7 +517,7 @@ static void fd_abort(struct sim *sim, int ufd)
 
 int sim_cmd_fault_queue_alloc(struct sim_ucmd *uc)
 {
-	struct sim_fault_alloc *cmd = uc->cmd;
+	struct ifd_fault_alloc *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
 	uint64_t off;
 	int ret, ufd;
@@ -581,7 +554,7 @@ struct find_q {
 
 int sim_cmd_veventq_alloc(struct sim_ucmd *uc)
 {
-	struct sim_veventq_alloc *cmd = uc->cmd;
+	struct ifd_veventq_alloc *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
 	uint64_t viommu, off, limit = itree_max_nodes(sim), o;
 	struct sim_obj *obj;
@@ -638,7 +611,7 @@ int sim_viommu_report(struct sim *sim, uint64_t viommu_off, uint32_t type, const
 {
 	uint64_t limit = itree_max_nodes(sim), o = sim_obj_from(sim, sim->ctx_off, 0), q = 0;
 	uint8_t buf[SIM_EV_DATA];
-	struct sim_vevent_header hdr = { 0, 0 };
+	struct ifd_vevent_header hdr = { 0, 0 };
 	struct sim_eventq *eq;
 	const struct sim_event *tail;
 
@@ -662,12 +635,12 @@ int sim_viommu_report(struct sim *sim, uint64_t viommu_off, uint32_t type, const
 		/* a lost-events header, at most one at the tail */
 		if (tail && (tail->flags & SIM_EV_LOST)) {
 			if (!(tail->flags & SIM_EV_PUSHED)) {
-				hdr = (struct sim_vevent_header){ VEVENTQ_FLAG_LOST, eq->sequence };
+				hdr = (struct ifd_vevent_header){ IFD_VEVENTQ_FLAG_LOST_EVENTS, eq->sequence };
 				memcpy(((struct sim_event *)sim_recw(sim, eq->tail, SIM_TAG_EVENT))->data,
 				       &hdr, sizeof(hdr));
 			}
 		} else {
-			hdr = (struct sim_vevent_header){ VEVENTQ_FLAG_LOST, eq->sequence };
+			hdr = (struct ifd_vevent_header){ IFD_VEVENTQ_FLAG_LOST_EVENTS, eq->sequence };
 			if (!ev_append(sim, q, &hdr, sizeof(hdr), SIM_EV_LOST))
 				return sim->corrupt ? -EUCLEAN : -ENOMEM;
 		}
@@ -711,7 +684,7 @@ int sim_trigger_iopf(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_
 		     uint32_t perm, uint64_t addr)
 {
 	const struct sim_obj *dv = obj_at(sim, idev_off), *hw;
-	struct sim_pgfault f = { 0 };
+	struct ifd_hwpt_pgfault f = { 0 };
 	struct cookie_scan cs = { 0, true };
 	uint64_t q, ev;
 
@@ -736,7 +709,7 @@ int sim_trigger_iopf(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_
 		return -EUCLEAN;
 	if (sim_reserve(sim, 1, 0))
 		return -ENOMEM;
-	f.flags = PGFAULT_LAST_PAGE | (pasid ? PGFAULT_PASID_VALID : 0);
+	f.flags = IFD_PGFAULT_FLAGS_LAST_PAGE | (pasid ? IFD_PGFAULT_FLAGS_PASID_VALID : 0);
 	f.dev_id = id_of(sim, idev_off);
 	f.pasid = pasid;
 	f.grpid = grpid;

@@ -20,45 +20,7 @@
 #include "ifd-abi.h"
 #include "ifd-test-abi.h"
 
-struct sim_hwpt_alloc {
-	uint32_t size, flags, dev_id, pt_id, out_hwpt_id, reserved, data_type, data_len;
-	uint64_t data_uptr;
-	uint32_t fault_id, reserved2;
-};
-struct sim_hwpt_set_dirty_tracking {
-	uint32_t size, flags, hwpt_id, reserved;
-};
-struct sim_hwpt_get_dirty_bitmap {
-	uint32_t size, hwpt_id, flags, reserved;
-	uint64_t iova, length, page_size, data;
-};
-struct sim_hwpt_invalidate {
-	uint32_t size, hwpt_id;
-	uint64_t data_uptr;
-	uint32_t data_type, entry_len, entry_num, reserved;
-};
-/* The mock's payloads (iommufd_test.h). */
-struct sim_hwpt_selftest {
-	uint32_t iotlb, pagetable_type;
-};
-struct sim_invalidate_selftest {
-	uint32_t flags, iotlb_id;
-};
-
-_Static_assert(sizeof(struct sim_hwpt_alloc) == 48, "hwpt_alloc");
-_Static_assert(sizeof(struct sim_hwpt_set_dirty_tracking) == 16, "set_dirty_tracking");
-_Static_assert(sizeof(struct sim_hwpt_get_dirty_bitmap) == 48, "get_dirty_bitmap");
-_Static_assert(sizeof(struct sim_hwpt_invalidate) == 32, "hwpt_invalidate");
-
-#define HWPT_ALLOC_NEST_PARENT		(1u << 0)
-#define HWPT_ALLOC_DIRTY_TRACKING	(1u << 1)
-#define HWPT_FAULT_ID_VALID		(1u << 2)
-#define HWPT_ALLOC_PASID		(1u << 3)
-#define HWPT_DIRTY_TRACKING_ENABLE	1u
-#define HWPT_GET_DIRTY_BITMAP_NO_CLEAR	1u
 #define HWPT_INVALIDATE_ENTRY_NUM_MAX	(1u << 19)
-#define INVALIDATE_DATA_SELFTEST	0xdeadbeefu
-#define INVALIDATE_FLAG_ALL		1u
 #define MOCK_IOMMUPT_HUGE		1u
 #define MOCK_IOTLB_ID_MAX		(SIM_MOCK_IOTLB_NUM - 1)
 #define DIRTY_MAX_BITS			((16ull << 20) * 8)
@@ -247,21 +209,21 @@ static void ubits_set(struct ubits *u, uint64_t bit)
 /* ---- IOMMU_HWPT_ALLOC -------------------------------------------------------------------- */
 
 /* iommufd_hwpt_paging_alloc with the mock's domain_alloc_paging_flags. */
-static int alloc_paging(struct sim *sim, struct sim_hwpt_alloc *cmd, uint64_t dev,
+static int alloc_paging(struct sim *sim, struct ifd_hwpt_alloc *cmd, uint64_t dev,
 			uint64_t ioas_off, uint64_t *out)
 {
-	const uint32_t valid = HWPT_ALLOC_NEST_PARENT | HWPT_ALLOC_DIRTY_TRACKING |
-			       HWPT_FAULT_ID_VALID | HWPT_ALLOC_PASID;
-	struct sim_hwpt_selftest data = { 0, 0 };
+	const uint32_t valid = IFD_HWPT_ALLOC_NEST_PARENT | IFD_HWPT_ALLOC_DIRTY_TRACKING |
+			       IFD_HWPT_FAULT_ID_VALID | IFD_HWPT_ALLOC_PASID;
+	struct ifd_hwpt_selftest data = { 0, 0 };
 	uint32_t flags = 0;
 	int ret;
 
 	if (cmd->flags & ~valid)
 		return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags & ~valid);
-	if ((cmd->flags & HWPT_ALLOC_DIRTY_TRACKING) &&
+	if ((cmd->flags & IFD_HWPT_ALLOC_DIRTY_TRACKING) &&
 	    !sim_dev_dirty_capable(sim, obj_at(sim, dev)->idev.dev_flags))
 		return sim_fail(sim, EOPNOTSUPP, "device %u cannot track dirty pages", cmd->dev_id);
-	if ((cmd->flags & HWPT_FAULT_ID_VALID) && (cmd->flags & HWPT_ALLOC_NEST_PARENT))
+	if ((cmd->flags & IFD_HWPT_FAULT_ID_VALID) && (cmd->flags & IFD_HWPT_ALLOC_NEST_PARENT))
 		return sim_fail(sim, EOPNOTSUPP, "a nest parent cannot take a fault queue");
 	if (cmd->data_len) {
 		if (cmd->data_type != IFD_HWPT_DATA_SELFTEST)
@@ -275,11 +237,11 @@ static int alloc_paging(struct sim *sim, struct sim_hwpt_alloc *cmd, uint64_t de
 			return sim_fail(sim, EOPNOTSUPP, "unknown mock page table type %u",
 					data.pagetable_type);
 	}
-	if (cmd->flags & HWPT_ALLOC_NEST_PARENT)
+	if (cmd->flags & IFD_HWPT_ALLOC_NEST_PARENT)
 		flags |= SIM_HWPT_NEST_PARENT;
-	if (cmd->flags & HWPT_ALLOC_DIRTY_TRACKING)
+	if (cmd->flags & IFD_HWPT_ALLOC_DIRTY_TRACKING)
 		flags |= SIM_HWPT_DIRTY_OPS;
-	if (cmd->flags & HWPT_ALLOC_PASID)
+	if (cmd->flags & IFD_HWPT_ALLOC_PASID)
 		flags |= SIM_HWPT_PASID;
 	if (data.pagetable_type == MOCK_IOMMUPT_HUGE)
 		flags |= SIM_HWPT_HUGE;
@@ -287,14 +249,14 @@ static int alloc_paging(struct sim *sim, struct sim_hwpt_alloc *cmd, uint64_t de
 }
 
 /* iommufd_hwpt_nested_alloc with the mock's domain_alloc_nested. */
-static int alloc_nested(struct sim *sim, struct sim_hwpt_alloc *cmd, uint64_t parent,
+static int alloc_nested(struct sim *sim, struct ifd_hwpt_alloc *cmd, uint64_t parent,
 			uint64_t *out)
 {
 	uint32_t pflags = obj_at(sim, parent)->hwpt.flags;
-	struct sim_hwpt_selftest data;
+	struct ifd_hwpt_selftest data;
 	int ret;
 
-	if ((cmd->flags & ~(HWPT_FAULT_ID_VALID | HWPT_ALLOC_PASID)) || !cmd->data_len)
+	if ((cmd->flags & ~(IFD_HWPT_FAULT_ID_VALID | IFD_HWPT_ALLOC_PASID)) || !cmd->data_len)
 		return sim_fail(sim, EOPNOTSUPP, "a nested HWPT takes data and no flags but "
 				"FAULT_ID_VALID and PASID");
 	if ((pflags & SIM_HWPT_AUTO) || !(pflags & SIM_HWPT_NEST_PARENT))
@@ -309,18 +271,18 @@ static int alloc_nested(struct sim *sim, struct sim_hwpt_alloc *cmd, uint64_t pa
 	if (ret)
 		return ret;
 	return sim_hwpt_nested_alloc(sim, parent, 0,
-				     (cmd->flags & HWPT_ALLOC_PASID) ? SIM_HWPT_PASID : 0, data.iotlb, out);
+				     (cmd->flags & IFD_HWPT_ALLOC_PASID) ? SIM_HWPT_PASID : 0, data.iotlb, out);
 }
 
 /* iommufd_viommu_alloc_hwpt_nested with the mock vIOMMU's alloc_domain_nested:
  * the HWPT holds the vIOMMU, its parent is the vIOMMU's. */
-static int alloc_viommu_nested(struct sim *sim, struct sim_hwpt_alloc *cmd, uint64_t viommu,
+static int alloc_viommu_nested(struct sim *sim, struct ifd_hwpt_alloc *cmd, uint64_t viommu,
 			       uint64_t *out)
 {
-	struct sim_hwpt_selftest data;
+	struct ifd_hwpt_selftest data;
 	int ret;
 
-	if ((cmd->flags & ~(HWPT_FAULT_ID_VALID | HWPT_ALLOC_PASID)) || !cmd->data_len)
+	if ((cmd->flags & ~(IFD_HWPT_FAULT_ID_VALID | IFD_HWPT_ALLOC_PASID)) || !cmd->data_len)
 		return sim_fail(sim, EOPNOTSUPP, "a nested HWPT takes data and no flags but "
 				"FAULT_ID_VALID and PASID");
 	if (cmd->data_type != IFD_HWPT_DATA_SELFTEST)
@@ -333,12 +295,12 @@ static int alloc_viommu_nested(struct sim *sim, struct sim_hwpt_alloc *cmd, uint
 	if (ret)
 		return ret;
 	return sim_hwpt_nested_alloc(sim, obj_at(sim, viommu)->viommu.parent, viommu,
-				     (cmd->flags & HWPT_ALLOC_PASID) ? SIM_HWPT_PASID : 0, data.iotlb, out);
+				     (cmd->flags & IFD_HWPT_ALLOC_PASID) ? SIM_HWPT_PASID : 0, data.iotlb, out);
 }
 
 int sim_cmd_hwpt_alloc(struct sim_ucmd *uc)
 {
-	struct sim_hwpt_alloc *cmd = uc->cmd;
+	struct ifd_hwpt_alloc *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
 	uint64_t dev, off, hw, fault;
 	int ret;
@@ -372,7 +334,7 @@ int sim_cmd_hwpt_alloc(struct sim_ucmd *uc)
 	}
 	if (ret)
 		return ret;
-	if (cmd->flags & HWPT_FAULT_ID_VALID) {
+	if (cmd->flags & IFD_HWPT_FAULT_ID_VALID) {
 		ret = sim_get_obj(sim, cmd->fault_id, SIM_OBJ_FAULT, &fault);
 		if (ret)
 			goto abort;
@@ -395,13 +357,13 @@ abort:
 
 int sim_cmd_set_dirty_tracking(struct sim_ucmd *uc)
 {
-	struct sim_hwpt_set_dirty_tracking *cmd = uc->cmd;
+	struct ifd_hwpt_set_dirty_tracking *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
 	struct sim_obj *hw;
 	uint64_t off;
 	int ret;
 
-	if (cmd->flags & ~HWPT_DIRTY_TRACKING_ENABLE)
+	if (cmd->flags & ~IFD_HWPT_DIRTY_TRACKING_ENABLE)
 		return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
 	ret = sim_get_obj(sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
 	if (ret)
@@ -411,7 +373,7 @@ int sim_cmd_set_dirty_tracking(struct sim_ucmd *uc)
 		return sim_fail(sim, EOPNOTSUPP, "hwpt %u has no dirty tracking (%s)", cmd->hwpt_id,
 				(hw->hwpt.flags & SIM_HWPT_AUTO) ? "it is an automatic domain" :
 				"it was allocated without DIRTY_TRACKING");
-	if (cmd->flags & HWPT_DIRTY_TRACKING_ENABLE) {
+	if (cmd->flags & IFD_HWPT_DIRTY_TRACKING_ENABLE) {
 		/* a clean snapshot first, even when it is on already */
 		sim_dirty_free_all(sim, off);
 		obj_w(sim, off)->hwpt.flags |= SIM_HWPT_DIRTY_ON;
@@ -454,14 +416,14 @@ static bool contig_run(struct sim *sim, uint64_t ioas_off, uint64_t iova, uint64
 
 int sim_cmd_get_dirty_bitmap(struct sim_ucmd *uc)
 {
-	struct sim_hwpt_get_dirty_bitmap *cmd = uc->cmd;
+	struct ifd_hwpt_get_dirty_bitmap *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
 	uint64_t off, last, align, run_last = 0, pgsize, shift, limit = itree_max_nodes(sim), d;
 	struct ubits *u;
 	struct sim_obj *hw;
 	int ret;
 
-	if ((cmd->flags & ~HWPT_GET_DIRTY_BITMAP_NO_CLEAR) || cmd->reserved)
+	if ((cmd->flags & ~IFD_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) || cmd->reserved)
 		return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x or __reserved not zero",
 				cmd->flags);
 	ret = sim_get_obj(sim, cmd->hwpt_id, SIM_OBJ_HWPT_PAGING, &off);
@@ -511,7 +473,7 @@ int sim_cmd_get_dirty_bitmap(struct sim_ucmd *uc)
 			     b <= (page + pgsize - 1 - cmd->iova) >> shift; b++)
 				ubits_set(u, b);
 		}
-		if (!(cmd->flags & HWPT_GET_DIRTY_BITMAP_NO_CLEAR))
+		if (!(cmd->flags & IFD_HWPT_GET_DIRTY_BITMAP_NO_CLEAR))
 			dirty_clear(sim, off, d, cmd->iova, run_last);
 		d = next;
 	}
@@ -597,28 +559,28 @@ int sim_test_check_iotlb(struct sim *sim, uint32_t id, uint32_t index, uint32_t 
 
 /* The mock's cache_invalidate_user: entries in order, each copied on its
  * own; *done counts those handled before a failure. */
-static int mock_invalidate(struct sim *sim, uint64_t off, struct sim_hwpt_invalidate *cmd,
+static int mock_invalidate(struct sim *sim, uint64_t off, struct ifd_hwpt_invalidate *cmd,
 			   uint32_t *done)
 {
-	struct sim_invalidate_selftest inv;
+	struct ifd_hwpt_invalidate_selftest inv;
 	int ret;
 
-	if (cmd->data_type != INVALIDATE_DATA_SELFTEST)
+	if (cmd->data_type != IFD_HWPT_INVALIDATE_DATA_SELFTEST)
 		return sim_fail(sim, EINVAL, "the mock nested domain takes invalidations of type "
-				"0x%x, not 0x%x", INVALIDATE_DATA_SELFTEST, cmd->data_type);
+				"0x%x, not 0x%x", IFD_HWPT_INVALIDATE_DATA_SELFTEST, cmd->data_type);
 	for (uint32_t i = 0; i < cmd->entry_num; i++) {
 		ret = sim_copy_user_data(sim, &inv, sizeof(inv), sizeof(inv), cmd->data_type,
-				     INVALIDATE_DATA_SELFTEST,
+				     IFD_HWPT_INVALIDATE_DATA_SELFTEST,
 				     cmd->data_uptr + (uint64_t)cmd->entry_len * i, cmd->entry_len);
 		if (ret)
 			return ret;
-		if (inv.flags & ~INVALIDATE_FLAG_ALL)
+		if (inv.flags & ~IFD_TEST_INVALIDATE_FLAG_ALL)
 			return sim_fail(sim, EOPNOTSUPP, "entry %u: unknown flags 0x%x", i, inv.flags);
 		/* checked even when the entry invalidates everything */
 		if (inv.iotlb_id > MOCK_IOTLB_ID_MAX)
 			return sim_fail(sim, EINVAL, "entry %u: IOTLB entry %u, the mock has %u", i,
 					inv.iotlb_id, SIM_MOCK_IOTLB_NUM);
-		if (inv.flags & INVALIDATE_FLAG_ALL)
+		if (inv.flags & IFD_TEST_INVALIDATE_FLAG_ALL)
 			memset(obj_w(sim, off)->hwpt.iotlb, 0, sizeof(obj_at(sim, off)->hwpt.iotlb));
 		else
 			obj_w(sim, off)->hwpt.iotlb[inv.iotlb_id] = 0;
@@ -628,7 +590,7 @@ static int mock_invalidate(struct sim *sim, uint64_t off, struct sim_hwpt_invali
 	return sim->corrupt ? -EUCLEAN : 0;
 }
 
-static int hwpt_invalidate(struct sim *sim, struct sim_hwpt_invalidate *cmd, uint32_t *done)
+static int hwpt_invalidate(struct sim *sim, struct ifd_hwpt_invalidate *cmd, uint32_t *done)
 {
 	struct sim_obj *obj;
 	uint64_t off;
@@ -656,7 +618,7 @@ static int hwpt_invalidate(struct sim *sim, struct sim_hwpt_invalidate *cmd, uin
 
 int sim_cmd_hwpt_invalidate(struct sim_ucmd *uc)
 {
-	struct sim_hwpt_invalidate *cmd = uc->cmd;
+	struct ifd_hwpt_invalidate *cmd = uc->cmd;
 	uint32_t done = 0;
 	int ret = hwpt_invalidate(uc->sim, cmd, &done);
 

@@ -20,23 +20,6 @@
 #include "ifd-abi.h"
 #include "ifd-test-abi.h"
 
-/* Layouts of the commands newer than the oldest header we build against
- * (6.6), as in the 7.2 uAPI. */
-struct sim_hw_info {
-	uint32_t size, flags, dev_id, data_len;
-	uint64_t data_uptr;
-	uint32_t data_type;
-	uint8_t out_max_pasid_log2;
-	uint8_t reserved[3];
-	uint64_t out_capabilities;
-};
-
-_Static_assert(sizeof(struct sim_hw_info) == 40, "hw_info");
-
-#define HW_CAP_DIRTY_TRACKING		(1ull << 0)
-#define HW_CAP_PCI_ATS_NOT_SUPPORTED	(1ull << 3)
-#define HW_INFO_FLAG_INPUT_TYPE		1u
-
 /* The effective set, asked once per process (at its first operation, as the
  * user namespace is): the kernel asks at every call, but a system call per
  * map would cost more than the map.  A process that changes its own
@@ -200,27 +183,27 @@ int sim_cmd_get_hw_info(struct sim_ucmd *uc)
 {
 	static const uint8_t zero[256];
 	const struct sim_platform *plat = sim_platform(uc->sim);
-	struct sim_hw_info *cmd = uc->cmd;
+	struct ifd_hw_info *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
 	uint32_t copy, flags;
 	uint64_t off;
 	int ret;
 
-	if (cmd->flags & ~HW_INFO_FLAG_INPUT_TYPE)
+	if (cmd->flags & ~IFD_HW_INFO_FLAG_INPUT_TYPE)
 		return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
 	if (cmd->reserved[0] || cmd->reserved[1] || cmd->reserved[2])
 		return sim_fail(sim, EOPNOTSUPP, "__reserved is not zero");
-	if (!(cmd->flags & HW_INFO_FLAG_INPUT_TYPE))
-		cmd->data_type = 0;	/* IOMMU_HW_INFO_TYPE_DEFAULT */
+	if (!(cmd->flags & IFD_HW_INFO_FLAG_INPUT_TYPE))
+		cmd->in_data_type = 0;	/* IOMMU_HW_INFO_TYPE_DEFAULT */
 	ret = sim_get_obj(sim, cmd->dev_id, SIM_OBJ_DEVICE, &off);
 	if (ret)
 		return ret;
 	/* The platform driver's hw_info: the default type or its own.  A driver
 	 * without one (type NONE) ignores the type asked for. */
-	if (plat->hw_info_type && cmd->data_type != 0 && cmd->data_type != plat->hw_info_type)
+	if (plat->hw_info_type && cmd->in_data_type != 0 && cmd->in_data_type != plat->hw_info_type)
 		return sim_fail(sim, EOPNOTSUPP, "the IOMMU reports no data of type 0x%x",
-				cmd->data_type);
-	cmd->data_type = plat->hw_info_type;
+				cmd->in_data_type);
+	cmd->out_data_type = plat->hw_info_type;
 	copy = SIM_MIN(cmd->data_len, SIM_MIN(plat->hw_info_len, (uint32_t)sizeof(plat->hw_info)));
 	if (copy && sim_uwrite(sim, cmd->data_uptr, plat->hw_info, copy))
 		return sim_fail(sim, EFAULT, "cannot write the data to 0x%llx",

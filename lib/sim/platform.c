@@ -30,9 +30,6 @@
 #define SZ_16M	0x1000000ull
 #define SZ_1G	0x40000000ull
 
-#define HW_CAP_DIRTY_TRACKING		(1ull << 0)
-#define HW_CAP_PCI_ATS_NOT_SUPPORTED	(1ull << 3)
-
 /* The x86 interrupt window every VT-d and AMD-Vi device reserves. */
 #define X86_MSI_START	0xfee00000ull
 #define X86_MSI_LAST	0xfeefffffull
@@ -100,7 +97,7 @@ int sim_platform_build(uint32_t iommu, uint32_t aperture_bits, struct sim_platfo
 		p->aperture_start = IFD_MOCK_APERTURE_START;
 		p->aperture_last = IFD_MOCK_APERTURE_LAST;
 		p->hw_info_type = IFD_HW_INFO_TYPE_SELFTEST;
-		p->hw_caps = HW_CAP_DIRTY_TRACKING | HW_CAP_PCI_ATS_NOT_SUPPORTED;
+		p->hw_caps = IFD_HW_CAP_DIRTY_TRACKING | IFD_HW_CAP_PCI_ATS_NOT_SUPPORTED;
 		p->max_pasid_log2 = IFD_MOCK_PASID_WIDTH;
 		p->hw_info_len = 8;	/* flags, test_reg */
 		put32(p->hw_info + 4, IFD_HW_INFO_SELFTEST_REGVAL);
@@ -117,7 +114,7 @@ int sim_platform_build(uint32_t iommu, uint32_t aperture_bits, struct sim_platfo
 		add_resv(p, X86_MSI_START, X86_MSI_LAST, SIM_RESV_MSI);
 		p->hw_info_type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
 		/* no ECAP.SLADS: no dirty tracking; no PASID without ECAP.PASID */
-		p->hw_caps = HW_CAP_PCI_ATS_NOT_SUPPORTED;
+		p->hw_caps = IFD_HW_CAP_PCI_ATS_NOT_SUPPORTED;
 		p->hw_info_len = 24;
 		put32(p->hw_info, VTD_FLAGS);
 		put64(p->hw_info + 8, aperture_bits == 39 ? VTD_CAP_39 : VTD_CAP_48);
@@ -131,7 +128,7 @@ int sim_platform_build(uint32_t iommu, uint32_t aperture_bits, struct sim_platfo
 		add_resv(p, X86_MSI_START, X86_MSI_LAST, SIM_RESV_MSI);
 		add_resv(p, AMD_HT_START, AMD_HT_LAST, SIM_RESV_RESERVED);
 		p->hw_info_type = IFD_HW_INFO_TYPE_AMD;
-		p->hw_caps = HW_CAP_DIRTY_TRACKING | HW_CAP_PCI_ATS_NOT_SUPPORTED;
+		p->hw_caps = IFD_HW_CAP_DIRTY_TRACKING | IFD_HW_CAP_PCI_ATS_NOT_SUPPORTED;
 		p->max_pasid_log2 = AMD_PASID_BITS;
 		p->hw_info_len = 16;
 		put64(p->hw_info, AMD_EFR);
@@ -144,7 +141,7 @@ int sim_platform_build(uint32_t iommu, uint32_t aperture_bits, struct sim_platfo
 		p->aperture_last = (1ull << 48) - 1;
 		add_resv(p, SMMU_SW_MSI_START, SMMU_SW_MSI_LAST, SIM_RESV_SW_MSI);
 		p->hw_info_type = IFD_HW_INFO_TYPE_ARM_SMMUV3;
-		p->hw_caps = HW_CAP_DIRTY_TRACKING | HW_CAP_PCI_ATS_NOT_SUPPORTED;
+		p->hw_caps = IFD_HW_CAP_DIRTY_TRACKING | IFD_HW_CAP_PCI_ATS_NOT_SUPPORTED;
 		p->max_pasid_log2 = SMMU_SSID_BITS;
 		p->hw_info_len = 40;	/* flags, __reserved, idr[6], iidr, aidr */
 		put32(p->hw_info + 8, SMMU_IDR0);
@@ -163,7 +160,7 @@ int sim_platform_build(uint32_t iommu, uint32_t aperture_bits, struct sim_platfo
 		add_resv(p, SPAPR_WIN32_LAST + 1, SPAPR_WIN64_START - 1, SIM_RESV_RESERVED);
 		/* no hw_info op: the kernel answers IOMMU_HW_INFO_TYPE_NONE, no data */
 		p->hw_info_type = 0;
-		p->hw_caps = HW_CAP_PCI_ATS_NOT_SUPPORTED;
+		p->hw_caps = IFD_HW_CAP_PCI_ATS_NOT_SUPPORTED;
 		return 0;
 	default:
 		return -EINVAL;
@@ -232,11 +229,11 @@ uint64_t sim_dev_hw_caps(struct sim *sim, uint32_t dev_flags)
 	uint64_t caps = sim_platform(sim)->hw_caps;
 
 	if (dev_flags & SIM_MOCK_DEV_NO_DIRTY)
-		caps &= ~HW_CAP_DIRTY_TRACKING;
+		caps &= ~IFD_HW_CAP_DIRTY_TRACKING;
 	return caps;
 }
 
 bool sim_dev_dirty_capable(struct sim *sim, uint32_t dev_flags)
 {
-	return sim_dev_hw_caps(sim, dev_flags) & HW_CAP_DIRTY_TRACKING;
+	return sim_dev_hw_caps(sim, dev_flags) & IFD_HW_CAP_DIRTY_TRACKING;
 }

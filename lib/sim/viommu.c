@@ -27,40 +27,8 @@
 #include "ifd-abi.h"
 #include "ifd-test-abi.h"
 
-struct sim_viommu_alloc {
-	uint32_t size, flags, type, dev_id, hwpt_id, out_viommu_id, data_len, reserved;
-	uint64_t data_uptr;
-};
-struct sim_vdevice_alloc {
-	uint32_t size, viommu_id, dev_id, out_vdevice_id;
-	uint64_t virt_id;
-};
-/* The mock's payloads (iommufd_test.h). */
-struct sim_viommu_selftest {
-	uint32_t in_data, out_data;
-	uint64_t out_mmap_offset, out_mmap_length;
-};
-struct sim_viommu_invalidate_selftest {
-	uint32_t flags, vdev_id, cache_id;
-};
-
-struct sim_hw_queue_alloc {
-	uint32_t size, flags, viommu_id, type, index, out_hw_queue_id;
-	uint64_t nesting_parent_iova, length;
-};
-
-_Static_assert(sizeof(struct sim_hw_queue_alloc) == 40, "hw_queue_alloc");
-_Static_assert(sizeof(struct sim_viommu_alloc) == 40, "viommu_alloc");
-_Static_assert(sizeof(struct sim_vdevice_alloc) == 24, "vdevice_alloc");
-_Static_assert(sizeof(struct sim_viommu_selftest) == 24, "viommu_selftest");
-_Static_assert(sizeof(struct sim_viommu_invalidate_selftest) == 12, "viommu invalidation");
-
-#define VIOMMU_INVALIDATE_SELFTEST	0xdeadbeefu
-#define INVALIDATE_FLAG_ALL		1u
 #define MOCK_DEV_CACHE_ID_MAX		(SIM_MOCK_DEV_CACHE_NUM - 1)
 #define VIOMMU_MMAP_PAGES		2u
-#define VEVENTQ_TYPE_SELFTEST		0xbeefbeefu
-#define HW_QUEUE_TYPE_SELFTEST		0xdeadbeefu
 #define HW_QUEUE_MAX			2u	/* IOMMU_TEST_HW_QUEUE_MAX */
 
 /* Call fn for every published object of our context of 'type'; stops at
@@ -104,9 +72,9 @@ static uint64_t mmap_cookie(struct sim *sim)
 /* ---- IOMMU_VIOMMU_ALLOC ------------------------------------------------------------------ */
 
 /* The mock's viommu_init with selftest data: the loopback, the mmap cookie. */
-static int viommu_data(struct sim *sim, struct sim_viommu_alloc *cmd, uint64_t off)
+static int viommu_data(struct sim *sim, struct ifd_viommu_alloc *cmd, uint64_t off)
 {
-	struct sim_viommu_selftest data;
+	struct ifd_viommu_selftest data;
 	struct sim_viommu *v;
 	uint64_t page = sim_hdr(sim)->page_size;
 	int ret = sim_copy_user_data(sim, &data, sizeof(data), sizeof(uint32_t) * 2, cmd->type,
@@ -132,7 +100,7 @@ static int viommu_data(struct sim *sim, struct sim_viommu_alloc *cmd, uint64_t o
 
 int sim_cmd_viommu_alloc(struct sim_ucmd *uc)
 {
-	struct sim_viommu_alloc *cmd = uc->cmd;
+	struct ifd_viommu_alloc *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
 	uint64_t dev, parent, off;
 	struct sim_obj *v;
@@ -201,7 +169,7 @@ uint64_t sim_vdev_find(struct sim *sim, uint64_t viommu_off, uint64_t virt_id)
 
 int sim_cmd_vdevice_alloc(struct sim_ucmd *uc)
 {
-	struct sim_vdevice_alloc *cmd = uc->cmd;
+	struct ifd_vdevice_alloc *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
 	uint64_t viommu, dev, off;
 	struct sim_obj *vd;
@@ -343,15 +311,15 @@ void sim_viommu_attached(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off)
 int sim_viommu_invalidate(struct sim *sim, uint64_t viommu_off, uint32_t type, uint64_t uptr,
 			  uint32_t entry_len, uint32_t entry_num, uint32_t *done)
 {
-	struct sim_viommu_invalidate_selftest inv;
+	struct ifd_viommu_invalidate_selftest inv;
 	const uint32_t esz = sizeof(inv);
 	int z;
 
-	if (!entry_num && type == VIOMMU_INVALIDATE_SELFTEST)
+	if (!entry_num && type == IFD_VIOMMU_INVALIDATE_DATA_SELFTEST)
 		return 0;
-	if (type != VIOMMU_INVALIDATE_SELFTEST)
+	if (type != IFD_VIOMMU_INVALIDATE_DATA_SELFTEST)
 		return sim_fail(sim, EINVAL, "the mock vIOMMU takes invalidations of type 0x%x, not "
-				"0x%x", VIOMMU_INVALIDATE_SELFTEST, type);
+				"0x%x", IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, type);
 	if (!entry_num)
 		return sim_fail(sim, EINVAL, "no entries");
 	/* the copy of the whole array comes before any entry is handled */
@@ -377,7 +345,7 @@ int sim_viommu_invalidate(struct sim *sim, uint64_t viommu_off, uint32_t type, u
 		if (sim_uread(sim, &inv, at, SIM_MIN(entry_len, esz)))
 			return sim_fail(sim, EFAULT, "cannot read entry %u at 0x%llx", i,
 					(unsigned long long)at);
-		if (inv.flags & ~INVALIDATE_FLAG_ALL)
+		if (inv.flags & ~IFD_TEST_INVALIDATE_FLAG_ALL)
 			return sim_fail(sim, EOPNOTSUPP, "entry %u: unknown flags 0x%x", i, inv.flags);
 		if (inv.cache_id > MOCK_DEV_CACHE_ID_MAX)
 			return sim_fail(sim, EINVAL, "entry %u: cache entry %u, the mock has %u", i,
@@ -389,7 +357,7 @@ int sim_viommu_invalidate(struct sim *sim, uint64_t viommu_off, uint32_t type, u
 					inv.vdev_id);
 		dev = obj_at(sim, vd)->vdev.idev;
 		d = &obj_w(sim, dev)->idev;
-		if (inv.flags & INVALIDATE_FLAG_ALL)
+		if (inv.flags & IFD_TEST_INVALIDATE_FLAG_ALL)
 			memset(d->cache, 0, sizeof(d->cache));
 		else
 			d->cache[inv.cache_id] = 0;
@@ -412,7 +380,7 @@ int sim_trigger_vevent(struct sim *sim, uint64_t idev_off)
 				"non-zero virtual ID", id_of(sim, idev_off));
 	/* struct iommu_viommu_event_selftest: the virtual ID, truncated to 32 bits */
 	virt_id = (uint32_t)d->vdev_id;
-	return sim_viommu_report(sim, d->viommu, VEVENTQ_TYPE_SELFTEST, &virt_id, sizeof(virt_id));
+	return sim_viommu_report(sim, d->viommu, IFD_VEVENTQ_TYPE_SELFTEST, &virt_id, sizeof(virt_id));
 }
 
 /* ---- IOMMU_HW_QUEUE_ALLOC ------------------------------------------------------------------- */
@@ -495,7 +463,7 @@ static int hwq_pin(struct sim *sim, uint64_t ioas_off, uint64_t base, uint64_t l
 
 int sim_cmd_hw_queue_alloc(struct sim_ucmd *uc)
 {
-	struct sim_hw_queue_alloc *cmd = uc->cmd;
+	struct ifd_hw_queue_alloc *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
 	uint64_t viommu, off, last, ioas, lo = 0, hi = 0, prev = 0;
 	struct hwq_key k;
@@ -511,7 +479,7 @@ int sim_cmd_hw_queue_alloc(struct sim_ucmd *uc)
 	ret = sim_get_obj(sim, cmd->viommu_id, SIM_OBJ_VIOMMU, &viommu);
 	if (ret)
 		return ret;
-	if (cmd->type != HW_QUEUE_TYPE_SELFTEST)
+	if (cmd->type != IFD_HW_QUEUE_TYPE_SELFTEST)
 		return sim_fail(sim, EOPNOTSUPP, "the mock vIOMMU has no HW queue of type 0x%x",
 				cmd->type);
 	ret = sim_reserve(sim, 1, 0);

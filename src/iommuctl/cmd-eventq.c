@@ -22,32 +22,6 @@
 #include "ifd-test-abi.h"
 #include "iommuctl.h"
 
-/* Layouts by value: a 6.6 header has neither struct. */
-struct fault_alloc_arg {
-	uint32_t size, flags, out_fault_id, out_fault_fd;
-};
-struct veventq_alloc_arg {
-	uint32_t size, flags, viommu_id, type, depth, out_veventq_id, out_veventq_fd, reserved;
-};
-/* What the fault fd gives and takes. */
-struct pgfault {
-	uint32_t flags, dev_id, pasid, grpid, perm, reserved;
-	uint64_t addr;
-	uint32_t length, cookie;
-};
-struct page_response {
-	uint32_t cookie, code;
-};
-struct vevent_header {
-	uint32_t flags, sequence;
-};
-_Static_assert(sizeof(struct fault_alloc_arg) == 16 && sizeof(struct veventq_alloc_arg) == 32,
-	       "event queue alloc layouts");
-_Static_assert(sizeof(struct pgfault) == 40 && sizeof(struct page_response) == 8,
-	       "fault record layouts");
-
-#define VEVENT_LOST_EVENTS	(1u << 0)
-
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct named_value veventq_types[] = {
@@ -100,7 +74,7 @@ static int keep_eventq(struct iommuctl *g, struct row_eventq *row, const struct 
 
 int cmd_fault_alloc(struct iommuctl *g, struct cmd_args *a)
 {
-	struct fault_alloc_arg c = { .size = sizeof(c) };
+	struct ifd_fault_alloc c = { .size = sizeof(c) };
 	struct row_eventq row = { 0 };
 	int ret;
 
@@ -182,7 +156,7 @@ static ssize_t read_records(int fd, void *buf, size_t len, int ms)
 
 int cmd_fault_read(struct iommuctl *g, struct cmd_args *a)
 {
-	struct pgfault buf[64];
+	struct ifd_hwpt_pgfault buf[64];
 	struct row_pgfault *rows = NULL;
 	const struct session_eventq *q;
 	size_t nrows = 0;
@@ -243,7 +217,7 @@ out:
 
 int cmd_fault_respond(struct iommuctl *g, struct cmd_args *a)
 {
-	struct page_response r;
+	struct ifd_hwpt_page_response r;
 	struct row_page_response row = { 0 };
 	const struct session_eventq *q;
 	char object[48];
@@ -273,7 +247,7 @@ int cmd_fault_respond(struct iommuctl *g, struct cmd_args *a)
 	if (ret)
 		return ret;
 	row.cookie = (uint32_t)cookie;
-	r = (struct page_response){ .cookie = row.cookie, .code = row.code };
+	r = (struct ifd_hwpt_page_response){ .cookie = row.cookie, .code = row.code };
 	snprintf(object, sizeof(object), "fault %u cookie %u", row.fault, row.cookie);
 	n = write(q->fd, &r, sizeof(r));
 	/* The simulator checks a response when it next looks at the queue (a
@@ -292,7 +266,7 @@ int cmd_fault_respond(struct iommuctl *g, struct cmd_args *a)
 
 int cmd_veventq_alloc(struct iommuctl *g, struct cmd_args *a)
 {
-	struct veventq_alloc_arg c = { .size = sizeof(c), .depth = 64 };
+	struct ifd_veventq_alloc c = { .size = sizeof(c), .veventq_depth = 64 };
 	struct row_eventq row = { .has_viommu = true };
 	uint64_t depth;
 	char object[32];
@@ -312,7 +286,7 @@ int cmd_veventq_alloc(struct iommuctl *g, struct cmd_args *a)
 		ret = arg_u64(g, a, VEVQ_ALLOC_OPT_DEPTH, &depth);
 		if (!ret && depth > UINT32_MAX)
 			return iommuctl_usage(g, "--depth: more than 32 bits");
-		c.depth = (uint32_t)depth;
+		c.veventq_depth = (uint32_t)depth;
 	}
 	if (!ret)
 		ret = iommuctl_columns(g, &fam_veventq);
@@ -325,7 +299,7 @@ int cmd_veventq_alloc(struct iommuctl *g, struct cmd_args *a)
 		return iommuctl_fail(g, object, NULL, NULL);
 	row.id = c.out_veventq_id;
 	row.viommu = c.viommu_id;
-	row.depth = c.depth;
+	row.depth = c.veventq_depth;
 	named_value_text(veventq_types, N(veventq_types), c.type, row.type, sizeof(row.type));
 	ret = keep_eventq(g, &row, &(struct session_eventq){ .id = c.out_veventq_id,
 							      .fd = (int)c.out_veventq_fd,
@@ -401,8 +375,8 @@ int cmd_veventq_read(struct iommuctl *g, struct cmd_args *a)
 		if (n == 0)
 			break;
 		/* A header, then the type's data unless it only says events were lost. */
-		while (off + sizeof(struct vevent_header) <= (size_t)n) {
-			struct vevent_header h;
+		while (off + sizeof(struct ifd_vevent_header) <= (size_t)n) {
+			struct ifd_vevent_header h;
 			struct row_vevent *more = realloc(rows, (nrows + 1) * sizeof(*rows)), *r;
 
 			if (!more) {
@@ -416,7 +390,7 @@ int cmd_veventq_read(struct iommuctl *g, struct cmd_args *a)
 			off += sizeof(h);
 			r->flags = h.flags;
 			r->sequence = h.sequence;
-			if (h.flags & VEVENT_LOST_EVENTS)
+			if (h.flags & IFD_VEVENTQ_FLAG_LOST_EVENTS)
 				continue;
 			if (off + dlen > (size_t)n) {
 				ret = iommuctl_fail_errno(g, object, "read", EIO,

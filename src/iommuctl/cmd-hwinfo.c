@@ -21,33 +21,14 @@
 #include "iommuctl.h"
 #include "shared/host.h"
 
-/* struct iommu_hw_info as of 6.11 (out_max_pasid_log2); older kernels fill
- * less and leave the rest as we zeroed it. */
-struct hw_info_arg {
-	uint32_t size;
-	uint32_t flags;
-	uint32_t dev_id;
-	uint32_t data_len;
-	uint64_t data_uptr;
-	uint32_t out_data_type;
-	uint8_t out_max_pasid_log2;
-	uint8_t reserved[3];
-	uint64_t out_capabilities;
-};
-_Static_assert(sizeof(struct hw_info_arg) == 40, "iommu_hw_info is 40 bytes");
-_Static_assert(offsetof(struct hw_info_arg, out_capabilities) ==
-	       offsetof(struct iommu_hw_info, out_capabilities) &&
-	       offsetof(struct hw_info_arg, out_data_type) ==
-	       offsetof(struct iommu_hw_info, out_data_type), "iommu_hw_info layout");
-
 static const struct {
 	uint64_t bit;
 	const char *name;
 } caps[] = {
-	{ 1u << 0, "DIRTY_TRACKING" },
-	{ 1u << 1, "PCI_PASID_EXEC" },
-	{ 1u << 2, "PCI_PASID_PRIV" },
-	{ 1u << 3, "PCI_ATS_NOT_SUPPORTED" },
+	{ IFD_HW_CAP_DIRTY_TRACKING, "DIRTY_TRACKING" },
+	{ IFD_HW_CAP_PCI_PASID_EXEC, "PCI_PASID_EXEC" },
+	{ IFD_HW_CAP_PCI_PASID_PRIV, "PCI_PASID_PRIV" },
+	{ IFD_HW_CAP_PCI_ATS_NOT_SUPPORTED, "PCI_ATS_NOT_SUPPORTED" },
 };
 
 /* The cdev node of --device: a node path, "vfioN", or a PCI address. */
@@ -104,7 +85,7 @@ static int bind_device(struct iommuctl *g, const char *arg, int *fd, uint32_t *d
 
 int cmd_hw_info(struct iommuctl *g, struct cmd_args *a)
 {
-	struct hw_info_arg hi = { .size = sizeof(hi) };
+	struct ifd_hw_info hi = { .size = sizeof(hi) };
 	uint64_t data[64] = { 0 };	/* larger than any driver's struct so far */
 	struct row_hw_info row = { 0 };
 	struct ifd_hw_reg *regs = NULL;

@@ -20,37 +20,6 @@
 #include "ifd-test-abi.h"
 #include "iommuctl.h"
 
-/* IOMMU_HWPT_ALLOC flags and the GET_DIRTY / SET_DIRTY flags, by value: a
- * 6.6 header lacks the later ones. */
-#define HWPT_NEST_PARENT	(1u << 0)
-#define HWPT_DIRTY_TRACKING	(1u << 1)
-#define HWPT_FAULT_ID_VALID	(1u << 2)
-#define HWPT_PASID		(1u << 3)
-#define DIRTY_ENABLE		(1u << 0)
-#define DIRTY_NO_CLEAR		(1u << 0)
-
-struct hwpt_alloc_arg {
-	uint32_t size, flags, dev_id, pt_id, out_hwpt_id, reserved;
-	uint32_t data_type, data_len;
-	uint64_t data_uptr;
-	uint32_t fault_id, reserved2;
-};
-struct set_dirty_arg {
-	uint32_t size, flags, hwpt_id, reserved;
-};
-struct get_dirty_arg {
-	uint32_t size, hwpt_id, flags, reserved;
-	uint64_t iova, length, page_size, data;
-};
-struct invalidate_arg {
-	uint32_t size, hwpt_id;
-	uint64_t data_uptr;
-	uint32_t data_type, entry_len, entry_num, reserved;
-};
-_Static_assert(sizeof(struct hwpt_alloc_arg) == sizeof(struct iommu_hwpt_alloc), "hwpt_alloc");
-_Static_assert(sizeof(struct get_dirty_arg) == 48 && sizeof(struct invalidate_arg) == 32,
-	       "dirty bitmap and invalidate layouts");
-
 /* ---- driver data: FIELD=VALUE pairs into a uAPI struct ------------------------ */
 
 /* IOMMU_HWPT_ALLOC data (enum iommu_hwpt_data_type; the selftest's 0xdead). */
@@ -152,7 +121,7 @@ int iommuctl_data_type_arg(struct iommuctl *g, const char *opt, const char *name
 
 int cmd_hwpt_alloc(struct iommuctl *g, struct cmd_args *a)
 {
-	struct hwpt_alloc_arg c = { .size = sizeof(c) };
+	struct ifd_hwpt_alloc c = { .size = sizeof(c) };
 	struct row_hwpt row = { 0 };
 	const struct data_type *t = NULL;
 	uint8_t data[64];
@@ -172,7 +141,7 @@ int cmd_hwpt_alloc(struct iommuctl *g, struct cmd_args *a)
 		ret = arg_id(g, a, HWPT_OPT_PT, &c.pt_id);
 	if (!ret && a->count[HWPT_OPT_FAULT]) {
 		ret = arg_id(g, a, HWPT_OPT_FAULT, &c.fault_id);
-		c.flags |= HWPT_FAULT_ID_VALID;
+		c.flags |= IFD_HWPT_FAULT_ID_VALID;
 	}
 	if (!ret && a->count[HWPT_OPT_DATA_TYPE])
 		ret = iommuctl_data_type_arg(g, "--data-type", a->val[HWPT_OPT_DATA_TYPE], alloc_types,
@@ -181,9 +150,9 @@ int cmd_hwpt_alloc(struct iommuctl *g, struct cmd_args *a)
 		ret = iommuctl_parse_data(g, "--data", t, a->val[HWPT_OPT_DATA], data);
 	if (ret)
 		return ret;
-	c.flags |= (a->count[HWPT_OPT_NEST_PARENT] ? HWPT_NEST_PARENT : 0) |
-		   (a->count[HWPT_OPT_DIRTY] ? HWPT_DIRTY_TRACKING : 0) |
-		   (a->count[HWPT_OPT_PASID] ? HWPT_PASID : 0);
+	c.flags |= (a->count[HWPT_OPT_NEST_PARENT] ? IFD_HWPT_ALLOC_NEST_PARENT : 0) |
+		   (a->count[HWPT_OPT_DIRTY] ? IFD_HWPT_ALLOC_DIRTY_TRACKING : 0) |
+		   (a->count[HWPT_OPT_PASID] ? IFD_HWPT_ALLOC_PASID : 0);
 	if (t) {
 		c.data_type = t->type;
 		c.data_len = t->size;
@@ -214,7 +183,7 @@ int cmd_hwpt_alloc(struct iommuctl *g, struct cmd_args *a)
 
 int cmd_hwpt_set_dirty(struct iommuctl *g, struct cmd_args *a)
 {
-	struct set_dirty_arg c = { .size = sizeof(c) };
+	struct ifd_hwpt_set_dirty_tracking c = { .size = sizeof(c) };
 	struct row_dirty_state row = { 0 };
 	char object[32];
 	int ret;
@@ -232,19 +201,19 @@ int cmd_hwpt_set_dirty(struct iommuctl *g, struct cmd_args *a)
 		ret = iommuctl_open(g);
 	if (ret)
 		return ret;
-	c.flags = a->count[DIRTY_OPT_ON] ? DIRTY_ENABLE : 0;
+	c.flags = a->count[DIRTY_OPT_ON] ? IFD_HWPT_DIRTY_TRACKING_ENABLE : 0;
 	snprintf(object, sizeof(object), "hwpt %u", c.hwpt_id);
 	if (ifd_ioctl(g->ctx, IOMMU_HWPT_SET_DIRTY_TRACKING, &c) < 0)
 		return iommuctl_fail(g, object, NULL, NULL);
 	row.hwpt = c.hwpt_id;
-	row.enabled = c.flags & DIRTY_ENABLE;
+	row.enabled = c.flags & IFD_HWPT_DIRTY_TRACKING_ENABLE;
 	out_rows(&g->out, &fam_dirty_state, &row, 1, sizeof(row), NULL);
 	return 0;
 }
 
 int cmd_hwpt_get_dirty(struct iommuctl *g, struct cmd_args *a)
 {
-	struct get_dirty_arg c = { .size = sizeof(c), .page_size = 4096 };
+	struct ifd_hwpt_get_dirty_bitmap c = { .size = sizeof(c), .page_size = 4096 };
 	struct parse_range r;
 	struct row_dirty_range *rows = NULL;
 	uint64_t *bitmap = NULL, npages, nwords, nrows = 0;
@@ -277,7 +246,7 @@ int cmd_hwpt_get_dirty(struct iommuctl *g, struct cmd_args *a)
 	if (!bitmap)
 		return iommuctl_fail_errno(g, NULL, "dirty bitmap", ENOMEM, NULL, NULL);
 	c.data = (uintptr_t)bitmap;
-	c.flags = a->count[GETD_OPT_NO_CLEAR] ? DIRTY_NO_CLEAR : 0;
+	c.flags = a->count[GETD_OPT_NO_CLEAR] ? IFD_HWPT_GET_DIRTY_BITMAP_NO_CLEAR : 0;
 	ret = iommuctl_columns(g, &fam_dirty_ranges);
 	if (!ret)
 		ret = iommuctl_open(g);
@@ -340,7 +309,7 @@ out:
 
 int cmd_hwpt_invalidate(struct iommuctl *g, struct cmd_args *a)
 {
-	struct invalidate_arg c = { .size = sizeof(c), .entry_num = 1 };
+	struct ifd_hwpt_invalidate c = { .size = sizeof(c), .entry_num = 1 };
 	struct row_invalidate row = { 0 };
 	const struct data_type *t = NULL;
 	uint8_t entry[64];

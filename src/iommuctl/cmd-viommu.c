@@ -17,22 +17,6 @@
 #include "ifd-test-abi.h"
 #include "iommuctl.h"
 
-/* Layouts by value: a 6.6 header has none of them. */
-struct viommu_alloc_arg {
-	uint32_t size, flags, type, dev_id, hwpt_id, out_viommu_id, data_len, reserved;
-	uint64_t data_uptr;
-};
-struct vdevice_alloc_arg {
-	uint32_t size, viommu_id, dev_id, out_vdevice_id;
-	uint64_t virt_id;
-};
-struct hw_queue_alloc_arg {
-	uint32_t size, flags, viommu_id, type, index, out_hw_queue_id;
-	uint64_t nesting_parent_iova, length;
-};
-_Static_assert(sizeof(struct viommu_alloc_arg) == 40 && sizeof(struct vdevice_alloc_arg) == 24 &&
-	       sizeof(struct hw_queue_alloc_arg) == 40, "viommu layouts");
-
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct named_value viommu_types[] = {
@@ -63,7 +47,7 @@ static int remember(struct iommuctl *g, uint32_t id, const char *name, const cha
 
 int cmd_viommu_alloc(struct iommuctl *g, struct cmd_args *a)
 {
-	struct viommu_alloc_arg c = { .size = sizeof(c) };
+	struct ifd_viommu_alloc c = { .size = sizeof(c) };
 	struct row_viommu row = { 0 };
 	uint8_t data[64];
 	char object[48];
@@ -117,7 +101,7 @@ int cmd_viommu_alloc(struct iommuctl *g, struct cmd_args *a)
 
 int cmd_vdevice_alloc(struct iommuctl *g, struct cmd_args *a)
 {
-	struct vdevice_alloc_arg c = { .size = sizeof(c) };
+	struct ifd_vdevice_alloc c = { .size = sizeof(c) };
 	struct row_vdevice row = { 0 };
 	char object[48];
 	int ret;
@@ -156,7 +140,7 @@ int cmd_vdevice_alloc(struct iommuctl *g, struct cmd_args *a)
 
 int cmd_hw_queue_alloc(struct iommuctl *g, struct cmd_args *a)
 {
-	struct hw_queue_alloc_arg c = { .size = sizeof(c) };
+	struct ifd_hw_queue_alloc c = { .size = sizeof(c) };
 	struct row_hw_queue row = { 0 };
 	uint64_t index;
 	char object[32];

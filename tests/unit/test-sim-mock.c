@@ -1106,16 +1106,6 @@ static void test_check_mock_records(void)
 
 /* ---- user HWPTs (IOMMU_HWPT_ALLOC), nesting, invalidation, dirty tracking ------------------ */
 
-#define ALLOC_NEST_PARENT	(1u << 0)
-#define ALLOC_DIRTY		(1u << 1)
-#define ALLOC_FAULT_ID		(1u << 2)
-#define ALLOC_PASID		(1u << 3)
-#define INV_SELFTEST		0xdeadbeefu
-
-struct hwpt_data {
-	uint32_t iotlb, pagetable_type;
-};
-
 static int hwpt_alloc_data(struct sim *sim, uint32_t dev, uint32_t pt, uint32_t flags,
 			   uint32_t type, const void *data, uint32_t len, uint32_t *out)
 {
@@ -1147,7 +1137,7 @@ static int hwpt_alloc(struct sim *sim, uint32_t dev, uint32_t pt, uint32_t flags
 static int hwpt_nested(struct sim *sim, uint32_t dev, uint32_t parent, uint32_t flags,
 		       uint32_t iotlb, uint32_t *out)
 {
-	struct hwpt_data d = { iotlb, 0 };
+	struct ifd_hwpt_selftest d = { iotlb, 0 };
 
 	return hwpt_alloc_data(sim, dev, parent, flags, IFD_HWPT_DATA_SELFTEST, &d, sizeof(d), out);
 }
@@ -1183,7 +1173,7 @@ static void test_hwpt_alloc_paging(void)
 	struct sim *sim = fresh();
 	uint32_t ioas = st_ioas(sim), stdev = 0, hwpt = 0, idev = 0, user = 0, huge = 0, pt, st2;
 	struct iommu_iova_range r[8];
-	struct hwpt_data data = { 0, 0 };
+	struct ifd_hwpt_selftest data = { 0, 0 };
 	uint64_t align = 0;
 	size_t n;
 	uint8_t *buf = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -1197,7 +1187,7 @@ static void test_hwpt_alloc_paging(void)
 	CHECK_EQ(hwpt_alloc(sim, idev, idev, 0, NULL), -EINVAL);
 	CHECK_EQ(hwpt_alloc(sim, idev, 99, 0, NULL), -EINVAL);
 	CHECK_EQ(hwpt_alloc(sim, idev, ioas, 1u << 4, NULL), -EOPNOTSUPP);
-	CHECK_EQ(hwpt_alloc(sim, idev, ioas, ALLOC_NEST_PARENT | ALLOC_FAULT_ID, NULL), -EOPNOTSUPP);
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, IFD_HWPT_ALLOC_NEST_PARENT | IFD_HWPT_FAULT_ID_VALID, NULL), -EOPNOTSUPP);
 	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, 0, &data, sizeof(data), NULL), -EINVAL);
 	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, IFD_HWPT_DATA_SELFTEST, &data, 0, NULL),
 		 -EINVAL);
@@ -1214,7 +1204,7 @@ static void test_hwpt_alloc_paging(void)
 	CHECK_EQ(hwpt_alloc_data(sim, idev, ioas, 0, IFD_HWPT_DATA_SELFTEST, &data, 8, NULL),
 		 -EOPNOTSUPP);
 	/* no fault queue exists: the domain is made, added, and dropped again */
-	CHECK_EQ(hwpt_alloc(sim, idev, ioas, ALLOC_FAULT_ID, NULL), -ENOENT);
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, IFD_HWPT_FAULT_ID_VALID, NULL), -ENOENT);
 	CHECK_EQ(nr_objects(sim), 4);
 	CHECK_EQ(st_check(sim), 0);
 
@@ -1277,10 +1267,10 @@ static void test_hwpt_nested(void)
 	uint32_t ioas = st_ioas(sim), stdev = 0, hwpt = 0, idev = 0, parent = 0, plain = 0;
 	uint32_t nested[2] = { 0, 0 }, x = 0, num, pt;
 	struct { uint32_t flags, iotlb_id; } inv[2];
-	struct hwpt_data d = { IFD_TEST_IOTLB_DEFAULT, 0 };
+	struct ifd_hwpt_selftest d = { IFD_TEST_IOTLB_DEFAULT, 0 };
 
 	CHECK_EQ(mock_domain(sim, ioas, &stdev, &hwpt, &idev), 0);
-	CHECK_EQ(hwpt_alloc(sim, idev, ioas, ALLOC_NEST_PARENT, &parent), 0);
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, IFD_HWPT_ALLOC_NEST_PARENT, &parent), 0);
 	CHECK_EQ(hwpt_alloc(sim, idev, ioas, 0, &plain), 0);
 	/* the selftest's alloc_hwpt_nested, in its order */
 	CHECK_EQ(hwpt_alloc_data(sim, idev, parent, 0, 0, &d, sizeof(d), &x), -EINVAL);
@@ -1289,14 +1279,14 @@ static void test_hwpt_nested(void)
 	CHECK_EQ(hwpt_alloc_data(sim, idev, parent, 0, IFD_HWPT_DATA_SELFTEST, &d, 3, &x), -EINVAL);
 	CHECK_EQ(hwpt_alloc_data(sim, idev, parent, 0, IFD_HWPT_DATA_SELFTEST, NULL, sizeof(d), &x),
 		 -EFAULT);
-	CHECK_EQ(hwpt_nested(sim, idev, parent, ALLOC_NEST_PARENT, 1, &x), -EOPNOTSUPP);
+	CHECK_EQ(hwpt_nested(sim, idev, parent, IFD_HWPT_ALLOC_NEST_PARENT, 1, &x), -EOPNOTSUPP);
 	CHECK_EQ(hwpt_nested(sim, idev, plain, 0, 1, &x), -EINVAL);
 	CHECK_EQ(hwpt_nested(sim, idev, hwpt, 0, 1, &x), -EINVAL);
 	CHECK_EQ(hwpt_alloc(sim, idev, parent, 0, &x), -EOPNOTSUPP);
-	CHECK_EQ(hwpt_nested(sim, idev, parent, ALLOC_FAULT_ID, 1, &x), -ENOENT);
+	CHECK_EQ(hwpt_nested(sim, idev, parent, IFD_HWPT_FAULT_ID_VALID, 1, &x), -ENOENT);
 	CHECK_EQ(nr_objects(sim), 6);
 	CHECK_EQ(hwpt_nested(sim, idev, parent, 0, IFD_TEST_IOTLB_DEFAULT, &nested[0]), 0);
-	CHECK_EQ(hwpt_nested(sim, idev, parent, ALLOC_PASID, IFD_TEST_IOTLB_DEFAULT, &nested[1]),
+	CHECK_EQ(hwpt_nested(sim, idev, parent, IFD_HWPT_ALLOC_PASID, IFD_TEST_IOTLB_DEFAULT, &nested[1]),
 		 0);
 	CHECK_EQ(check_iotlb_all(sim, nested[0], IFD_TEST_IOTLB_DEFAULT), 0);
 	CHECK_EQ(check_iotlb_all(sim, nested[1], IFD_TEST_IOTLB_DEFAULT), 0);
@@ -1311,61 +1301,61 @@ static void test_hwpt_nested(void)
 	/* invalidation */
 	memset(inv, 0, sizeof(inv));
 	num = 1;
-	CHECK_EQ(invalidate(sim, parent, inv, INV_SELFTEST, 8, &num), -EINVAL);
+	CHECK_EQ(invalidate(sim, parent, inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 8, &num), -EINVAL);
 	CHECK_EQ(num, 0);
 	num = 0;
-	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), 0);
+	CHECK_EQ(invalidate(sim, nested[0], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 8, &num), 0);
 	num = 0;
 	CHECK_EQ(invalidate(sim, nested[0], inv, 0xdadbeef, 8, &num), -EINVAL);
 	num = 1;
 	CHECK_EQ(invalidate(sim, nested[0], inv, 0xdadbeef, 8, &num), -EINVAL);
 	num = 1;
-	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 9, &num), -EINVAL);
+	CHECK_EQ(invalidate(sim, nested[0], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 9, &num), -EINVAL);
 	CHECK_EQ(num, 0);
 	num = 1;
-	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 1, &num), -EINVAL);
+	CHECK_EQ(invalidate(sim, nested[0], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 1, &num), -EINVAL);
 	num = 1;
-	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, PAGE + 1, &num), -EINVAL);
+	CHECK_EQ(invalidate(sim, nested[0], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, PAGE + 1, &num), -EINVAL);
 	num = (1u << 19) + 1;
-	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), -EINVAL);
+	CHECK_EQ(invalidate(sim, nested[0], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 8, &num), -EINVAL);
 	CHECK_EQ(num, 0);
 	num = 1;
-	CHECK_EQ(invalidate(sim, nested[0], NULL, INV_SELFTEST, 8, &num), -EINVAL);
+	CHECK_EQ(invalidate(sim, nested[0], NULL, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 8, &num), -EINVAL);
 	num = 1;
-	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 0, &num), -EINVAL);
+	CHECK_EQ(invalidate(sim, nested[0], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 0, &num), -EINVAL);
 	num = 1;
-	CHECK_EQ(invalidate(sim, nested[0], (void *)8, INV_SELFTEST, 8, &num), -EFAULT);
+	CHECK_EQ(invalidate(sim, nested[0], (void *)8, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 8, &num), -EFAULT);
 	num = 1;
 	inv[0].flags = 0xffffffff;
-	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), -EOPNOTSUPP);
+	CHECK_EQ(invalidate(sim, nested[0], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 8, &num), -EOPNOTSUPP);
 	CHECK_EQ(num, 0);
 	inv[0].flags = 1;
 	inv[0].iotlb_id = 4;
 	num = 1;
-	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), -EINVAL);
+	CHECK_EQ(invalidate(sim, nested[0], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 8, &num), -EINVAL);
 	CHECK_EQ(check_iotlb_all(sim, nested[0], IFD_TEST_IOTLB_DEFAULT), 0);
 	/* the first of two is done, the second fails */
 	inv[0] = (typeof(inv[0])){ 0, 0 };
 	inv[1] = (typeof(inv[1])){ 0xffffffff, 1 };
 	num = 2;
-	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), -EOPNOTSUPP);
+	CHECK_EQ(invalidate(sim, nested[0], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 8, &num), -EOPNOTSUPP);
 	CHECK_EQ(num, 1);
 	inv[1] = (typeof(inv[1])){ 0, 4 };
 	num = 2;
-	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), -EINVAL);
+	CHECK_EQ(invalidate(sim, nested[0], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 8, &num), -EINVAL);
 	CHECK_EQ(num, 1);
 	CHECK_EQ(check_iotlb(sim, nested[0], 0, 0), 0);
 	CHECK_EQ(check_iotlb(sim, nested[0], 1, IFD_TEST_IOTLB_DEFAULT), 0);
 	inv[0] = (typeof(inv[0])){ 0, 2 };
 	inv[1] = (typeof(inv[1])){ 0, 3 };
 	num = 2;
-	CHECK_EQ(invalidate(sim, nested[0], inv, INV_SELFTEST, 8, &num), 0);
+	CHECK_EQ(invalidate(sim, nested[0], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 8, &num), 0);
 	CHECK_EQ(num, 2);
 	CHECK_EQ(check_iotlb(sim, nested[0], 1, IFD_TEST_IOTLB_DEFAULT), 0);
 	CHECK_EQ(check_iotlb(sim, nested[0], 3, 0), 0);
 	inv[0] = (typeof(inv[0])){ 1, 0 };
 	num = 1;
-	CHECK_EQ(invalidate(sim, nested[1], inv, INV_SELFTEST, 8, &num), 0);
+	CHECK_EQ(invalidate(sim, nested[1], inv, IFD_HWPT_INVALIDATE_DATA_SELFTEST, 8, &num), 0);
 	CHECK_EQ(check_iotlb_all(sim, nested[1], 0), 0);
 
 	/* the device on the nested HWPTs, then back */
@@ -1427,7 +1417,7 @@ static void test_hwpt_release(void)
 		return;
 	ioas = st_ioas(priv);
 	CHECK_EQ(mock_domain(priv, ioas, NULL, NULL, &idev), 0);
-	CHECK_EQ(hwpt_alloc(priv, idev, ioas, ALLOC_NEST_PARENT | ALLOC_DIRTY, &parent), 0);
+	CHECK_EQ(hwpt_alloc(priv, idev, ioas, IFD_HWPT_ALLOC_NEST_PARENT | IFD_HWPT_ALLOC_DIRTY_TRACKING, &parent), 0);
 	CHECK_EQ(hwpt_nested(priv, idev, parent, 0, 5, &nested), 0);
 	CHECK_EQ(mock_domain(priv, nested, NULL, NULL, NULL), 0);
 	CHECK_EQ(st_check(shared), 0);
@@ -1518,8 +1508,8 @@ static void test_dirty_tracking(void)
 	CHECK_EQ(mock_domain(sim, ioas, &stdev, NULL, &idev), 0);
 	CHECK_EQ(mock_domain_flags(sim, ioas, IFD_MOCK_FLAGS_DEVICE_NO_DIRTY, &nd_st, NULL, &nd), 0);
 	/* enforce_dirty: a device without it can neither have nor join one */
-	CHECK_EQ(hwpt_alloc(sim, nd, ioas, ALLOC_DIRTY, &x), -EOPNOTSUPP);
-	CHECK_EQ(hwpt_alloc(sim, idev, ioas, ALLOC_DIRTY, &dirty), 0);
+	CHECK_EQ(hwpt_alloc(sim, nd, ioas, IFD_HWPT_ALLOC_DIRTY_TRACKING, &x), -EOPNOTSUPP);
+	CHECK_EQ(hwpt_alloc(sim, idev, ioas, IFD_HWPT_ALLOC_DIRTY_TRACKING, &dirty), 0);
 	CHECK_EQ(hwpt_alloc(sim, idev, ioas, 0, &plain), 0);
 	CHECK_EQ(mock_domain_flags(sim, dirty, IFD_MOCK_FLAGS_DEVICE_NO_DIRTY, &x, NULL, NULL),
 		 -EINVAL);

@@ -22,15 +22,6 @@ uint64_t sim_static_sum(const struct sim_hdr *h);
 #define MSI_START 0xfee00000ull
 #define MSI_LAST 0xfeefffffull
 
-struct hw_info {
-	uint32_t size, flags, dev_id, data_len;
-	uint64_t data_uptr;
-	uint32_t data_type;
-	uint8_t out_max_pasid_log2;
-	uint8_t reserved[3];
-	uint64_t out_capabilities;
-};
-
 static int tcmd(struct sim *sim, struct ifd_test_cmd *c)
 {
 	c->size = sizeof(*c);
@@ -107,9 +98,9 @@ static bool whole(struct sim *sim, uint32_t ioas)
 	       align == 1;
 }
 
-static int hw_info(struct sim *sim, uint32_t dev, void *data, uint32_t len, struct hw_info *out)
+static int hw_info(struct sim *sim, uint32_t dev, void *data, uint32_t len, struct ifd_hw_info *out)
 {
-	*out = (struct hw_info){ .size = sizeof(*out), .dev_id = dev, .data_len = len,
+	*out = (struct ifd_hw_info){ .size = sizeof(*out), .dev_id = dev, .data_len = len,
 				 .data_uptr = (uintptr_t)data };
 	return io(sim, IOMMU_GET_HW_INFO, out);
 }
@@ -318,7 +309,7 @@ static void test_amd_smmu_spapr_ranges(void)
 static void test_hw_info(void)
 {
 	uint8_t data[64];
-	struct hw_info hi;
+	struct ifd_hw_info hi;
 	uint64_t v;
 	uint32_t w, dev = 0, nodirty = 0;
 	struct sim *sim;
@@ -328,7 +319,7 @@ static void test_hw_info(void)
 		CHECK_EQ(mock_domain(sim, st_ioas(sim), NULL, &dev), 0);
 		memset(data, 0xff, sizeof(data));
 		CHECK_EQ(hw_info(sim, dev, data, sizeof(data), &hi), 0);
-		CHECK_EQ(hi.data_type, IOMMU_HW_INFO_TYPE_INTEL_VTD);
+		CHECK_EQ(hi.out_data_type, IOMMU_HW_INFO_TYPE_INTEL_VTD);
 		CHECK_EQ(hi.data_len, 24);
 		memcpy(&w, data, 4);
 		CHECK_EQ(w, 1);
@@ -339,8 +330,8 @@ static void test_hw_info(void)
 		CHECK_EQ(data[24], 0);	/* the rest cleared */
 		CHECK_U64(hi.out_capabilities & 1, 0);	/* no SLADS */
 		/* another type asked for: EOPNOTSUPP; the selftest's too */
-		hi = (struct hw_info){ .size = sizeof(hi), .flags = 1, .dev_id = dev,
-				       .data_type = IFD_HW_INFO_TYPE_SELFTEST };
+		hi = (struct ifd_hw_info){ .size = sizeof(hi), .flags = 1, .dev_id = dev,
+				       .in_data_type = IFD_HW_INFO_TYPE_SELFTEST };
 		CHECK_EQ(io(sim, IOMMU_GET_HW_INFO, &hi), -EOPNOTSUPP);
 		sim_close(sim);
 	}
@@ -351,7 +342,7 @@ static void test_hw_info(void)
 		CHECK_EQ(mock_domain(sim, ioas, NULL, &dev), 0);
 		CHECK_EQ(mock_domain_flags(sim, ioas, IFD_MOCK_FLAGS_DEVICE_NO_DIRTY, NULL, &nodirty), 0);
 		CHECK_EQ(hw_info(sim, dev, data, sizeof(data), &hi), 0);
-		CHECK_EQ(hi.data_type, IFD_HW_INFO_TYPE_ARM_SMMUV3);
+		CHECK_EQ(hi.out_data_type, IFD_HW_INFO_TYPE_ARM_SMMUV3);
 		CHECK_EQ(hi.data_len, 40);
 		memcpy(&w, data + 8, 4);
 		CHECK_EQ((w >> 6) & 3, 2);	/* IDR0.HTTU: access and dirty */
@@ -365,10 +356,10 @@ static void test_hw_info(void)
 		CHECK_EQ(mock_domain(sim, st_ioas(sim), NULL, &dev), 0);
 		memset(data, 0xff, sizeof(data));
 		/* no hw_info op: any type asked for, NONE and no data */
-		hi = (struct hw_info){ .size = sizeof(hi), .flags = 1, .dev_id = dev, .data_len = 8,
-				       .data_uptr = (uintptr_t)data, .data_type = 1 };
+		hi = (struct ifd_hw_info){ .size = sizeof(hi), .flags = 1, .dev_id = dev, .data_len = 8,
+				       .data_uptr = (uintptr_t)data, .in_data_type = 1 };
 		CHECK_EQ(io(sim, IOMMU_GET_HW_INFO, &hi), 0);
-		CHECK_EQ(hi.data_type, 0);
+		CHECK_EQ(hi.out_data_type, 0);
 		CHECK_EQ(hi.data_len, 0);
 		CHECK_EQ(data[0], 0);
 		sim_close(sim);

@@ -15,16 +15,10 @@
 #include "sim/layout.h"
 #include "sim-test.h"
 
-#define VIOMMU_SELFTEST		0xdeadbeefu
-#define VINV_SELFTEST		0xdeadbeefu
 #define VINV_SELFTEST_INVALID	0xdadbeefu
 #define DEV_CACHE_DEFAULT	0xbaddadu
-#define IOTLB_DEFAULT		0xbadbeefu
 #define NEST_PARENT		1u
 
-struct viommu_data { uint32_t in_data, out_data; uint64_t mmap_offset, mmap_length; };
-struct vinv { uint32_t flags, vdev_id, cache_id; };
-struct hwpt_data { uint32_t iotlb, pagetable_type; };
 
 static void set64(uint32_t *b, unsigned int i, uint64_t v)
 {
@@ -91,7 +85,7 @@ static int hwpt_alloc_data(struct sim *sim, uint32_t dev, uint32_t pt, uint32_t 
 
 static int nested(struct sim *sim, uint32_t dev, uint32_t pt, uint32_t *out)
 {
-	struct hwpt_data d = { IOTLB_DEFAULT, 0 };
+	struct ifd_hwpt_selftest d = { IFD_TEST_IOTLB_DEFAULT, 0 };
 
 	return hwpt_alloc_data(sim, dev, pt, 0, 0xdead, &d, sizeof(d), 0, out);
 }
@@ -170,7 +164,7 @@ static bool fixture(struct fix *f)
 	f->ioas = st_ioas(f->sim);
 	CHECK_EQ(mock_domain(f->sim, f->ioas, &f->stdev, &f->dev), 0);
 	CHECK_EQ(hwpt_alloc_data(f->sim, f->dev, f->ioas, NEST_PARENT, 0, NULL, 0, 0, &f->parent), 0);
-	CHECK_EQ(viommu_alloc(f->sim, f->dev, f->parent, VIOMMU_SELFTEST, NULL, 0, &f->viommu), 0);
+	CHECK_EQ(viommu_alloc(f->sim, f->dev, f->parent, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, &f->viommu), 0);
 	CHECK_EQ(nested(f->sim, f->dev, f->viommu, &f->nested), 0);
 	return true;
 }
@@ -185,21 +179,21 @@ static void unfix(struct fix *f)
 
 static void test_viommu_alloc(void)
 {
-	struct viommu_data d = { .in_data = 0xbeef };
+	struct ifd_viommu_selftest d = { .in_data = 0xbeef };
 	uint32_t hw, v2, v3, v4, w[10];
 	struct fix f;
 
 	if (!fixture(&f))
 		return;
 	/* viommu_negative_tests */
-	CHECK_EQ(viommu_alloc(f.sim, f.dev, 0, VIOMMU_SELFTEST, NULL, 0, NULL), -ENOENT);
+	CHECK_EQ(viommu_alloc(f.sim, f.dev, 0, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, NULL), -ENOENT);
 	CHECK_EQ(hwpt_alloc_data(f.sim, f.dev, f.ioas, 0, 0, NULL, 0, 0, &hw), 0);
-	CHECK_EQ(viommu_alloc(f.sim, f.dev, hw, VIOMMU_SELFTEST, NULL, 0, NULL), -EINVAL);
+	CHECK_EQ(viommu_alloc(f.sim, f.dev, hw, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, NULL), -EINVAL);
 	CHECK_EQ(destroy(f.sim, hw), 0);
 	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, 0xdead, NULL, 0, NULL), -EOPNOTSUPP);
 	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, 0, NULL, 0, NULL), -EOPNOTSUPP);
-	CHECK_EQ(viommu_alloc(f.sim, 99, f.parent, VIOMMU_SELFTEST, NULL, 0, NULL), -ENOENT);
-	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.ioas, VIOMMU_SELFTEST, NULL, 0, NULL), -ENOENT);
+	CHECK_EQ(viommu_alloc(f.sim, 99, f.parent, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, NULL), -ENOENT);
+	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.ioas, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, NULL), -ENOENT);
 	memset(w, 0, sizeof(w));
 	w[0] = 40;
 	w[1] = 1;
@@ -210,26 +204,26 @@ static void test_viommu_alloc(void)
 	CHECK_EQ(users_of(f.sim, f.parent), 2);		/* the vIOMMU, not the nested HWPT */
 
 	/* viommu_alloc_with_data: loopback and an mmap cookie from PAGE_SIZE */
-	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, VIOMMU_SELFTEST, &d, sizeof(d), &v2), 0);
+	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, IFD_VIOMMU_TYPE_SELFTEST, &d, sizeof(d), &v2), 0);
 	CHECK_EQ(d.out_data, 0xbeef);
-	CHECK_EQ(d.mmap_offset, 4096);
-	CHECK_EQ(d.mmap_length, 8192);
+	CHECK_EQ(d.out_mmap_offset, 4096);
+	CHECK_EQ(d.out_mmap_length, 8192);
 	memset(&d, 0, sizeof(d));
-	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, VIOMMU_SELFTEST, &d, sizeof(d), &v3), 0);
-	CHECK_EQ(d.mmap_offset, 4096 + 8192);
+	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, IFD_VIOMMU_TYPE_SELFTEST, &d, sizeof(d), &v3), 0);
+	CHECK_EQ(d.out_mmap_offset, 4096 + 8192);
 	CHECK_EQ(destroy(f.sim, v2), 0);
-	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, VIOMMU_SELFTEST, &d, sizeof(d), &v4), 0);
-	CHECK_EQ(d.mmap_offset, 4096);
+	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, IFD_VIOMMU_TYPE_SELFTEST, &d, sizeof(d), &v4), 0);
+	CHECK_EQ(d.out_mmap_offset, 4096);
 	/* the data: its type is the vIOMMU's, 8..24 bytes, readable */
-	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, VIOMMU_SELFTEST, &d, 4, NULL), -EINVAL);
-	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, VIOMMU_SELFTEST, &d, sizeof(d) + 8, NULL),
+	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, IFD_VIOMMU_TYPE_SELFTEST, &d, 4, NULL), -EINVAL);
+	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, IFD_VIOMMU_TYPE_SELFTEST, &d, sizeof(d) + 8, NULL),
 		 -EINVAL);
-	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, VIOMMU_SELFTEST, (void *)8, sizeof(d), NULL),
+	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, IFD_VIOMMU_TYPE_SELFTEST, (void *)8, sizeof(d), NULL),
 		 -EFAULT);
 	d.in_data = 7;
-	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, VIOMMU_SELFTEST, &d, 8, &v2), 0);
+	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, IFD_VIOMMU_TYPE_SELFTEST, &d, 8, &v2), 0);
 	CHECK_EQ(d.out_data, 7);
-	CHECK_EQ(d.mmap_offset, 4096);	/* only 8 bytes written back */
+	CHECK_EQ(d.out_mmap_offset, 4096);	/* only 8 bytes written back */
 	CHECK_EQ(users_of(f.sim, f.parent), 5);
 	CHECK_EQ(destroy(f.sim, v2), 0);
 	CHECK_EQ(destroy(f.sim, v3), 0);
@@ -313,7 +307,7 @@ static void test_vdevice_tombstone(void)
 
 static void test_vdevice_cache(void)
 {
-	struct vinv inv[2];
+	struct ifd_viommu_invalidate_selftest inv[2];
 	uint32_t vd, num;
 	struct fix f;
 
@@ -326,7 +320,7 @@ static void test_vdevice_cache(void)
 	CHECK_EQ(check_cache(f.sim, f.dev, 4, DEV_CACHE_DEFAULT), -EINVAL);
 	CHECK_EQ(check_cache(f.sim, f.dev, 0, 0), -EINVAL);
 	num = 0;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST, sizeof(*inv), &num), 0);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv), &num), 0);
 	CHECK_EQ(num, 0);
 	num = 0;
 	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST_INVALID, sizeof(*inv), &num),
@@ -336,56 +330,56 @@ static void test_vdevice_cache(void)
 		 -EINVAL);
 	CHECK_EQ(num, 0);
 	num = 1;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST, sizeof(*inv) + 1, &num), -EINVAL);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv) + 1, &num), -EINVAL);
 	num = 1;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST, 1, &num), -EINVAL);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, 1, &num), -EINVAL);
 	inv[0].flags = 0xffffffff;
 	inv[0].vdev_id = 0x99;
 	num = 1;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST, sizeof(*inv), &num), -EOPNOTSUPP);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv), &num), -EOPNOTSUPP);
 	CHECK_EQ(num, 0);
 	inv[0].flags = 0;
 	num = 1;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, NULL, VINV_SELFTEST, sizeof(*inv), &num), -EINVAL);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, NULL, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv), &num), -EINVAL);
 	num = 1;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST, 0, &num), -EINVAL);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, 0, &num), -EINVAL);
 	num = 1;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, (void *)8, VINV_SELFTEST, sizeof(*inv), &num), -EFAULT);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, (void *)8, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv), &num), -EFAULT);
 	inv[0].cache_id = 4;
 	num = 1;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST, sizeof(*inv), &num), -EINVAL);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv), &num), -EINVAL);
 	inv[0].cache_id = 0;
 	inv[0].vdev_id = 0x9;
 	num = 1;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST, sizeof(*inv), &num), -EINVAL);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv), &num), -EINVAL);
 	/* the first entry is done when the second fails */
 	inv[0].vdev_id = 0x99;
-	inv[1] = (struct vinv){ 0xffffffff, 0x99, 1 };
+	inv[1] = (struct ifd_viommu_invalidate_selftest){ 0xffffffff, 0x99, 1 };
 	num = 2;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST, sizeof(*inv), &num), -EOPNOTSUPP);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv), &num), -EOPNOTSUPP);
 	CHECK_EQ(num, 1);
 	CHECK_EQ(check_cache(f.sim, f.dev, 0, 0), 0);
 	CHECK_EQ(check_cache(f.sim, f.dev, 1, DEV_CACHE_DEFAULT), 0);
-	inv[1] = (struct vinv){ 0, 0x99, 4 };
+	inv[1] = (struct ifd_viommu_invalidate_selftest){ 0, 0x99, 4 };
 	num = 2;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST, sizeof(*inv), &num), -EINVAL);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv), &num), -EINVAL);
 	CHECK_EQ(num, 1);
-	inv[0] = (struct vinv){ 0, 0x99, 1 };
+	inv[0] = (struct ifd_viommu_invalidate_selftest){ 0, 0x99, 1 };
 	num = 1;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST, sizeof(*inv), &num), 0);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv), &num), 0);
 	CHECK_EQ(num, 1);
 	CHECK_EQ(check_cache(f.sim, f.dev, 1, 0), 0);
 	CHECK_EQ(check_cache(f.sim, f.dev, 2, DEV_CACHE_DEFAULT), 0);
-	inv[0] = (struct vinv){ 1, 0x99, 0 };	/* ALL */
+	inv[0] = (struct ifd_viommu_invalidate_selftest){ 1, 0x99, 0 };	/* ALL */
 	num = 1;
-	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, VINV_SELFTEST, sizeof(*inv), &num), 0);
+	CHECK_EQ(vinvalidate(f.sim, f.viommu, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv), &num), 0);
 	for (uint32_t i = 0; i < 4; i++)
 		CHECK_EQ(check_cache(f.sim, f.dev, i, 0), 0);
 	/* a nested HWPT of a vIOMMU still invalidates its own IOTLB */
-	CHECK_EQ(top(f.sim, IFD_TEST_OP_MD_CHECK_IOTLB, f.nested, 0, IOTLB_DEFAULT), 0);
+	CHECK_EQ(top(f.sim, IFD_TEST_OP_MD_CHECK_IOTLB, f.nested, 0, IFD_TEST_IOTLB_DEFAULT), 0);
 	/* an IOAS is neither */
 	num = 0;
-	CHECK_EQ(vinvalidate(f.sim, f.ioas, inv, VINV_SELFTEST, sizeof(*inv), &num), -EINVAL);
+	CHECK_EQ(vinvalidate(f.sim, f.ioas, inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(*inv), &num), -EINVAL);
 	unfix(&f);
 }
 
@@ -395,7 +389,7 @@ static void test_viommu_release(void)
 {
 	char path[PATH_MAX];
 	uint32_t ioas, stdev, dev, parent, viommu, nest, vd, num = 1;
-	struct vinv inv = { 1, 0x5, 0 };
+	struct ifd_viommu_invalidate_selftest inv = { 1, 0x5, 0 };
 	struct sim *sim = st_open_new("default", 0, path, sizeof(path)), *priv;
 	pid_t pid;
 	int err;
@@ -410,11 +404,11 @@ static void test_viommu_release(void)
 	ioas = st_ioas(priv);
 	CHECK_EQ(mock_domain(priv, ioas, &stdev, &dev), 0);
 	CHECK_EQ(hwpt_alloc_data(priv, dev, ioas, NEST_PARENT, 0, NULL, 0, 0, &parent), 0);
-	CHECK_EQ(viommu_alloc(priv, dev, parent, VIOMMU_SELFTEST, NULL, 0, &viommu), 0);
+	CHECK_EQ(viommu_alloc(priv, dev, parent, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, &viommu), 0);
 	CHECK_EQ(nested(priv, dev, viommu, &nest), 0);
 	CHECK_EQ(vdevice_alloc(priv, viommu, dev, 0x5, &vd), 0);
 	CHECK_EQ(replace(priv, stdev, nest), 0);
-	CHECK_EQ(vinvalidate(priv, viommu, &inv, VINV_SELFTEST, sizeof(inv), &num), 0);
+	CHECK_EQ(vinvalidate(priv, viommu, &inv, IFD_VIOMMU_INVALIDATE_DATA_SELFTEST, sizeof(inv), &num), 0);
 	CHECK_EQ(st_check(priv), 0);
 	sim_close(priv);
 	CHECK_EQ(st_check(sim), 0);
@@ -429,7 +423,7 @@ static void test_viommu_release(void)
 			ioas = st_ioas(c);
 			ok = !mock_domain(c, ioas, &stdev, &dev) &&
 			     !hwpt_alloc_data(c, dev, ioas, NEST_PARENT, 0, NULL, 0, 0, &parent) &&
-			     !viommu_alloc(c, dev, parent, VIOMMU_SELFTEST, NULL, 0, &viommu) &&
+			     !viommu_alloc(c, dev, parent, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, &viommu) &&
 			     !nested(c, dev, viommu, &nest) &&
 			     !vdevice_alloc(c, viommu, dev, 0x5, &vd) &&
 			     !replace(c, stdev, nest);
@@ -451,9 +445,6 @@ static void test_viommu_release(void)
 
 /* ---- fault queues --------------------------------------------------------------------------- */
 
-struct pgfault { uint32_t flags, dev_id, pasid, grpid, perm, reserved; uint64_t addr;
-		 uint32_t length, cookie; };
-struct resp { uint32_t cookie, code; };
 
 static int fault_alloc(struct sim *sim, uint32_t *id, int *fd)
 {
@@ -482,7 +473,7 @@ static int trigger_iopf(struct sim *sim, uint32_t dev, uint32_t pasid)
 
 static int respond(int fd, uint32_t cookie, uint32_t code)
 {
-	struct resp r = { cookie, code };
+	struct ifd_hwpt_page_response r = { cookie, code };
 
 	return write(fd, &r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : -errno;
 }
@@ -496,8 +487,8 @@ static bool readable(int fd)
 
 static void test_fault_queue(void)
 {
-	struct hwpt_data d = { IOTLB_DEFAULT, 0 };
-	struct pgfault f[3];
+	struct ifd_hwpt_selftest d = { IFD_TEST_IOTLB_DEFAULT, 0 };
+	struct ifd_hwpt_pgfault f[3];
 	uint32_t fault, w[4] = { 16, 1, 0, 0 }, iopf, vd, paging;
 	int fd, fl;
 	struct fix f0;
@@ -566,7 +557,7 @@ static void test_fault_queue(void)
 	CHECK_EQ(f[0].cookie, 1);
 	CHECK_EQ(f[1].cookie, 2);
 	{
-		struct resp r[2] = { { 2, 0 }, { 1, 0 } };
+		struct ifd_hwpt_page_response r[2] = { { 2, 0 }, { 1, 0 } };
 
 		CHECK_EQ(write(fd, r, sizeof(r)), (ssize_t)sizeof(r));
 	}
@@ -614,7 +605,6 @@ static void test_fault_queue(void)
 
 /* ---- vEVENT queues (vdevice_alloc) ------------------------------------------------------------- */
 
-#define VEVENTQ_SELFTEST	0xbeefbeefu
 #define VEVENTQ_MAX		(1u << 19)
 
 struct vevent { uint32_t flags, sequence, virt_id; };
@@ -639,7 +629,7 @@ static int vevent(struct sim *sim, uint32_t dev)
 
 static void test_veventq(void)
 {
-	uint32_t w[8] = { 32, 1, 0, VEVENTQ_SELFTEST, 2, 0, 0, 0 }, q, q2, vd;
+	uint32_t w[8] = { 32, 1, 0, IFD_VEVENTQ_TYPE_SELFTEST, 2, 0, 0, 0 }, q, q2, vd;
 	uint8_t buf[64];
 	struct vevent ev[3];
 	int fd, fd2;
@@ -653,18 +643,18 @@ static void test_veventq(void)
 	w[7] = 1;
 	CHECK_EQ(io(f.sim, IOMMU_VEVENTQ_ALLOC, w), -EOPNOTSUPP);
 	CHECK_EQ(veventq_alloc(f.sim, f.viommu, 0, 2, &q, &fd), -EOPNOTSUPP);
-	CHECK_EQ(veventq_alloc(f.sim, f.viommu, VEVENTQ_SELFTEST, 0, &q, &fd), -EINVAL);
-	CHECK_EQ(veventq_alloc(f.sim, f.viommu, VEVENTQ_SELFTEST, VEVENTQ_MAX + 1, &q, &fd), -EINVAL);
-	CHECK_EQ(veventq_alloc(f.sim, f.parent, VEVENTQ_SELFTEST, 2, &q, &fd), -ENOENT);
-	CHECK_EQ(veventq_alloc(f.sim, f.viommu, VEVENTQ_SELFTEST, VEVENTQ_MAX, &q, &fd), 0);
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, IFD_VEVENTQ_TYPE_SELFTEST, 0, &q, &fd), -EINVAL);
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, IFD_VEVENTQ_TYPE_SELFTEST, VEVENTQ_MAX + 1, &q, &fd), -EINVAL);
+	CHECK_EQ(veventq_alloc(f.sim, f.parent, IFD_VEVENTQ_TYPE_SELFTEST, 2, &q, &fd), -ENOENT);
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, IFD_VEVENTQ_TYPE_SELFTEST, VEVENTQ_MAX, &q, &fd), 0);
 	CHECK_EQ(users_of(f.sim, f.viommu), 3);
 	CHECK_EQ(destroy(f.sim, q), -EBUSY);
 	CHECK_EQ(close(fd), 0);
 	CHECK_EQ(destroy(f.sim, q), 0);
 	CHECK_EQ(users_of(f.sim, f.viommu), 2);
 
-	CHECK_EQ(veventq_alloc(f.sim, f.viommu, VEVENTQ_SELFTEST, 2, &q, &fd), 0);
-	CHECK_EQ(veventq_alloc(f.sim, f.viommu, VEVENTQ_SELFTEST, 2, NULL, NULL), -EEXIST);
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, IFD_VEVENTQ_TYPE_SELFTEST, 2, &q, &fd), 0);
+	CHECK_EQ(veventq_alloc(f.sim, f.viommu, IFD_VEVENTQ_TYPE_SELFTEST, 2, NULL, NULL), -EEXIST);
 	CHECK_EQ(veventq_alloc(f.sim, f.viommu, 0x1234, 2, &q2, &fd2), 0);	/* another type */
 	CHECK_EQ(read(fd, buf, 0), 0);	/* the kernel: EINVAL */
 	CHECK_EQ(read(fd, buf, 8), -1);	/* empty: EAGAIN (the kernel: 0) */
@@ -745,14 +735,14 @@ static void test_queue_owners(void)
 	ioas = st_ioas(sim);
 	CHECK_EQ(mock_domain(sim, ioas, &stdev, &dev), 0);
 	CHECK_EQ(hwpt_alloc_data(sim, dev, ioas, NEST_PARENT, 0, NULL, 0, 0, &parent), 0);
-	CHECK_EQ(viommu_alloc(sim, dev, parent, VIOMMU_SELFTEST, NULL, 0, &viommu), 0);
+	CHECK_EQ(viommu_alloc(sim, dev, parent, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, &viommu), 0);
 	/* a process that makes queues in the shared context and dies: their
 	 * fds close with it */
 	pid = st_fork(0);
 	if (pid == 0) {
 		struct sim *c = st_open_path(path, 0, &err);
 		bool ok = c && !fault_alloc(c, &fault, &fd) &&
-			  !veventq_alloc(c, viommu, VEVENTQ_SELFTEST, 4, &q, &qfd);
+			  !veventq_alloc(c, viommu, IFD_VEVENTQ_TYPE_SELFTEST, 4, &q, &qfd);
 
 		st_child_exit(0, ok);
 		_exit(0);	/* neither the fds nor the handle closed */
@@ -813,7 +803,6 @@ static void test_queue_owners(void)
 
 /* ---- HW queues (hw_queue) ----------------------------------------------------------------------- */
 
-#define HWQ_SELFTEST	0xdeadbeefu
 
 static int hwq_alloc(struct sim *sim, uint32_t viommu, uint32_t type, uint32_t index,
 		     uint64_t iova, uint64_t len, uint32_t *out)
@@ -840,25 +829,25 @@ static void test_hw_queue(void)
 		return;
 	memset(buf, 1, 2 * 4096);
 	CHECK_EQ(hwq_alloc(f.sim, f.viommu, 0, 0, iova, 4096, q), -EOPNOTSUPP);
-	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, iova, 0, q), -EINVAL);
-	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, ~0ull, 4096, q), -EOVERFLOW);
-	CHECK_EQ(hwq_alloc(f.sim, f.parent, HWQ_SELFTEST, 0, iova, 4096, q), -ENOENT);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova, 0, q), -EINVAL);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, ~0ull, 4096, q), -EOVERFLOW);
+	CHECK_EQ(hwq_alloc(f.sim, f.parent, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova, 4096, q), -ENOENT);
 	CHECK_EQ(hwq_alloc(f.sim, f.viommu, 0x1234, 0, iova, 4096, q), -EOPNOTSUPP);
-	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, iova, 4096, q), -ENOENT);	/* not mapped */
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova, 4096, q), -ENOENT);	/* not mapped */
 	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf, 4096, iova), 0);
 	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf + 4096, 4096, iova2), 0);
-	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 1, iova, 4096, q), -EIO);
-	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 2, iova, 4096, q), -EINVAL);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 1, iova, 4096, q), -EIO);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 2, iova, 4096, q), -EINVAL);
 	ioas_users = users_of(f.sim, f.ioas);
-	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, iova, 4096, &q[0]), 0);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova, 4096, &q[0]), 0);
 	CHECK_EQ(users_of(f.sim, f.ioas), ioas_users + 1);	/* the internal access */
 	CHECK_EQ(users_of(f.sim, f.viommu), 3);
-	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, iova, 4096, NULL), -EEXIST);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova, 4096, NULL), -EEXIST);
 	CHECK_EQ(st_unmap(f.sim, f.ioas, iova, 4096, NULL), -EBUSY);
 	CHECK_EQ(st_unmap(f.sim, f.ioas, iova2, 4096, NULL), 0);
 	CHECK_EQ(st_unmap(f.sim, f.ioas, 0, ~0ull, NULL), -EBUSY);
 	/* unaligned: the page around it is pinned */
-	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 1, iova + 2048, 2048, &q[1]), 0);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 1, iova + 2048, 2048, &q[1]), 0);
 	CHECK_EQ(st_check(f.sim), 0);
 	CHECK_EQ(destroy(f.sim, q[0]), -EBUSY);
 	CHECK_EQ(destroy(f.sim, f.viommu), -EBUSY);
@@ -869,7 +858,7 @@ static void test_hw_queue(void)
 	/* a queue over two areas; the context released with it */
 	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf, 4096, iova), 0);
 	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf + 4096, 4096, iova2), 0);
-	CHECK_EQ(hwq_alloc(f.sim, f.viommu, HWQ_SELFTEST, 0, iova + 4000, 200, &q[0]), 0);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova + 4000, 200, &q[0]), 0);
 	CHECK_EQ(st_unmap(f.sim, f.ioas, iova2, 4096, NULL), -EBUSY);
 	CHECK_EQ(st_check(f.sim), 0);
 	unfix(&f);
