@@ -515,12 +515,34 @@ static void fd_abort(struct sim *sim, int ufd)
 
 /* ---- IOMMU_FAULT_QUEUE_ALLOC and IOMMU_VEVENTQ_ALLOC -------------------------------------------- */
 
+/* The common end of both allocations: give the new queue its fd, answer the
+ * caller and make the object visible; on failure the fd is gone again and
+ * the caller aborts the object. */
+static int queue_publish(struct sim_ucmd *uc, uint64_t off, uint32_t *out_id, uint32_t *out_fd)
+{
+	struct sim *sim = uc->sim;
+	int ufd = -1, ret = fd_new(sim, off, &ufd);
+
+	if (ret)
+		return ret;
+	*out_id = id_of(sim, off);
+	*out_fd = (uint32_t)ufd;
+	ret = sim_respond(uc);
+	if (ret) {
+		fd_abort(sim, ufd);
+		return ret;
+	}
+	sim_obj_finalize(sim, off);
+	sim->dirty = true;
+	return 0;
+}
+
 int sim_cmd_fault_queue_alloc(struct sim_ucmd *uc)
 {
 	struct ifd_fault_alloc *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
 	uint64_t off;
-	int ret, ufd;
+	int ret;
 
 	if (cmd->flags)
 		return sim_fail(sim, EOPNOTSUPP, "unknown flags 0x%x", cmd->flags);
@@ -529,21 +551,9 @@ int sim_cmd_fault_queue_alloc(struct sim_ucmd *uc)
 		ret = sim_obj_new(sim, SIM_OBJ_FAULT, &off);
 	if (ret)
 		return ret;
-	ret = fd_new(sim, off, &ufd);
+	ret = queue_publish(uc, off, &cmd->out_fault_id, &cmd->out_fault_fd);
 	if (ret)
-		goto abort;
-	cmd->out_fault_id = id_of(sim, off);
-	cmd->out_fault_fd = (uint32_t)ufd;
-	ret = sim_respond(uc);
-	if (ret) {
-		fd_abort(sim, ufd);
-		goto abort;
-	}
-	sim_obj_finalize(sim, off);
-	sim->dirty = true;
-	return sim->corrupt ? -EUCLEAN : 0;
-abort:
-	sim_obj_abort(sim, off);
+		sim_obj_abort(sim, off);
 	return sim->corrupt ? -EUCLEAN : ret;
 }
 
@@ -558,7 +568,7 @@ int sim_cmd_veventq_alloc(struct sim_ucmd *uc)
 	struct sim *sim = uc->sim;
 	uint64_t viommu, off, limit = itree_max_nodes(sim), o;
 	struct sim_obj *obj;
-	int ret, ufd;
+	int ret;
 
 	if (cmd->flags || cmd->reserved || cmd->type == 0)
 		return sim_fail(sim, EOPNOTSUPP, "flags and __reserved must be 0, type not DEFAULT");
@@ -585,22 +595,11 @@ int sim_cmd_veventq_alloc(struct sim_ucmd *uc)
 	obj->eq.type = cmd->type;
 	obj->eq.depth = cmd->veventq_depth;
 	obj_w(sim, viommu)->users++;
-	ret = fd_new(sim, off, &ufd);
-	if (ret)
-		goto abort;
-	cmd->out_veventq_id = id_of(sim, off);
-	cmd->out_veventq_fd = (uint32_t)ufd;
-	ret = sim_respond(uc);
+	ret = queue_publish(uc, off, &cmd->out_veventq_id, &cmd->out_veventq_fd);
 	if (ret) {
-		fd_abort(sim, ufd);
-		goto abort;
+		sim_eventq_destroy_obj(sim, off);
+		sim_obj_abort(sim, off);
 	}
-	sim_obj_finalize(sim, off);
-	sim->dirty = true;
-	return sim->corrupt ? -EUCLEAN : 0;
-abort:
-	sim_eventq_destroy_obj(sim, off);
-	sim_obj_abort(sim, off);
 	return sim->corrupt ? -EUCLEAN : ret;
 }
 
