@@ -31,7 +31,8 @@
 # Exit status of a test: 0 pass, 77 skip (the last line of its output is the
 # reason), anything else fail; a test running longer than --timeout (default
 # 120 s, four times that under valgrind) is killed and fails.  A test that
-# needs longer says so in a line "# timeout: SEC" among its first 10 lines.
+# needs longer says so in a line "# timeout: SEC" among its first 10 lines (a
+# unit test: "// timeout: SEC" among the first 3 lines of its source).
 #
 # With --valgrind only the unit tests (themselves run under valgrind) and the
 # shell tests carrying a line "# valgrind-sample" in their first 10 lines run.
@@ -200,7 +201,10 @@ for f in "$build"/tests/test-*; do
 	n=unit/${f##*/}
 	matches "$n" || continue
 	[ "$backend" = sim ] || continue
-	t_kind+=(unit) t_name+=("$n") t_path+=("$f") t_limit+=("")
+	# a unit test's limit is a line "// timeout: SEC" in its source
+	t_kind+=(unit) t_name+=("$n") t_path+=("$f")
+	t_limit+=("$(head -n 3 "$TS_TOP/tests/unit/${f##*/}.c" 2>/dev/null |
+		sed -n 's|^//[[:space:]]*timeout:[[:space:]]*\([0-9][0-9]*\)\([^0-9].*\)\{0,1\}$|\1|p' | head -n 1)")
 done
 for f in "$TS_DIR"/*/*.sh; do
 	[ -f "$f" ] || continue

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// timeout: 400 (forks and kills hundreds of processes: slow on a loaded machine)
 /*
  * The undo journal and the lock, deterministically.
  *
