@@ -216,6 +216,10 @@ struct ifd_sim_platform {
 	struct ifd_sim_resv_region resv[IFD_SIM_MAX_RESV];	/* every device's */
 };
 int ifd_sim_platform(struct ifd_ctx *ctx, struct ifd_sim_platform *plat);
+/* Its IOMMU_GET_HW_INFO data (of type plat.hw_info_type), as a mock device
+ * gets it: copies up to 'len' bytes to 'data'; returns the data's full
+ * length (0: the platform's driver has none) or -errno. */
+int ifd_sim_platform_hw_info(struct ifd_ctx *ctx, void *data, size_t len);
 
 /*
  * The state's counters, for a monitor sampling them while others work: read

@@ -111,7 +111,14 @@ IFD_EXPORT int ifd_sim_platform(struct ifd_ctx *ctx, struct ifd_sim_platform *pl
 {
 	int ret = need_sim(ctx, "sim info");
 
-	return ret ? ret : sim_result(ctx, "sim info", sim_platform_info(ctx->sim, plat));
+	return ret ? ret : sim_result(ctx, "sim info", sim_platform_info(ctx->sim, plat, NULL, 0));
+}
+
+IFD_EXPORT int ifd_sim_platform_hw_info(struct ifd_ctx *ctx, void *data, size_t len)
+{
+	int ret = need_sim(ctx, "sim info");
+
+	return ret ? ret : sim_result(ctx, "sim info", sim_platform_info(ctx->sim, NULL, data, len));
 }
 
 IFD_EXPORT int ifd_sim_stats(struct ifd_ctx *ctx, struct ifd_sim_stats *stats)

@@ -42,20 +42,14 @@ int sim_info(struct sim *sim, struct ifd_sim_info *info)
 	return sim_leave(sim, 0);
 }
 
-int sim_platform_info(struct sim *sim, struct ifd_sim_platform *out)
+static void platform_out(const struct sim_platform *p, struct ifd_sim_platform *out)
 {
 	static const char *const names[SIM_IOMMU_NR] = {
 		[SIM_IOMMU_MOCK] = "selftest", [SIM_IOMMU_VTD] = "intel-vtd",
 		[SIM_IOMMU_AMD] = "amd-vi", [SIM_IOMMU_SMMUV3] = "arm-smmuv3",
 		[SIM_IOMMU_SPAPR] = "spapr",
 	};
-	const struct sim_platform *p;
-	int ret = sim_enter(sim, NULL, 0);
 
-	if (ret)
-		return ret;
-	/* validated at the lock: the platform is what its profile makes */
-	p = sim_platform(sim);
 	memset(out, 0, sizeof(*out));
 	snprintf(out->iommu, sizeof(out->iommu), "%s",
 		 p->iommu < SIM_IOMMU_NR ? names[p->iommu] : "?");
@@ -73,7 +67,27 @@ int sim_platform_info(struct sim *sim, struct ifd_sim_platform *out)
 			 sim_resv_type_name(p->resv[i].type));
 		out->nr_resv++;
 	}
-	return sim_leave(sim, 0);
+}
+
+/* The platform's description (out, if not NULL) and its GET_HW_INFO payload
+ * (up to len bytes to hw_info, if not NULL); returns the payload's length
+ * when hw_info was asked for, else 0. */
+int sim_platform_info(struct sim *sim, struct ifd_sim_platform *out, void *hw_info, size_t len)
+{
+	const struct sim_platform *p;
+	int ret = sim_enter(sim, NULL, 0);
+
+	if (ret)
+		return ret;
+	/* validated at the lock: the platform is what its profile makes */
+	p = sim_platform(sim);
+	if (hw_info) {
+		memcpy(hw_info, p->hw_info, SIM_MIN(len, SIM_MIN(p->hw_info_len, sizeof(p->hw_info))));
+		ret = (int)p->hw_info_len;
+	}
+	if (out)
+		platform_out(p, out);
+	return sim_leave(sim, ret);
 }
 
 /* ---- lock-free statistics ------------------------------------------------------------------ */

@@ -39,7 +39,7 @@ const char *const *sim_profiles(void);
 int sim_ioctl(struct sim *sim, unsigned long cmd, void *arg, char *detail, size_t dlen);
 
 int sim_info(struct sim *sim, struct ifd_sim_info *info);
-int sim_platform_info(struct sim *sim, struct ifd_sim_platform *plat);
+int sim_platform_info(struct sim *sim, struct ifd_sim_platform *plat, void *hw_info, size_t len);
 int sim_check(struct sim *sim, char *report, size_t len);
 int sim_reset(struct sim *sim);
 int sim_mem_alloc(struct sim *sim, uint64_t length, uint64_t *va);

@@ -111,6 +111,7 @@ static void check_iommu(struct doctor *d)
 	char **units = host_list_dir(&d->h, "/sys/class/iommu", &n);
 	bool dmar = host_exists(&d->h, "/sys/firmware/acpi/tables/DMAR");
 	bool ivrs = host_exists(&d->h, "/sys/firmware/acpi/tables/IVRS");
+	bool iort = host_exists(&d->h, "/sys/firmware/acpi/tables/IORT");
 	const char *intel = host_cmdline_param(&d->h, "intel_iommu", v, sizeof(v));
 	char av[64];
 	const char *amd = host_cmdline_param(&d->h, "amd_iommu", av, sizeof(av));
@@ -143,10 +144,15 @@ static void check_iommu(struct doctor *d)
 		else if (ivrs)
 			snprintf(fix, sizeof(fix), "the firmware has an IVRS table (AMD-Vi): use a "
 				 "kernel with CONFIG_AMD_IOMMU=y and without amd_iommu=off");
+		else if (iort)
+			snprintf(fix, sizeof(fix), "the firmware has an IORT table (Arm SMMU): use a "
+				 "kernel with CONFIG_ARM_SMMU_V3=y, and firmware whose IORT puts the "
+				 "devices behind an SMMU");
 		else
-			snprintf(fix, sizeof(fix), "no DMAR or IVRS ACPI table: enable VT-d / AMD-Vi "
-				 "(\"IOMMU\", \"Virtualization for directed I/O\") in the firmware "
-				 "setup; in a VM, give it a vIOMMU (qemu: -device intel-iommu)");
+			snprintf(fix, sizeof(fix), "no DMAR, IVRS or IORT ACPI table: enable VT-d / "
+				 "AMD-Vi / the SMMU (\"IOMMU\", \"Virtualization for directed I/O\") "
+				 "in the firmware setup; in a VM, give it a vIOMMU (qemu: -device "
+				 "intel-iommu, or -machine virt,iommu=smmuv3)");
 		add(d, "iommu_units", NULL, "fail", fix, "none in /sys/class/iommu");
 	}
 	if (intel || amd)
@@ -159,22 +165,49 @@ static void check_iommu(struct doctor *d)
 	bool allow = host_read_line(&d->h, "/sys/module/iommufd/parameters/allow_unsafe_interrupts",
 				    unsafe, sizeof(unsafe)) == 0 && (unsafe[0] == 'Y' || unsafe[0] == '1');
 
-	if (ir == HOST_IR_ON)
+	/* What isolates MSIs differs by architecture, and so does the way to it;
+	 * powerpc has none to turn on (host_irq_remapping). */
+	const char *turn_on, *enable;
+
+	switch (host_arch(&d->h)) {
+	case HOST_ARCH_ARM64:
+		turn_on = "route MSIs through a GICv3 ITS (qemu -machine virt,gic-version=3)";
+		enable = "give the devices a GICv3 ITS as their MSI controller (qemu -machine "
+			 "virt,gic-version=3; a GICv2m cannot isolate)";
+		break;
+	case HOST_ARCH_PPC:
+		turn_on = NULL;
+		enable = "there is no MSI isolation to turn on on powerpc: iommufd binds devices "
+			 "here only with iommufd.allow_unsafe_interrupts=1 (trust the device and its "
+			 "user)";
+		break;
+	default:
+		turn_on = "turn interrupt remapping on (intremap=on, a vIOMMU with intremap=on)";
+		enable = "enable interrupt remapping (remove intremap=off; CONFIG_IRQ_REMAP=y; in "
+			 "qemu -device intel-iommu,intremap=on or amd-iommu,intremap=on)";
+		break;
+	}
+	char fix[400];
+
+	if (ir == HOST_IR_ON) {
 		add(d, "irq_remapping", NULL, "ok", NULL, "on: %s", why);
-	else if (allow)
-		add(d, "irq_remapping", NULL, "warn",
-		    "turn interrupt remapping on (intremap=on, a vIOMMU with intremap=on) and drop "
-		    "iommufd.allow_unsafe_interrupts",
+	} else if (allow) {
+		if (turn_on)
+			snprintf(fix, sizeof(fix), "%s and drop iommufd.allow_unsafe_interrupts",
+				 turn_on);
+		else
+			snprintf(fix, sizeof(fix), "none on this platform: keep the devices trusted");
+		add(d, "irq_remapping", NULL, "warn", fix,
 		    "%s: %s; iommufd.allow_unsafe_interrupts=Y lets devices bind without MSI "
 		    "isolation", ir == HOST_IR_OFF ? "off" : "unknown", why);
-	else if (ir == HOST_IR_OFF)
-		add(d, "irq_remapping", NULL, "fail",
-		    "enable interrupt remapping (remove intremap=off; CONFIG_IRQ_REMAP=y; in qemu "
-		    "-device intel-iommu,intremap=on), or accept unsafe MSIs with "
-		    "iommufd.allow_unsafe_interrupts=1",
+	} else if (ir == HOST_IR_OFF) {
+		snprintf(fix, sizeof(fix), "%s%s", enable,
+			 turn_on ? ", or accept unsafe MSIs with iommufd.allow_unsafe_interrupts=1" : "");
+		add(d, "irq_remapping", NULL, "fail", fix,
 		    "off: %s; binding a device fails with EPERM", why);
-	else
+	} else {
 		add(d, "irq_remapping", NULL, "info", NULL, "unknown: %s", why);
+	}
 }
 
 /* ---- device nodes ------------------------------------------------------------ */

@@ -903,6 +903,24 @@ static const struct out_column sim_cols[] = {
 };
 const struct out_family fam_sim = { "sim", "a simulator state", sim_cols, N(sim_cols) };
 
+GETTER(sr_dev, struct row_sysroot, v->u = r->dev_id)
+GETTER(sr_bdf, struct row_sysroot, v->s = r->bdf)
+GETTER(sr_group, struct row_sysroot, v->u = r->group)
+GETTER(sr_cdev, struct row_sysroot, v->s = r->cdev)
+GETTER(sr_unit, struct row_sysroot, v->s = r->unit)
+
+static const struct out_column sysroot_cols[] = {
+	{ "DEV_ID", "dev_id", "DEV_ID", OUT_INT, D, "the mock device's object ID in the state",
+	  sr_dev },
+	{ "PCI", "pci", "PCI", OUT_STRING, D, "its PCI address in the tree", sr_bdf },
+	{ "GROUP", "group", "GROUP", OUT_INT, D, "its IOMMU group", sr_group },
+	{ "CDEV", "cdev", "CDEV", OUT_STRING, D, "its VFIO cdev node", sr_cdev },
+	{ "IOMMU", "iommu", "IOMMU", OUT_STRING, D,
+	  "the IOMMU unit it is behind (/sys/class/iommu)", sr_unit },
+};
+const struct out_family fam_sysroot = { "devices", "a mock device as a PCI device of the tree",
+					 sysroot_cols, N(sysroot_cols) };
+
 GETTER(check_ok, struct row_check, v->b = r->consistent)
 GETTER(check_report, struct row_check, v->s = r->report)
 

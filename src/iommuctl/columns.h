@@ -147,6 +147,17 @@ struct row_sim {
 };
 extern const struct out_family fam_sim;
 
+/* sim sysroot: a mock device as the tree shows it */
+struct row_sysroot {
+	uint32_t dev_id;		/* its device object in the state */
+	char bdf[16];
+	uint32_t group;			/* its IOMMU group */
+	uint32_t minor;			/* N of its cdev vfioN */
+	char cdev[40];
+	const char *unit;		/* the IOMMU unit it is behind */
+};
+extern const struct out_family fam_sysroot;
+
 /* doctor: one check of the host's readiness */
 struct row_doctor {
 	const char *check;		/* a fixed name: "irq_remapping" */

@@ -524,6 +524,14 @@ static const struct cmd_opt sim_create_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
+static const struct cmd_opt sim_sysroot_opts[] = {
+	[SIM_SYSROOT_OPT_FORCE] = { "force", 0, OPT_NOARG, NULL,
+				"replace a tree sim sysroot wrote there before", OPT_CPL_NONE,
+				NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
 static const struct cmd_opt sim_plain_opts[] = {
 	IOMMUCTL_META_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
@@ -678,8 +686,8 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	  "is this host (and these devices) ready for passthrough through iommufd",
 	  "[--memory SIZE] [PCI-ADDRESS | /dev/vfio/devices/vfioN]...", doctor_opts,
 	  FAMILIES(&fam_doctor), 0 },
-	{ NULL, "sim", NULL, "manage a simulator state", "create|reset|check|info", sim_group_opts,
-	  NULL, CMD_GROUP },
+	{ NULL, "sim", NULL, "manage a simulator state", "create|reset|check|info|sysroot",
+	  sim_group_opts, NULL, CMD_GROUP },
 	{ "sim", "create", cmd_sim_create, "create a simulator state",
 	  "[--profile PROFILE [--aperture-bits BITS]] [--force]", sim_create_opts, FAMILIES(&fam_sim),
 	  CMD_MUTATES | CMD_SIM_ONLY },
@@ -689,6 +697,9 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	  sim_plain_opts, FAMILIES(&fam_check), CMD_SIM_ONLY },
 	{ "sim", "info", cmd_sim_info, "describe a simulator state", "", sim_plain_opts,
 	  FAMILIES(&fam_sim), CMD_SIM_ONLY },
+	{ "sim", "sysroot", cmd_sim_sysroot,
+	  "write the host the state emulates as a directory tree, for doctor",
+	  "[--force] DIR", sim_sysroot_opts, FAMILIES(&fam_sysroot), CMD_SIM_ONLY },
 	{ NULL, "shell", cmd_shell,
 	  "read commands from a terminal (readline) or stdin, on one context", "",
 	  shell_opts, NULL, 0 },

@@ -215,10 +215,38 @@ void host_free_list(char **list)
 	free(list);
 }
 
+enum host_arch host_arch(const struct host *h)
+{
+	char p[2048], line[256];
+	FILE *f = fopen(host_path(h, "/proc/cpuinfo", p, sizeof(p)), "re");
+	enum host_arch arch = HOST_ARCH_UNKNOWN;
+
+	if (!f)
+		return arch;
+	/* Each architecture has keys of its own in the first processor's lines. */
+	while (arch == HOST_ARCH_UNKNOWN && fgets(line, sizeof(line), f)) {
+		size_t kl = strcspn(line, ":");
+
+		while (kl && (line[kl - 1] == ' ' || line[kl - 1] == '\t'))
+			kl--;
+		if (kl == 9 && strncmp(line, "vendor_id", 9) == 0)
+			arch = HOST_ARCH_X86;
+		else if (kl == 15 && strncmp(line, "CPU implementer", 15) == 0)
+			arch = HOST_ARCH_ARM64;
+		else if (kl == 8 && strncmp(line, "platform", 8) == 0)
+			arch = HOST_ARCH_PPC;	/* pSeries, PowerNV */
+	}
+	fclose(f);
+	return arch;
+}
+
 /*
- * Interrupt remapping, from what the kernel shows: interrupt chips named
- * "IR-..." (IR-PCI-MSI, IR-IO-APIC) exist only when it is on; VT-d units
- * say in their extended capabilities (IR, bit 3) whether they could.
+ * MSI isolation, from what the kernel shows: x86's remapped interrupt chips
+ * are named "IR-..." (IR-PCI-MSI, IR-IO-APIC) and exist only when remapping
+ * is on; a GICv3 ITS, which checks each MSI's device ID, names its chips
+ * "ITS-...".  VT-d units say in their extended capabilities (IR, bit 3)
+ * whether they could remap.  powerpc has no interrupt domain that Linux
+ * counts as isolating (only s390 claims isolation without one).
  */
 enum host_irq_remap host_irq_remapping(const struct host *h, char *why, size_t len)
 {
@@ -226,7 +254,8 @@ enum host_irq_remap host_irq_remapping(const struct host *h, char *why, size_t l
 	size_t n, nunits;
 	char **irqs = host_list_dir(h, "/sys/kernel/irq", &n);
 	char **units = host_list_dir(h, "/sys/class/iommu", &nunits);
-	bool any_chip = false, vtd = false, vtd_ir = false;
+	bool any_chip = false, vtd = false, vtd_ir = false, its;
+	enum host_arch arch = host_arch(h);
 	enum host_irq_remap r = HOST_IR_UNKNOWN;
 
 	for (size_t i = 0; irqs && i < n; i++) {
@@ -234,8 +263,10 @@ enum host_irq_remap host_irq_remapping(const struct host *h, char *why, size_t l
 		if (host_read_line(h, path, buf, sizeof(buf)) != 0 || !buf[0])
 			continue;
 		any_chip = true;
-		if (strncmp(buf, "IR-", 3) == 0) {
-			snprintf(why, len, "interrupt chip %s (irq %s)", buf, irqs[i]);
+		its = strncmp(buf, "ITS-", 4) == 0;
+		if (its || strncmp(buf, "IR-", 3) == 0) {
+			snprintf(why, len, "interrupt chip %s (irq %s)%s", buf, irqs[i],
+				 its ? ": the GICv3 ITS checks device IDs" : "");
 			r = HOST_IR_ON;
 			break;
 		}
@@ -249,11 +280,19 @@ enum host_irq_remap host_irq_remapping(const struct host *h, char *why, size_t l
 			vtd_ir = true;
 	}
 	if (r != HOST_IR_ON) {
-		if (host_cmdline_param(h, "intremap", v, sizeof(v)) && strcmp(v, "off") == 0) {
+		if (arch == HOST_ARCH_PPC) {
+			snprintf(why, len, "powerpc: Linux counts no interrupt controller here "
+				 "(XICS, XIVE) as isolating MSIs");
+			r = HOST_IR_OFF;
+		} else if (host_cmdline_param(h, "intremap", v, sizeof(v)) && strcmp(v, "off") == 0) {
 			snprintf(why, len, "intremap=off on the kernel command line");
 			r = HOST_IR_OFF;
 		} else if (vtd && !vtd_ir) {
 			snprintf(why, len, "the VT-d units have no interrupt remapping (ecap IR=0)");
+			r = HOST_IR_OFF;
+		} else if (any_chip && arch == HOST_ARCH_ARM64) {
+			snprintf(why, len, "no interrupt chip is an ITS- one (GICv2m and other "
+				 "MSI frames do not isolate)");
 			r = HOST_IR_OFF;
 		} else if (any_chip) {
 			snprintf(why, len, "no interrupt chip is an IR- (remapped) one");

@@ -44,7 +44,13 @@ bool host_exists(const struct host *h, const char *path);
 char **host_list_dir(const struct host *h, const char *path, size_t *n);
 void host_free_list(char **list);
 
-/* IOMMU units (/sys/class/iommu) and whether interrupt remapping is on. */
+/* The host's architecture, from /proc/cpuinfo (which a sysroot has too);
+ * UNKNOWN when it does not say. */
+enum host_arch { HOST_ARCH_UNKNOWN, HOST_ARCH_X86, HOST_ARCH_ARM64, HOST_ARCH_PPC };
+enum host_arch host_arch(const struct host *h);
+
+/* Whether MSIs are isolated, which iommufd requires to bind a device:
+ * interrupt remapping on x86, a GICv3 ITS on Arm; never on powerpc. */
 enum host_irq_remap { HOST_IR_UNKNOWN, HOST_IR_ON, HOST_IR_OFF };
 enum host_irq_remap host_irq_remapping(const struct host *h, char *why, size_t len);
 

@@ -153,7 +153,7 @@ static void test_create_choices(void)
 		sim = open_profile(*n, 0, NULL, 0);
 		if (!sim)
 			continue;
-		CHECK_EQ(sim_platform_info(sim, &plat), 0);
+		CHECK_EQ(sim_platform_info(sim, &plat, NULL, 0), 0);
 		CHECK_EQ(st_check(sim), 0);
 		sim_close(sim);
 	}
@@ -161,7 +161,7 @@ static void test_create_choices(void)
 	sim = open_profile("intel-vtd", 48, NULL, 0);
 	if (!sim)
 		return;
-	CHECK_EQ(sim_platform_info(sim, &plat), 0);
+	CHECK_EQ(sim_platform_info(sim, &plat, NULL, 0), 0);
 	CHECK(!strcmp(plat.iommu, "intel-vtd"));
 	CHECK_EQ(plat.aperture_bits, 48);
 	CHECK_U64(plat.aperture_last, (1ull << 48) - 1);
@@ -329,6 +329,15 @@ static void test_hw_info(void)
 		CHECK_U64(v, 0xf00f4aull);
 		CHECK_EQ(data[24], 0);	/* the rest cleared */
 		CHECK_U64(hi.out_capabilities & 1, 0);	/* no SLADS */
+		/* the platform query gives the same bytes without a device; a short
+		 * buffer gets its part and the full length */
+		uint8_t plat[64] = { 0 };
+
+		CHECK_EQ(sim_platform_info(sim, NULL, plat, sizeof(plat)), 24);
+		CHECK(!memcmp(plat, data, 24));
+		memset(plat, 0xee, sizeof(plat));
+		CHECK_EQ(sim_platform_info(sim, NULL, plat, 8), 24);
+		CHECK(!memcmp(plat, data, 8) && plat[8] == 0xee);
 		/* another type asked for: EOPNOTSUPP; the selftest's too */
 		hi = (struct ifd_hw_info){ .size = sizeof(hi), .flags = 1, .dev_id = dev,
 				       .in_data_type = IFD_HW_INFO_TYPE_SELFTEST };
@@ -362,6 +371,7 @@ static void test_hw_info(void)
 		CHECK_EQ(hi.out_data_type, 0);
 		CHECK_EQ(hi.data_len, 0);
 		CHECK_EQ(data[0], 0);
+		CHECK_EQ(sim_platform_info(sim, NULL, data, sizeof(data)), 0);
 		sim_close(sim);
 	}
 }

@@ -40,3 +40,17 @@ fails_json() {
 	[ ! -s "$TS_TMP/out" ] || ts_fail "failed '$*' printed on stdout"
 	ts_jq --arg e "$e" '.error.errno_name == $e' "$TS_TMP/err"
 }
+
+# doctor_status FILE CHECK [SUBJECT]: the status of one check in a doctor -J
+# document (comma separated if it matches several).
+doctor_status() {
+	jq -r --arg c "$2" --arg s "${3:-}" \
+		'[.checks[] | select(.check == $c and ($s == "" or .subject == $s)) | .status] | join(",")' "$1"
+}
+
+# doctor_expect FILE CHECK SUBJECT STATUS: that check has that status.
+doctor_expect() {
+	local got
+	got=$(doctor_status "$1" "$2" "$3")
+	[ "$got" = "$4" ] || ts_fail "check $2${3:+ ($3)}: status '$got', expected '$4'"
+}

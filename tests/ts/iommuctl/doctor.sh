@@ -8,16 +8,6 @@
 host=$TS_TMP/host
 fresh() { rm -rf "$host"; fixture_host "$host"; }
 doctor() { IOMMUCTL_SYSROOT=$host "$IOMMUCTL" "$@"; }
-# status_of FILE CHECK [SUBJECT]: the status of one check in a -J document.
-status_of() {
-	jq -r --arg c "$2" --arg s "${3:-}" \
-		'[.checks[] | select(.check == $c and ($s == "" or .subject == $s)) | .status] | join(",")' "$1"
-}
-expect() {	# expect FILE CHECK SUBJECT STATUS
-	local got
-	got=$(status_of "$1" "$2" "$3")
-	[ "$got" = "$4" ] || ts_fail "check $2${3:+ ($3)}: status '$got', expected '$4'"
-}
 
 # ---- ready ------------------------------------------------------------------
 fresh
@@ -50,7 +40,7 @@ rm "$host/sys/devices/pci0000:00/0000:00:02.0/driver" "$host/sys/class/vfio-dev/
 rm -r "$host/sys/devices/pci0000:00/0000:00:02.0/vfio-dev"
 ln -s ../../../bus/pci/drivers/e1000e "$host/sys/devices/pci0000:00/0000:00:02.0/driver"
 ts_expect_exit 1 doctor -J doctor 0000:00:02.0
-expect "$TS_TMP/out" device_driver 0000:00:02.0 fail
+doctor_expect "$TS_TMP/out" device_driver 0000:00:02.0 fail
 ts_jq '.ready == false and .failed == 1' "$TS_TMP/out"
 ts_jq '.checks[] | select(.check == "device_driver") | .value == "e1000e" and
 	(.fix | contains("driver_override") and contains("drivers/e1000e/unbind") and contains("drivers_probe"))' "$TS_TMP/out"
@@ -61,8 +51,8 @@ ts_grep '^not ready: 1 check(s) failed$' "$TS_TMP/out"
 fresh
 rm "$host/dev/vfio/devices/vfio0"
 ts_expect_exit 1 doctor -J doctor 0000:00:02.0
-expect "$TS_TMP/out" vfio_cdevs /dev/vfio/devices/vfio0 fail
-expect "$TS_TMP/out" device_cdev 0000:00:02.0 fail
+doctor_expect "$TS_TMP/out" vfio_cdevs /dev/vfio/devices/vfio0 fail
+doctor_expect "$TS_TMP/out" device_cdev 0000:00:02.0 fail
 ts_jq '.checks[] | select(.check == "device_cdev") | .fix | contains("CONFIG_VFIO_DEVICE_CDEV")' "$TS_TMP/out"
 
 # ---- no interrupt remapping ---------------------------------------------------------
@@ -71,12 +61,12 @@ echo PCI-MSI >"$host/sys/kernel/irq/24/chip_name"
 echo IO-APIC >"$host/sys/kernel/irq/1/chip_name"
 echo f42 >"$host/sys/class/iommu/dmar0/intel-iommu/ecap"
 ts_expect_exit 1 doctor -J doctor
-expect "$TS_TMP/out" irq_remapping "" fail
+doctor_expect "$TS_TMP/out" irq_remapping "" fail
 ts_jq '.checks[] | select(.check == "irq_remapping") | (.value | contains("ecap IR=0")) and (.fix | contains("intremap=on"))' "$TS_TMP/out"
 # ... allowed anyway: a warning, and ready
 echo Y >"$host/sys/module/iommufd/parameters/allow_unsafe_interrupts"
 ts_expect_exit 0 doctor -J doctor
-expect "$TS_TMP/out" irq_remapping "" warn
+doctor_expect "$TS_TMP/out" irq_remapping "" warn
 ts_jq '.ready and .warnings == 1' "$TS_TMP/out"
 # ... or switched off on the command line of a capable host
 fresh
@@ -91,7 +81,7 @@ fresh
 rm -r "$host/sys/class/iommu/dmar0"
 echo "intel_iommu=off" >"$host/proc/cmdline"
 ts_expect_exit 1 doctor -J doctor
-expect "$TS_TMP/out" iommu_units "" fail
+doctor_expect "$TS_TMP/out" iommu_units "" fail
 ts_jq '.checks[] | select(.check == "iommu_units") | .fix | contains("intel_iommu=off") and contains("intel_iommu=on")' "$TS_TMP/out"
 rm "$host/sys/firmware/acpi/tables/DMAR"
 ts_expect_exit 1 doctor -J doctor
@@ -102,30 +92,30 @@ fresh
 fixture_member "$host" 0000:00:02.1 snd_hda_intel
 fixture_member "$host" 0000:00:02.2 ""
 ts_expect_exit 1 doctor -J doctor 0000:00:02.0
-expect "$TS_TMP/out" group_member 0000:00:02.1 fail
-expect "$TS_TMP/out" group_member 0000:00:02.2 ok
+doctor_expect "$TS_TMP/out" group_member 0000:00:02.1 fail
+doctor_expect "$TS_TMP/out" group_member 0000:00:02.2 ok
 ts_jq '.checks[] | select(.check == "group_member" and .status == "fail") | .fix | contains("drivers/snd_hda_intel/unbind")' "$TS_TMP/out"
 
 # ---- the kernel config; none at all is not a failure ----------------------------------
 fresh
 printf 'CONFIG_IOMMUFD=m\n# CONFIG_VFIO_DEVICE_CDEV is not set\n' >"$host/boot/config-7.2.13"
 ts_expect_exit 1 doctor -J doctor
-expect "$TS_TMP/out" kernel_config CONFIG_VFIO_DEVICE_CDEV fail
-expect "$TS_TMP/out" kernel_config CONFIG_IOMMUFD ok
-expect "$TS_TMP/out" iommufd_module iommufd ok
+doctor_expect "$TS_TMP/out" kernel_config CONFIG_VFIO_DEVICE_CDEV fail
+doctor_expect "$TS_TMP/out" kernel_config CONFIG_IOMMUFD ok
+doctor_expect "$TS_TMP/out" iommufd_module iommufd ok
 rm -r "$host/sys/module/iommufd"
 ts_expect_exit 1 doctor -J doctor
-expect "$TS_TMP/out" iommufd_module iommufd fail
+doctor_expect "$TS_TMP/out" iommufd_module iommufd fail
 fresh
 rm "$host/boot/config-7.2.13"
 ts_expect_exit 0 doctor -J doctor
-expect "$TS_TMP/out" kernel_config CONFIG_IOMMUFD info
+doctor_expect "$TS_TMP/out" kernel_config CONFIG_IOMMUFD info
 
 # ---- /dev/iommu missing, or not a device --------------------------------------------------
 fresh
 rm "$host/dev/iommu"
 ts_expect_exit 1 doctor -J doctor
-expect "$TS_TMP/out" iommufd_node /dev/iommu fail
+doctor_expect "$TS_TMP/out" iommufd_node /dev/iommu fail
 : >"$host/dev/iommu"
 ts_expect_exit 1 doctor -J doctor
 ts_jq '.checks[] | select(.check == "iommufd_node") | .value | startswith("not a character device")' "$TS_TMP/out"
@@ -133,19 +123,19 @@ ts_jq '.checks[] | select(.check == "iommufd_node") | .value | startswith("not a
 # ---- a device that is not there ------------------------------------------------------------
 fresh
 ts_expect_exit 1 doctor -J doctor 0000:00:05.0 /dev/vfio/devices/vfio9
-expect "$TS_TMP/out" device 0000:00:05.0 fail
-expect "$TS_TMP/out" device /dev/vfio/devices/vfio9 fail
+doctor_expect "$TS_TMP/out" device 0000:00:05.0 fail
+doctor_expect "$TS_TMP/out" device /dev/vfio/devices/vfio9 fail
 
 # ---- memlock: without CAP_IPC_LOCK the limit counts -------------------------------------
 fresh
 if setpriv --bounding-set -ipc_lock true 2>/dev/null; then
 	ts_expect_exit 1 env IOMMUCTL_SYSROOT="$host" setpriv --bounding-set -ipc_lock \
 		prlimit --memlock=65536:65536 "$IOMMUCTL" -J doctor --memory 1M
-	expect "$TS_TMP/out" memlock "" fail
+	doctor_expect "$TS_TMP/out" memlock "" fail
 	ts_jq '.checks[] | select(.check == "memlock") | .value | contains("65536 bytes < 1048576")' "$TS_TMP/out"
 	ts_expect_exit 0 env IOMMUCTL_SYSROOT="$host" setpriv --bounding-set -ipc_lock \
 		prlimit --memlock=65536:65536 "$IOMMUCTL" -J doctor --memory 64K
-	expect "$TS_TMP/out" memlock "" ok
+	doctor_expect "$TS_TMP/out" memlock "" ok
 fi
 
 # ---- usage errors change nothing and say why ----------------------------------------------

@@ -120,6 +120,12 @@ complete_words --sim = "$TS_TMP/x" "" >"$TS_TMP/c"
 expect_same "commands after --sim=PATH split at '='" "$TS_TMP/want" "$TS_TMP/c"
 complete_words help "" >"$TS_TMP/c"
 expect_same "help COMMAND" "$TS_TMP/want" "$TS_TMP/c"
+# sim sysroot's operand: directories only
+mkdir -p "$TS_TMP/dirs/one"
+touch "$TS_TMP/dirs/file"
+complete_words sim sysroot "$TS_TMP/dirs/" >"$TS_TMP/c"
+echo "$TS_TMP/dirs/one" >"$TS_TMP/want"
+expect_same "sim sysroot DIR" "$TS_TMP/want" "$TS_TMP/c"
 
 # object IDs: the simulator's objects, on the backend the words before the
 # command select

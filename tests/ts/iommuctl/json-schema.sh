@@ -96,6 +96,13 @@ fixture_host "$TS_TMP/host"
 IOMMUCTL_SYSROOT=$TS_TMP/host j doctor 0000:00:02.0 >"$docs/doctor"
 IOMMUCTL_SYSROOT=$TS_TMP/host j device list >"$docs/device list"
 IOMMUCTL_SYSROOT=$TS_TMP/host j device vfio-release 0000:00:02.0 >"$docs/device vfio-release"
+# the host a VT-d state with a mock device emulates (fixture_host above made
+# sure that mknod works)
+js() { "$IOMMUCTL" -J --sim="$TS_TMP/vtd.state" "$@"; }
+js sim create --profile intel-vtd >/dev/null
+js alloc >/dev/null
+js mock domain --ioas 1 >/dev/null
+js sim sysroot "$TS_TMP/sysroot" >"$docs/sim sysroot"
 j free 1 9 3 2>"$docs/error" >/dev/null && ts_fail "free 9 succeeded"
 # sim create and sim reset print the sim info document
 grep -P '^sim info\t' "$TS_TMP/schema" | sed 's/^sim info/sim create/' >>"$TS_TMP/schema"
