@@ -833,6 +833,26 @@ static const struct out_column mock_vevent_cols[] = {
 const struct out_family fam_mock_vevent = { "vevents_raised", "vEVENTs the mock reported",
 					     mock_vevent_cols, N(mock_vevent_cols) };
 
+GETTER(md_hwpt, struct row_mock_dirty, v->u = r->hwpt)
+GETTER(md_start, struct row_mock_dirty, v->u = r->start)
+GETTER(md_last, struct row_mock_dirty, v->u = r->last)
+GETTER(md_page_size, struct row_mock_dirty, v->u = r->page_size)
+GETTER(md_pages, struct row_mock_dirty, v->u = r->pages)
+GETTER(md_marked, struct row_mock_dirty, v->u = r->marked)
+
+static const struct out_column mock_dirty_cols[] = {
+	{ "HWPT", "hwpt", "HWPT", OUT_INT, D, "the mock domain (a paging HWPT)", md_hwpt },
+	{ "START", "start", "START", OUT_HEX, D, "first IOVA of the range", md_start },
+	{ "LAST", "last", "LAST", OUT_HEX, D, "its last IOVA (inclusive)", md_last },
+	{ "PAGE_SIZE", "page_size", "PAGE_SIZE", OUT_HEX, D, "the bitmap's granule", md_page_size },
+	{ "PAGES", "pages", "PAGES", OUT_INT, 0, "pages in the range (bits of the bitmap)",
+	  md_pages },
+	{ "MARKED", "marked", "MARKED", OUT_INT, D,
+	  "pages the mock marked dirty (out_nr_dirty: the bits set)", md_marked },
+};
+const struct out_family fam_mock_dirty = { "dirty_marked", "pages the mock marked dirty",
+					    mock_dirty_cols, N(mock_dirty_cols) };
+
 /* ---- sim ------------------------------------------------------------------ */
 GETTER(sim_path, struct row_sim, v->s = r->info.path)
 GETTER(sim_profile, struct row_sim, v->s = r->info.profile)

@@ -340,6 +340,12 @@ struct row_mock_vevent {
 };
 extern const struct out_family fam_mock_vevent;
 
+struct row_mock_dirty {
+	uint32_t hwpt;
+	uint64_t start, last, page_size, pages, marked;
+};
+extern const struct out_family fam_mock_dirty;
+
 struct row_check {
 	bool consistent;
 	const char *report;

@@ -509,6 +509,21 @@ static const struct cmd_opt mock_vevent_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
 
+static const struct cmd_opt mock_dirty_opts[] = {
+	[MOCK_DIRTY_OPT_HWPT] = { "hwpt", 0, OPT_REQUIRED, "ID",
+				  "the paging HWPT (tracking dirty pages)", OPT_CPL_ID, NULL },
+	[MOCK_DIRTY_OPT_RANGE] = { "range", 0, OPT_REQUIRED, "RANGE",
+				   "the IOVAs: START-END (END inclusive) or START+LEN", OPT_CPL_NONE,
+				   NULL },
+	[MOCK_DIRTY_OPT_PAGE_SIZE] = { "page-size", 0, OPT_REQUIRED, "SIZE",
+				       "the bitmap's granule (default 4K)", OPT_CPL_NONE, NULL },
+	[MOCK_DIRTY_OPT_BITMAP] = { "bitmap", 0, OPT_REQUIRED, "HEX",
+				    "bit i marks the page at START + i * SIZE (default: all)",
+				    OPT_CPL_NONE, NULL },
+	IOMMUCTL_META_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0, NULL },
+};
+
 GROUP_OPTS(sim_group_opts);
 
 static const struct cmd_opt sim_create_opts[] = {
@@ -589,7 +604,7 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	  "(--dev-id ID | --device CDEV|PCI-ADDRESS)", hwinfo_opts,
 	  FAMILIES(&fam_hw_fields, &fam_hw_info, &fam_hw_regs), 0 },
 	{ NULL, "mock", NULL, "the kernel's selftest mock devices (IOMMU_TEST_CMD)",
-	  "domain|replace|reserve|trigger-iopf|trigger-vevent", mock_group_opts, NULL, CMD_GROUP },
+	  "domain|replace|reserve|trigger-iopf|trigger-vevent|dirty", mock_group_opts, NULL, CMD_GROUP },
 	{ "mock", "domain", cmd_mock_domain,
 	  "a mock device attached to an IOAS through a new mock domain",
 	  "--ioas ID [--no-dirty] [--pasid]", mock_domain_opts, FAMILIES(&fam_mock), CMD_MUTATES },
@@ -604,6 +619,10 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	{ "mock", "trigger-vevent", cmd_mock_trigger_vevent,
 	  "make a mock device report vEVENTs to its vIOMMU (TRIGGER_VEVENT)",
 	  "--dev-id ID [--count N]", mock_vevent_opts, FAMILIES(&fam_mock_vevent), CMD_MUTATES },
+	{ "mock", "dirty", cmd_mock_dirty,
+	  "mark pages of a mock domain dirty, as its device wrote them (IOMMU_TEST_OP_DIRTY)",
+	  "--hwpt ID --range RANGE [--page-size SIZE] [--bitmap HEX]", mock_dirty_opts,
+	  FAMILIES(&fam_mock_dirty), CMD_MUTATES },
 	{ NULL, "device", NULL, "VFIO devices: to vfio-pci and back, bound, attached",
 	  "list|vfio-bind|vfio-release|bind|attach|detach", device_group_opts, NULL, CMD_GROUP },
 	{ "device", "list", cmd_device_list, "the host's VFIO devices, their groups and IOMMUs",

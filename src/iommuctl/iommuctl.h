@@ -86,6 +86,7 @@ enum { VEVQ_READ_OPT_VEVENTQ, VEVQ_READ_OPT_WAIT };
 enum { HWQ_OPT_VIOMMU, HWQ_OPT_TYPE, HWQ_OPT_INDEX, HWQ_OPT_BASE, HWQ_OPT_LENGTH, HWQ_OPT_NAME };
 enum { IOPF_OPT_DEV_ID, IOPF_OPT_PASID, IOPF_OPT_GRPID, IOPF_OPT_PERM, IOPF_OPT_ADDR };
 enum { VEVT_OPT_DEV_ID, VEVT_OPT_COUNT };
+enum { MOCK_DIRTY_OPT_HWPT, MOCK_DIRTY_OPT_RANGE, MOCK_DIRTY_OPT_PAGE_SIZE, MOCK_DIRTY_OPT_BITMAP };
 
 struct iommuctl {
 	const struct iommuctl_cmd *cmd;
@@ -247,6 +248,7 @@ int cmd_hw_queue_alloc(struct iommuctl *g, struct cmd_args *a);
 int cmd_change_process(struct iommuctl *g, struct cmd_args *a);
 int cmd_mock_trigger_iopf(struct iommuctl *g, struct cmd_args *a);
 int cmd_mock_trigger_vevent(struct iommuctl *g, struct cmd_args *a);
+int cmd_mock_dirty(struct iommuctl *g, struct cmd_args *a);
 
 /* Dispatch one command line (after the global options): find the command,
  * parse its options, run it.  Returns the exit code; output is collected in
