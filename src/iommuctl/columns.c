@@ -648,7 +648,8 @@ GETTER(eq_name, struct row_eventq, v->null = !r->name; v->s = r->name)
 	{ "FD", "fd", "FD", OUT_INT, D | NUL, \
 	  "the fd " what " are read from (null: closed with the command)", eq_fd }, \
 	{ "LIFETIME", "lifetime", "LIFETIME", OUT_STRING, D, \
-	  "session (the batch or shell keeps the fd) or command (the fd is closed)", \
+	  "session (the batch or shell keeps the fd), inherited (COMMAND has it at FD) or " \
+	  "command (the fd is closed)", \
 	  eq_lifetime }, \
 	{ "NAME", "name", "NAME", OUT_STRING, NUL, \
 	  "the name given with --name (batch, shell)", eq_name }
@@ -704,13 +705,14 @@ static const struct out_column pgfault_cols[] = {
 const struct out_family fam_pgfaults = { "faults", "an I/O page fault read", pgfault_cols,
 					  N(pgfault_cols) };
 
-GETTER(pr_fault, struct row_page_response, v->u = r->fault)
+GETTER(pr_fault, struct row_page_response, v->null = !r->has_fault; v->u = r->fault)
 GETTER(pr_cookie, struct row_page_response, v->u = r->cookie)
 GETTER(pr_code, struct row_page_response, v->u = r->code)
 GETTER(pr_code_name, struct row_page_response, v->null = !r->code_name; v->s = r->code_name)
 
 static const struct out_column page_response_cols[] = {
-	{ "FAULT", "fault", "FAULT", OUT_INT, D, "the fault queue", pr_fault },
+	{ "FAULT", "fault", "FAULT", OUT_INT, D | NUL,
+	  "the fault queue (null: an inherited fd whose queue is not known)", pr_fault },
 	{ "COOKIE", "cookie", "COOKIE", OUT_INT, D, "the fault group answered", pr_cookie },
 	{ "CODE", "code", "CODE", OUT_INT, D, "the response code sent", pr_code },
 	{ "CODE_NAME", "code_name", "CODE_NAME", OUT_STRING, D | NUL, "success or invalid",

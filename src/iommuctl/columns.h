@@ -292,6 +292,7 @@ struct row_pgfault {
 extern const struct out_family fam_pgfaults;
 /* fault respond */
 struct row_page_response {
+	bool has_fault;			/* false: an inherited fd nothing described */
 	uint32_t fault, cookie, code;
 	const char *code_name;		/* NULL for a code without a name */
 };

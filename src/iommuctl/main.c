@@ -557,7 +557,7 @@ int main(int argc, char **argv)
 	} else {
 		ret = iommuctl_run(&g, argc, argv);
 		/* the shell printed each command's output itself */
-		if (!g.session.active && (ret == 0 || g.report_on_failure) &&
+		if (!g.session.active && !g.flushed && (ret == 0 || g.report_on_failure) &&
 		    out_flush(&g.out, stdout) != 0)
 			ret = EXIT_FAILED;
 	}
