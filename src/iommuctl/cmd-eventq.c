@@ -337,12 +337,19 @@ static int handover_arg(struct iommuctl *g, const struct cmd_args *a, int idx, i
 	return 0;
 }
 
-/* What COMMAND needs of the context: on the kernel, to reach it (an fd it
- * inherits) — a queue without its context is of no use. */
-static int handover_ctx(struct iommuctl *g, const char *opt)
+/* The columns and the context of an alloc; with a COMMAND ('target' >= 0)
+ * on the kernel, a context COMMAND can reach too (an fd it inherits): a
+ * queue without its context is of no use. */
+static int alloc_open(struct iommuctl *g, const struct out_family *fam, int target,
+		      const char *opt)
 {
-	if (ifd_ctx_backend(g->ctx) == IFD_BACKEND_SIM || (g->fd >= 0 && !g->pid))
-		return 0;
+	int ret = iommuctl_columns(g, fam);
+
+	if (!ret)
+		ret = iommuctl_open(g);
+	if (ret || target < 0 || ifd_ctx_backend(g->ctx) == IFD_BACKEND_SIM ||
+	    (g->fd >= 0 && !g->pid))
+		return ret;
 	return iommuctl_usage(g, "%s -- COMMAND: on the kernel, COMMAND needs the context too: "
 			      "give it an fd of its own (exec 3<>/dev/iommu; iommuctl --fd 3 ...)",
 			      opt);
@@ -513,11 +520,7 @@ int cmd_fault_alloc(struct iommuctl *g, struct cmd_args *a)
 	if (!ret)
 		ret = iommuctl_name_arg(g, row.name);
 	if (!ret)
-		ret = iommuctl_columns(g, &fam_fault_queue);
-	if (!ret)
-		ret = iommuctl_open(g);
-	if (!ret && target >= 0)
-		ret = handover_ctx(g, "--fault-fd");
+		ret = alloc_open(g, &fam_fault_queue, target, "--fault-fd");
 	if (ret)
 		return ret;
 	if (ifd_ioctl(g->ctx, IOMMU_FAULT_QUEUE_ALLOC, &c) < 0)
@@ -663,11 +666,7 @@ int cmd_veventq_alloc(struct iommuctl *g, struct cmd_args *a)
 		c.depth = (uint32_t)depth;
 	}
 	if (!ret)
-		ret = iommuctl_columns(g, &fam_veventq);
-	if (!ret)
-		ret = iommuctl_open(g);
-	if (!ret && target >= 0)
-		ret = handover_ctx(g, "--veventq-fd");
+		ret = alloc_open(g, &fam_veventq, target, "--veventq-fd");
 	if (ret)
 		return ret;
 	snprintf(object, sizeof(object), "viommu %u", c.viommu_id);

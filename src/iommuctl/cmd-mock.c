@@ -286,16 +286,10 @@ int cmd_mock_dirty(struct iommuctl *g, struct cmd_args *a)
 		return iommuctl_usage(g, "--hwpt and --range are required");
 	ret = arg_id(g, a, MOCK_DIRTY_OPT_HWPT, &c.id);
 	if (!ret)
-		ret = arg_range(g, a, MOCK_DIRTY_OPT_RANGE, &r);
-	if (!ret && a->count[MOCK_DIRTY_OPT_PAGE_SIZE])
-		ret = arg_size(g, a, MOCK_DIRTY_OPT_PAGE_SIZE, &row.page_size);
+		ret = arg_bitmap_range(g, a, MOCK_DIRTY_OPT_RANGE, MOCK_DIRTY_OPT_PAGE_SIZE, &r,
+				       &row.page_size);
 	if (ret)
 		return ret;
-	if (!row.page_size || (row.page_size & (row.page_size - 1)))
-		return iommuctl_usage(g, "--page-size: a power of two");
-	if (r.start == 0 && r.last == UINT64_MAX)
-		return iommuctl_usage(g, "--range: the whole 64-bit space has no length the "
-				      "test command can carry");
 	c.dirty.iova = r.start;
 	c.dirty.length = r.last - r.start + 1;
 	c.dirty.page_size = row.page_size;

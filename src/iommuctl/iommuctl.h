@@ -145,6 +145,10 @@ int arg_u64(struct iommuctl *g, const struct cmd_args *a, int idx, uint64_t *v);
 int arg_size(struct iommuctl *g, const struct cmd_args *a, int idx, uint64_t *v);
 int arg_id(struct iommuctl *g, const struct cmd_args *a, int idx, uint32_t *v);
 int arg_range(struct iommuctl *g, const struct cmd_args *a, int idx, struct parse_range *v);
+/* --range and --page-size (*pgsize keeps its default unless given) of a
+ * dirty bitmap: a power of two, and a range whose length fits 64 bits. */
+int arg_bitmap_range(struct iommuctl *g, const struct cmd_args *a, int range, int page_size,
+		     struct parse_range *r, uint64_t *pgsize);
 /* An object ID as typed (a number, or @NAME in a batch or the shell); 'what'
  * names it in the message ("--ioas", "ID").  0 or EXIT_USAGE (reported). */
 int iommuctl_parse_id(struct iommuctl *g, const char *what, const char *text, uint32_t *id);
