@@ -168,6 +168,22 @@ static int queue_fd_arg(struct iommuctl *g, const struct cmd_args *a, int idx,
 				      r->vevent ? "vEVENTQ" : "fault queue", target);
 	r->fd = (int)n;
 	snprintf(r->object, sizeof(r->object), "%s fd %u", queue_kind(r->vevent), n);
+	/* the fd of a queue this batch or shell allocated: it serves it itself */
+	for (size_t i = 0; i < g->session.neventqs; i++) {
+		const struct session_eventq *q = &g->session.eventqs[i];
+
+		if (q->fd != r->fd)
+			continue;
+		if (q->vevent != r->vevent)
+			return iommuctl_usage(g, "%s %u: the fd of %s %u", opt, n,
+					      q->vevent ? "vEVENTQ" : "fault queue", q->id);
+		r->session = r->has_id = true;
+		r->id = q->id;
+		r->has_type = q->vevent;
+		r->type = q->type;
+		snprintf(r->object, sizeof(r->object), "%s %u", queue_kind(r->vevent), q->id);
+		return 0;
+	}
 	queue_env_read(r);
 	return 0;
 }
