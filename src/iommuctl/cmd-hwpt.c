@@ -226,15 +226,9 @@ int cmd_hwpt_get_dirty(struct iommuctl *g, struct cmd_args *a)
 		return iommuctl_usage(g, "--hwpt and --range are required");
 	ret = arg_id(g, a, GETD_OPT_HWPT, &c.hwpt_id);
 	if (!ret)
-		ret = arg_range(g, a, GETD_OPT_RANGE, &r);
-	if (!ret && a->count[GETD_OPT_PAGE_SIZE])
-		ret = arg_size(g, a, GETD_OPT_PAGE_SIZE, &c.page_size);
+		ret = arg_bitmap_range(g, a, GETD_OPT_RANGE, GETD_OPT_PAGE_SIZE, &r, &c.page_size);
 	if (ret)
 		return ret;
-	if (!c.page_size || (c.page_size & (c.page_size - 1)))
-		return iommuctl_usage(g, "--page-size: a power of two");
-	if (r.start == 0 && r.last == UINT64_MAX)
-		return iommuctl_usage(g, "--range: the bitmap of the whole 64-bit space is too big");
 	c.iova = r.start;
 	c.length = r.last - r.start + 1;
 	npages = c.length / c.page_size + !!(c.length % c.page_size);

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /*
- * mock domain | replace | reserve | trigger-iopf | trigger-vevent: the
+ * mock domain | replace | reserve | trigger-iopf | trigger-vevent | dirty: the
  * kernel's selftest mock devices (IOMMU_TEST_CMD, CONFIG_IOMMUFD_TEST), on the kernel where it is built in
  * and on the simulator always.  A mock device is an object of the context:
  * on the kernel it lives as long as the fd (use --fd, batch or the shell),
  * on the simulator as long as the state.  trigger-iopf and trigger-vevent
  * make a mock device report what a real one would: a page fault (to the
  * fault queue of the HWPT it is attached to) and a vEVENT (to its vIOMMU's
- * vEVENTQ).
+ * vEVENTQ).  dirty marks pages of a mock domain as its device's DMA writes
+ * would, for dirty tracking (hwpt set-dirty, get-dirty) to find.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "columns.h"
@@ -233,4 +236,96 @@ int cmd_mock_trigger_vevent(struct iommuctl *g, struct cmd_args *a)
 	}
 	out_rows(&g->out, &fam_mock_vevent, &row, 1, sizeof(row), NULL);
 	return 0;
+}
+
+/* --bitmap HEX: bit i (of the number, least significant first) is page i of
+ * the range; a bit past the last page is a mistake, not ignored. */
+static int bitmap_arg(struct iommuctl *g, const char *text, uint8_t *bits, uint64_t npages)
+{
+	const char *h = text, *end;
+	uint64_t bit = 0;
+
+	if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
+		h += 2;
+	if (!*h)
+		return iommuctl_usage(g, "--bitmap '%s': no hex digits", text);
+	end = h + strlen(h);
+	/* from the last digit (bits 0-3) back to the first */
+	for (const char *p = end; p > h; p--, bit += 4) {
+		int c = p[-1], v = c >= '0' && c <= '9' ? c - '0' :
+			    c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (v < 0)
+			return iommuctl_usage(g, "--bitmap '%s': '%c' is not a hex digit", text, c);
+		for (int k = 0; k < 4; k++) {
+			if (!(v & (1 << k)))
+				continue;
+			if (bit + (uint64_t)k >= npages)
+				return iommuctl_usage(g, "--bitmap '%s': bit %" PRIu64 " is past the "
+						      "range's %" PRIu64 " pages", text,
+						      bit + (uint64_t)k, npages);
+			bits[(bit + (uint64_t)k) / 8] |= (uint8_t)(1u << ((bit + (uint64_t)k) % 8));
+		}
+	}
+	return 0;
+}
+
+int cmd_mock_dirty(struct iommuctl *g, struct cmd_args *a)
+{
+	struct ifd_test_cmd c = { .op = IFD_TEST_OP_DIRTY };
+	struct row_mock_dirty row = { .page_size = 4096 };
+	struct parse_range r;
+	uint8_t *bits = NULL;
+	char object[32];
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	if (!a->count[MOCK_DIRTY_OPT_HWPT] || !a->count[MOCK_DIRTY_OPT_RANGE])
+		return iommuctl_usage(g, "--hwpt and --range are required");
+	ret = arg_id(g, a, MOCK_DIRTY_OPT_HWPT, &c.id);
+	if (!ret)
+		ret = arg_bitmap_range(g, a, MOCK_DIRTY_OPT_RANGE, MOCK_DIRTY_OPT_PAGE_SIZE, &r,
+				       &row.page_size);
+	if (ret)
+		return ret;
+	c.dirty.iova = r.start;
+	c.dirty.length = r.last - r.start + 1;
+	c.dirty.page_size = row.page_size;
+	if (c.dirty.iova % row.page_size || c.dirty.length % row.page_size)
+		return iommuctl_usage(g, "--range: its start and length must be multiples of the "
+				      "page size (0x%" PRIx64 ")", row.page_size);
+	row.pages = c.dirty.length / row.page_size;
+	/* The test command's own limit: 16 MiB of bitmap. */
+	if (row.pages > (16ull << 20) * 8)
+		return iommuctl_usage(g, "--range: %" PRIu64 " pages; the test command takes at "
+				      "most 2^27 at once", row.pages);
+	bits = calloc((size_t)((row.pages + 7) / 8), 1);
+	if (!bits)
+		return iommuctl_fail_errno(g, NULL, "dirty bitmap", ENOMEM, NULL, NULL);
+	if (a->count[MOCK_DIRTY_OPT_BITMAP])
+		ret = bitmap_arg(g, a->val[MOCK_DIRTY_OPT_BITMAP], bits, row.pages);
+	else
+		for (uint64_t i = 0; i < row.pages; i++)
+			bits[i / 8] |= (uint8_t)(1u << (i % 8));
+	if (!ret)
+		ret = iommuctl_columns(g, &fam_mock_dirty);
+	if (!ret)
+		ret = iommuctl_open(g);
+	if (ret)
+		goto out;
+	c.dirty.uptr = (uintptr_t)bits;
+	snprintf(object, sizeof(object), "hwpt %u", c.id);
+	ret = test_cmd(g, &c, object);
+	if (ret)
+		goto out;
+	row.hwpt = c.id;
+	row.start = r.start;
+	row.last = r.last;
+	row.marked = c.dirty.out_nr_dirty;
+	out_rows(&g->out, &fam_mock_dirty, &row, 1, sizeof(row), NULL);
+out:
+	free(bits);
+	return ret;
 }

@@ -648,7 +648,8 @@ GETTER(eq_name, struct row_eventq, v->null = !r->name; v->s = r->name)
 	{ "FD", "fd", "FD", OUT_INT, D | NUL, \
 	  "the fd " what " are read from (null: closed with the command)", eq_fd }, \
 	{ "LIFETIME", "lifetime", "LIFETIME", OUT_STRING, D, \
-	  "session (the batch or shell keeps the fd) or command (the fd is closed)", \
+	  "session (the batch or shell keeps the fd), inherited (COMMAND has it at FD) or " \
+	  "command (the fd is closed)", \
 	  eq_lifetime }, \
 	{ "NAME", "name", "NAME", OUT_STRING, NUL, \
 	  "the name given with --name (batch, shell)", eq_name }
@@ -704,13 +705,14 @@ static const struct out_column pgfault_cols[] = {
 const struct out_family fam_pgfaults = { "faults", "an I/O page fault read", pgfault_cols,
 					  N(pgfault_cols) };
 
-GETTER(pr_fault, struct row_page_response, v->u = r->fault)
+GETTER(pr_fault, struct row_page_response, v->null = !r->has_fault; v->u = r->fault)
 GETTER(pr_cookie, struct row_page_response, v->u = r->cookie)
 GETTER(pr_code, struct row_page_response, v->u = r->code)
 GETTER(pr_code_name, struct row_page_response, v->null = !r->code_name; v->s = r->code_name)
 
 static const struct out_column page_response_cols[] = {
-	{ "FAULT", "fault", "FAULT", OUT_INT, D, "the fault queue", pr_fault },
+	{ "FAULT", "fault", "FAULT", OUT_INT, D | NUL,
+	  "the fault queue (null: an inherited fd whose queue is not known)", pr_fault },
 	{ "COOKIE", "cookie", "COOKIE", OUT_INT, D, "the fault group answered", pr_cookie },
 	{ "CODE", "code", "CODE", OUT_INT, D, "the response code sent", pr_code },
 	{ "CODE_NAME", "code_name", "CODE_NAME", OUT_STRING, D | NUL, "success or invalid",
@@ -832,6 +834,26 @@ static const struct out_column mock_vevent_cols[] = {
 };
 const struct out_family fam_mock_vevent = { "vevents_raised", "vEVENTs the mock reported",
 					     mock_vevent_cols, N(mock_vevent_cols) };
+
+GETTER(md_hwpt, struct row_mock_dirty, v->u = r->hwpt)
+GETTER(md_start, struct row_mock_dirty, v->u = r->start)
+GETTER(md_last, struct row_mock_dirty, v->u = r->last)
+GETTER(md_page_size, struct row_mock_dirty, v->u = r->page_size)
+GETTER(md_pages, struct row_mock_dirty, v->u = r->pages)
+GETTER(md_marked, struct row_mock_dirty, v->u = r->marked)
+
+static const struct out_column mock_dirty_cols[] = {
+	{ "HWPT", "hwpt", "HWPT", OUT_INT, D, "the mock domain (a paging HWPT)", md_hwpt },
+	{ "START", "start", "START", OUT_HEX, D, "first IOVA of the range", md_start },
+	{ "LAST", "last", "LAST", OUT_HEX, D, "its last IOVA (inclusive)", md_last },
+	{ "PAGE_SIZE", "page_size", "PAGE_SIZE", OUT_HEX, D, "the bitmap's granule", md_page_size },
+	{ "PAGES", "pages", "PAGES", OUT_INT, 0, "pages in the range (bits of the bitmap)",
+	  md_pages },
+	{ "MARKED", "marked", "MARKED", OUT_INT, D,
+	  "pages the mock marked dirty (out_nr_dirty: the bits set)", md_marked },
+};
+const struct out_family fam_mock_dirty = { "dirty_marked", "pages the mock marked dirty",
+					    mock_dirty_cols, N(mock_dirty_cols) };
 
 /* ---- sim ------------------------------------------------------------------ */
 GETTER(sim_path, struct row_sim, v->s = r->info.path)

@@ -303,6 +303,7 @@ struct row_pgfault {
 extern const struct out_family fam_pgfaults;
 /* fault respond */
 struct row_page_response {
+	bool has_fault;			/* false: an inherited fd nothing described */
 	uint32_t fault, cookie, code;
 	const char *code_name;		/* NULL for a code without a name */
 };
@@ -350,6 +351,12 @@ struct row_mock_vevent {
 	uint32_t dev_id, count;
 };
 extern const struct out_family fam_mock_vevent;
+
+struct row_mock_dirty {
+	uint32_t hwpt;
+	uint64_t start, last, page_size, pages, marked;
+};
+extern const struct out_family fam_mock_dirty;
 
 struct row_check {
 	bool consistent;

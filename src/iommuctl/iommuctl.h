@@ -77,16 +77,18 @@ enum { INVAL_OPT_HWPT, INVAL_OPT_DATA_TYPE, INVAL_OPT_ENTRY };
 enum { DEVICE_BIND_OPT_DEVICE, DEVICE_BIND_OPT_FD, DEVICE_BIND_OPT_NAME };
 enum { DEVICE_ATTACH_OPT_DEV_ID, DEVICE_ATTACH_OPT_FD, DEVICE_ATTACH_OPT_PT, DEVICE_ATTACH_OPT_PASID };
 enum { DEVICE_DETACH_OPT_DEV_ID, DEVICE_DETACH_OPT_FD, DEVICE_DETACH_OPT_PASID };
-enum { FAULT_ALLOC_OPT_NAME };
-enum { FAULT_READ_OPT_FAULT, FAULT_READ_OPT_WAIT };
-enum { FAULT_RESP_OPT_FAULT, FAULT_RESP_OPT_COOKIE, FAULT_RESP_OPT_CODE };
+enum { FAULT_ALLOC_OPT_NAME, FAULT_ALLOC_OPT_FD };
+enum { FAULT_READ_OPT_FAULT, FAULT_READ_OPT_FD, FAULT_READ_OPT_WAIT };
+enum { FAULT_RESP_OPT_FAULT, FAULT_RESP_OPT_FD, FAULT_RESP_OPT_COOKIE, FAULT_RESP_OPT_CODE };
 enum { VIOMMU_OPT_DEV_ID, VIOMMU_OPT_HWPT, VIOMMU_OPT_TYPE, VIOMMU_OPT_DATA, VIOMMU_OPT_NAME };
 enum { VDEV_OPT_VIOMMU, VDEV_OPT_DEV_ID, VDEV_OPT_VIRT_ID, VDEV_OPT_NAME };
-enum { VEVQ_ALLOC_OPT_VIOMMU, VEVQ_ALLOC_OPT_TYPE, VEVQ_ALLOC_OPT_DEPTH, VEVQ_ALLOC_OPT_NAME };
-enum { VEVQ_READ_OPT_VEVENTQ, VEVQ_READ_OPT_WAIT };
+enum { VEVQ_ALLOC_OPT_VIOMMU, VEVQ_ALLOC_OPT_TYPE, VEVQ_ALLOC_OPT_DEPTH, VEVQ_ALLOC_OPT_NAME,
+       VEVQ_ALLOC_OPT_FD };
+enum { VEVQ_READ_OPT_VEVENTQ, VEVQ_READ_OPT_FD, VEVQ_READ_OPT_TYPE, VEVQ_READ_OPT_WAIT };
 enum { HWQ_OPT_VIOMMU, HWQ_OPT_TYPE, HWQ_OPT_INDEX, HWQ_OPT_BASE, HWQ_OPT_LENGTH, HWQ_OPT_NAME };
 enum { IOPF_OPT_DEV_ID, IOPF_OPT_PASID, IOPF_OPT_GRPID, IOPF_OPT_PERM, IOPF_OPT_ADDR };
 enum { VEVT_OPT_DEV_ID, VEVT_OPT_COUNT };
+enum { MOCK_DIRTY_OPT_HWPT, MOCK_DIRTY_OPT_RANGE, MOCK_DIRTY_OPT_PAGE_SIZE, MOCK_DIRTY_OPT_BITMAP };
 
 struct iommuctl {
 	const struct iommuctl_cmd *cmd;
@@ -111,6 +113,8 @@ struct iommuctl {
 	/* The command's output is a complete report even though it fails
 	 * (status without iommufd, sim check of a broken state): print it. */
 	bool report_on_failure;
+	/* The command printed its output itself (before it ran a COMMAND). */
+	bool flushed;
 };
 
 /* Open the context the global options ask for; reports
@@ -142,6 +146,10 @@ int arg_u64(struct iommuctl *g, const struct cmd_args *a, int idx, uint64_t *v);
 int arg_size(struct iommuctl *g, const struct cmd_args *a, int idx, uint64_t *v);
 int arg_id(struct iommuctl *g, const struct cmd_args *a, int idx, uint32_t *v);
 int arg_range(struct iommuctl *g, const struct cmd_args *a, int idx, struct parse_range *v);
+/* --range and --page-size (*pgsize keeps its default unless given) of a
+ * dirty bitmap: a power of two, and a range whose length fits 64 bits. */
+int arg_bitmap_range(struct iommuctl *g, const struct cmd_args *a, int range, int page_size,
+		     struct parse_range *r, uint64_t *pgsize);
 /* An object ID as typed (a number, or @NAME in a batch or the shell); 'what'
  * names it in the message ("--ioas", "ID").  0 or EXIT_USAGE (reported). */
 int iommuctl_parse_id(struct iommuctl *g, const char *what, const char *text, uint32_t *id);
@@ -249,6 +257,7 @@ int cmd_hw_queue_alloc(struct iommuctl *g, struct cmd_args *a);
 int cmd_change_process(struct iommuctl *g, struct cmd_args *a);
 int cmd_mock_trigger_iopf(struct iommuctl *g, struct cmd_args *a);
 int cmd_mock_trigger_vevent(struct iommuctl *g, struct cmd_args *a);
+int cmd_mock_dirty(struct iommuctl *g, struct cmd_args *a);
 
 /* Dispatch one command line (after the global options): find the command,
  * parse its options, run it.  Returns the exit code; output is collected in

@@ -280,6 +280,22 @@ int arg_range(struct iommuctl *g, const struct cmd_args *a, int idx, struct pars
 	return parse_range(a->val[idx], v, &why) ? bad_value(g, a, idx, why) : 0;
 }
 
+int arg_bitmap_range(struct iommuctl *g, const struct cmd_args *a, int range, int page_size,
+		     struct parse_range *r, uint64_t *pgsize)
+{
+	int ret = arg_range(g, a, range, r);
+
+	if (!ret && a->count[page_size])
+		ret = arg_size(g, a, page_size, pgsize);
+	if (ret)
+		return ret;
+	if (!*pgsize || (*pgsize & (*pgsize - 1)))
+		return iommuctl_usage(g, "--page-size: a power of two");
+	if (r->start == 0 && r->last == UINT64_MAX)
+		return iommuctl_usage(g, "--range: a bitmap of the whole 64-bit space is too big");
+	return 0;
+}
+
 int iommuctl_columns(struct iommuctl *g, const struct out_family *f)
 {
 	char err[512];
@@ -557,7 +573,7 @@ int main(int argc, char **argv)
 	} else {
 		ret = iommuctl_run(&g, argc, argv);
 		/* the shell printed each command's output itself */
-		if (!g.session.active && (ret == 0 || g.report_on_failure) &&
+		if (!g.session.active && !g.flushed && (ret == 0 || g.report_on_failure) &&
 		    out_flush(&g.out, stdout) != 0)
 			ret = EXIT_FAILED;
 	}

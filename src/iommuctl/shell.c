@@ -6,6 +6,7 @@
  * and @names that exist now).  When stdin is not a terminal it is a batch
  * reading stdin.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -168,6 +169,19 @@ static void add_columns(const char *text, const struct iommuctl_cmd *c)
 				cand_add(text, prefix, c->columns[f]->cols[i].name);
 }
 
+/* The fds this process has open: the shell's inherited ones among them. */
+static void add_fds(const char *text)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && (int)strtol(e->d_name, NULL, 10) != dirfd(d))
+			cand_add(text, "", e->d_name);
+	if (d)
+		closedir(d);
+}
+
 /* Values of option 'o' of command 'c' (may be NULL: a line's global). */
 static bool add_values(const char *text, const char *prefix, const struct cmd_opt *o,
 		       const struct iommuctl_cmd *c)
@@ -184,6 +198,9 @@ static bool add_values(const char *text, const char *prefix, const struct cmd_op
 		break;
 	case OPT_CPL_ID:
 		add_ids(text);
+		break;
+	case OPT_CPL_FD:
+		add_fds(text);
 		break;
 	case OPT_CPL_NONE:
 		break;

@@ -148,6 +148,9 @@ static void print_list_line(FILE *f, const struct cmd_opt *o, const char *name)
 	case OPT_CPL_ID:
 		fputs("=id", f);
 		break;
+	case OPT_CPL_FD:
+		fputs("=fd", f);
+		break;
 	case OPT_CPL_WORDS:
 		fputs("=word", f);
 		for (const char *const *w = o->words(); w && *w; w++)

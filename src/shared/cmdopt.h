@@ -26,6 +26,7 @@ enum opt_complete {
 	OPT_CPL_COLUMNS,	/* column names, from --list-columns */
 	OPT_CPL_WORDS,		/* the words from .words() */
 	OPT_CPL_ID,		/* an object ID (or @NAME in a batch or the shell) */
+	OPT_CPL_FD,		/* an fd number the caller has open (inherited) */
 };
 
 struct cmd_opt {

@@ -67,6 +67,10 @@ jm hwpt alloc --dev-id 3 --pt 1 --nest-parent --dirty-tracking >"$docs/hwpt allo
 jm map --ioas 1 --size 64K --iova 0x1000000 >/dev/null
 jm hwpt set-dirty --hwpt 5 --on >"$docs/hwpt set-dirty"
 jm hwpt get-dirty --hwpt 5 --range 0x1000000+64K >/dev/null
+jm mock dirty --hwpt 5 --range 0x1000000+64K --bitmap 0x8005 >"$docs/mock dirty"
+jm hwpt get-dirty --hwpt 5 --range 0x1000000+64K --bitmap >"$docs/hwpt get-dirty"
+jq -e '(.dirty | length) == 3 and .bitmap[0].bits == "0x8005"' "$docs/hwpt get-dirty" >/dev/null ||
+	ts_fail "hwpt get-dirty did not find the pages mock dirty marked: $(cat "$docs/hwpt get-dirty")"
 jm hwpt alloc --dev-id 3 --pt 5 --data-type selftest --data iotlb=1 >/dev/null
 jm hwpt invalidate --hwpt 6 --data-type selftest --entry flags=1 >"$docs/hwpt invalidate"
 jm viommu alloc --dev-id 3 --hwpt 5 --type selftest >"$docs/viommu alloc"
@@ -131,9 +135,6 @@ def ok($v; $t): any(($t | split("|"))[];
 # Documents only a kernel with a VFIO device can give (tests/ts/iommuctl/device.sh
 # checks their keys there).
 kernel_only=' device bind device attach '
-# ... and a dirty bitmap with bits set: no command dirties a page yet (the
-# mock's IOMMU_TEST_OP_DIRTY), so hwpt.sh only reads one clean
-kernel_only+=' hwpt get-dirty '
 
 bad=0
 while IFS=$'\t' read -r label path spec; do
