@@ -136,6 +136,8 @@ untested map ENOMEM "a pinning limit (RLIMIT_MEMLOCK) reached: depends on the ho
 elsewhere option EPERM option		# a process without CAP_SYS_RESOURCE
 elsewhere option EBUSY option		# RLIMIT_MODE on a context with objects
 elsewhere option EADDRINUSE option	# huge pages off with an unaligned area
+elsewhere fault EINVAL uapi-queues	# a response to a cookie not waiting
+untested fault ENOMEM "the kernel out of memory"
 untested change-process EINVAL "on the kernel 'map --size' is a memfd (MAP_FILE), on the simulator anonymous memory"
 
 # ---- the manual pages' ERRORS sections against these cases -------------------------
