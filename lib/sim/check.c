@@ -895,13 +895,11 @@ static void visit_pasid(struct checker *c, uint64_t off, void *arg)
 	const struct sim_pasid *p = rec(c, off, SIM_TAG_PASID);
 	const struct sim_obj *hw;
 	uint32_t id = (uint32_t)pw->dv->n.start;
-	uint64_t width = 1;
+	uint64_t width = sim_dev_nr_pasids(c->sim, pw->dv->idev.dev_flags);
 
 	if (!p)
 		return;
 	pw->nodes++;
-	if (pw->dv->idev.dev_flags & SIM_MOCK_DEV_PASID)
-		width = 1ull << SIM_MIN(sim_platform(c->sim)->max_pasid_log2, 32u);
 	if (p->n.start != p->n.last || !p->n.start || p->n.start >= width)
 		problem(c, "device %u: an attachment at PASID [%llu, %llu], outside its %llu PASIDs",
 			id, (unsigned long long)p->n.start, (unsigned long long)p->n.last,

@@ -436,6 +436,9 @@ void sim_dev_unreserve(struct sim *sim, uint64_t ioas_off, uint64_t idev_off);
  * flags, and whether it can track dirty pages. */
 uint64_t sim_dev_hw_caps(struct sim *sim, uint32_t dev_flags);
 bool sim_dev_dirty_capable(struct sim *sim, uint32_t dev_flags);
+/* How many PASIDs a mock device with these flags has: 1 (IOMMU_NO_PASID
+ * only) without MOCK_FLAGS_DEVICE_PASID. */
+uint64_t sim_dev_nr_pasids(struct sim *sim, uint32_t dev_flags);
 
 /* ---- pin.c: what pinning a source would find in the process's memory ------------- */
 struct sim_vm_cache;

@@ -379,8 +379,8 @@ static int pasid_compat(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off, u
  * PASID width (a mock device without PASIDs has a width of 0 bits). */
 static int pasid_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off, uint32_t pasid)
 {
-	const struct sim_obj *dv = obj_at(sim, idev_off);
-	uint64_t limit = 1, p, cur = pasid_find(sim, idev_off, pasid);
+	uint64_t limit = sim_dev_nr_pasids(sim, obj_at(sim, idev_off)->idev.dev_flags), p;
+	uint64_t cur = pasid_find(sim, idev_off, pasid);
 	struct sim_pasid *pr;
 	struct sim_obj *hw;
 	int ret;
@@ -391,8 +391,6 @@ static int pasid_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off, u
 	ret = pasid_compat(sim, hwpt_off, idev_off, pasid);
 	if (ret)
 		return ret;
-	if (dv->idev.dev_flags & SIM_MOCK_DEV_PASID)
-		limit = 1ull << SIM_MIN(sim_platform(sim)->max_pasid_log2, 32u);
 	if (pasid >= limit)
 		return sim_fail(sim, EINVAL, "PASID %u is beyond device %u's %llu PASIDs", pasid,
 				id_of(sim, idev_off), (unsigned long long)limit);

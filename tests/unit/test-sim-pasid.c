@@ -94,28 +94,6 @@ static int hwpt_alloc(struct sim *sim, uint32_t dev, uint32_t pt, uint32_t flags
 	return ret;
 }
 
-static uint32_t users_of(struct sim *sim, uint32_t id)
-{
-	struct ifd_sim_object *objs = NULL;
-	uint32_t users = 0;
-	size_t n = 0;
-
-	if (!sim_objects(sim, &objs, &n)) {
-		for (size_t i = 0; i < n; i++)
-			if (objs[i].id == id)
-				users = objs[i].users;
-		free(objs);
-	}
-	return users;
-}
-
-static size_t nr_objects(struct sim *sim)
-{
-	struct ifd_sim_info info;
-
-	return sim_info(sim, &info) ? (size_t)-1 : info.nr_objects;
-}
-
 struct fix {
 	struct sim *sim;
 	uint32_t ioas, stdev, idev, np_stdev, np_idev;	/* a PASID device, one without */
@@ -168,9 +146,9 @@ static void test_compat(void)
 	/* detached, it may only come back to a compatible one */
 	CHECK_EQ(DETACH(f.stdev, 0), 0);
 	CHECK_EQ(CHECK_HWPT(f.stdev, 0, 0), 0);
-	n = nr_objects(sim);
+	n = st_nr_objects(sim);
 	CHECK_EQ(ATTACH(f.stdev, 0, f.ioas), -EINVAL);	/* an automatic domain, made and dropped */
-	CHECK_EQ(nr_objects(sim), n);
+	CHECK_EQ(st_nr_objects(sim), n);
 	CHECK_EQ(ATTACH(f.stdev, 0, f.parent), -EINVAL);
 	CHECK_EQ(ATTACH(f.stdev, 0, f.s2), 0);
 	CHECK_EQ(DETACH(f.stdev, 100), 0);
@@ -188,7 +166,7 @@ static void test_compat(void)
 	CHECK_EQ(ATTACH(f.stdev, 100, f.parent), -EINVAL);
 	CHECK_EQ(ATTACH(f.stdev, 100, f.ioas), -EINVAL);
 	CHECK_EQ(CHECK_HWPT(f.stdev, 100, 0), 0);
-	CHECK_EQ(nr_objects(sim), n);
+	CHECK_EQ(st_nr_objects(sim), n);
 	CHECK_EQ(ATTACH(f.stdev, 100, f.np_idev), -EINVAL);	/* a device */
 	CHECK_EQ(ATTACH(f.stdev, 100, 999), -ENOENT);
 	CHECK_EQ(ATTACH(f.idev, 100, f.s2), -ENOENT);		/* not a selftest object */
@@ -226,8 +204,8 @@ static void test_attach_replace_detach(void)
 		return;
 	sim = f.sim;
 	CHECK_EQ(replace(sim, f.stdev, f.s2), 0);
-	s2_users = users_of(sim, f.s2);
-	dev_users = users_of(sim, f.idev);
+	s2_users = st_users(sim, f.s2);
+	dev_users = st_users(sim, f.idev);
 	CHECK_EQ(ATTACH(f.stdev, 100, f.s2), 0);
 	CHECK_EQ(CHECK_HWPT(f.stdev, 100, f.s2), 0);
 	CHECK_EQ(CHECK_HWPT(f.stdev, 100, 0), -EINVAL);
@@ -235,8 +213,8 @@ static void test_attach_replace_detach(void)
 	CHECK_EQ(CHECK_HWPT(f.stdev, 100, f.ioas), -EINVAL);	/* not a HWPT */
 	CHECK_EQ(CHECK_HWPT(f.stdev, 100, 999), -ENOENT);
 	CHECK_EQ(CHECK_HWPT(f.idev, 100, f.s2), -ENOENT);
-	CHECK_EQ(users_of(sim, f.s2), s2_users + 1);
-	CHECK_EQ(users_of(sim, f.idev), dev_users + 1);
+	CHECK_EQ(st_users(sim, f.s2), s2_users + 1);
+	CHECK_EQ(st_users(sim, f.idev), dev_users + 1);
 	/* attach never overwrites */
 	CHECK_EQ(ATTACH(f.stdev, 100, f.nested[0]), -EBUSY);
 	CHECK_EQ(ATTACH(f.stdev, 100, f.s2), -EBUSY);
@@ -248,8 +226,8 @@ static void test_attach_replace_detach(void)
 	CHECK_EQ(st_check(sim), 0);
 	CHECK_EQ(DETACH(f.stdev, 100), 0);
 	CHECK_EQ(CHECK_HWPT(f.stdev, 100, 0), 0);
-	CHECK_EQ(users_of(sim, f.s2), s2_users);
-	CHECK_EQ(users_of(sim, f.idev), dev_users);
+	CHECK_EQ(st_users(sim, f.s2), s2_users);
+	CHECK_EQ(st_users(sim, f.idev), dev_users);
 	CHECK_EQ(DETACH(f.stdev, 100), 0);
 
 	/* replace: only what is attached, only to a compatible HWPT */
@@ -261,10 +239,10 @@ static void test_attach_replace_detach(void)
 	CHECK_EQ(REPLACE(f.stdev, 200, 999), -ENOENT);
 	CHECK_EQ(CHECK_HWPT(f.stdev, 200, f.s2), 0);
 	CHECK_EQ(REPLACE(f.stdev, 200, f.s2), 0);		/* the same: nothing happens */
-	CHECK_EQ(users_of(sim, f.s2), s2_users + 1);
+	CHECK_EQ(st_users(sim, f.s2), s2_users + 1);
 	CHECK_EQ(REPLACE(f.stdev, 200, f.nested[0]), 0);
 	CHECK_EQ(CHECK_HWPT(f.stdev, 200, f.nested[0]), 0);
-	CHECK_EQ(users_of(sim, f.s2), s2_users);
+	CHECK_EQ(st_users(sim, f.s2), s2_users);
 	CHECK_EQ(REPLACE(f.stdev, 200, f.nested[1]), 0);
 	CHECK_EQ(CHECK_HWPT(f.stdev, 200, f.nested[1]), 0);
 	CHECK_EQ(destroy(sim, f.nested[0]), 0);
@@ -276,7 +254,7 @@ static void test_attach_replace_detach(void)
 	CHECK_EQ(DETACH(f.stdev, 200), 0);
 	CHECK_EQ(DETACH(f.stdev, 1), 0);
 	CHECK_EQ(DETACH(f.stdev, 2), 0);
-	CHECK_EQ(users_of(sim, f.idev), dev_users);
+	CHECK_EQ(st_users(sim, f.idev), dev_users);
 	CHECK_EQ(destroy(sim, f.nested[1]), 0);
 	CHECK_EQ(st_check(sim), 0);
 	sim_close(sim);
@@ -339,6 +317,7 @@ static void test_driver_checks(void)
 	sim_close(sim);
 }
 
+/* struct iommu_hwpt_pgfault as read from the fault queue's fd */
 struct pgfault {
 	uint32_t flags, dev_id, pasid, grpid, perm, pad;
 	uint64_t addr;
@@ -348,11 +327,10 @@ struct pgfault {
 static int trigger_iopf(struct sim *sim, uint32_t dev, uint32_t pasid)
 {
 	struct ifd_test_cmd c = { .op = IFD_TEST_OP_TRIGGER_IOPF };
-	uint32_t *a = (uint32_t *)c.raw;
 
-	a[0] = dev;
-	a[1] = pasid;
-	a[3] = 3;
+	c.trigger_iopf.dev_id = dev;
+	c.trigger_iopf.pasid = pasid;
+	c.trigger_iopf.perm = 3;	/* READ | WRITE */
 	return tcmd(sim, &c);
 }
 
@@ -437,13 +415,13 @@ static void test_destroy(void)
 	if (!fixture(&f))
 		return;
 	sim = f.sim;
-	s2_users = users_of(sim, f.s2);
+	s2_users = st_users(sim, f.s2);
 	CHECK_EQ(replace(sim, f.stdev, f.s2), 0);
 	CHECK_EQ(ATTACH(f.stdev, 1024, f.s2), 0);
 	CHECK_EQ(ATTACH(f.stdev, 3, f.nested[0]), 0);
 	CHECK_EQ(destroy(sim, f.stdev), 0);
-	CHECK_EQ(users_of(sim, f.s2), s2_users);
-	CHECK_EQ(users_of(sim, f.idev), 0);
+	CHECK_EQ(st_users(sim, f.s2), s2_users);
+	CHECK_EQ(st_users(sim, f.idev), 0);
 	CHECK_EQ(destroy(sim, f.nested[0]), 0);
 	CHECK_EQ(st_check(sim), 0);
 	sim_close(sim);
@@ -470,7 +448,7 @@ static void test_destroy(void)
 		CHECK_EQ(replace(p, stdev, hw), 0);
 		CHECK_EQ(pasid_op(p, IFD_TEST_OP_PASID_ATTACH, stdev, 9, hw), 0);
 		sim_close(p);
-		CHECK_EQ(nr_objects(sim), 0);
+		CHECK_EQ(st_nr_objects(sim), 0);
 		CHECK_EQ(st_check(sim), 0);
 		sim_close(sim);
 	}
