@@ -66,7 +66,10 @@ enum { SIM_CREATE_OPT_PROFILE, SIM_CREATE_OPT_APERTURE_BITS, SIM_CREATE_OPT_FORC
 enum { DOCTOR_OPT_MEMORY };
 enum { HWINFO_OPT_DEV_ID, HWINFO_OPT_DEVICE };
 enum { MOCK_OPT_IOAS, MOCK_OPT_NO_DIRTY, MOCK_OPT_PASID };
-enum { MOCK_REPLACE_OPT_STDEV, MOCK_REPLACE_OPT_PT };
+enum { MOCK_REPLACE_OPT_STDEV, MOCK_REPLACE_OPT_PT, MOCK_REPLACE_OPT_PASID };
+enum { MOCK_ATTACH_OPT_STDEV, MOCK_ATTACH_OPT_PT, MOCK_ATTACH_OPT_PASID };
+enum { MOCK_DETACH_OPT_STDEV, MOCK_DETACH_OPT_PASID };
+enum { MOCK_CHECK_OPT_STDEV, MOCK_CHECK_OPT_PASID, MOCK_CHECK_OPT_HWPT };
 enum { MOCK_RESERVE_OPT_IOAS, MOCK_RESERVE_OPT_RANGE };
 enum { HWPT_OPT_DEV_ID, HWPT_OPT_PT, HWPT_OPT_NEST_PARENT, HWPT_OPT_DIRTY, HWPT_OPT_PASID,
        HWPT_OPT_FAULT, HWPT_OPT_DATA_TYPE, HWPT_OPT_DATA, HWPT_OPT_NAME };
@@ -210,6 +213,9 @@ int cmd_doctor(struct iommuctl *g, struct cmd_args *a);
 int cmd_hw_info(struct iommuctl *g, struct cmd_args *a);
 int cmd_mock_domain(struct iommuctl *g, struct cmd_args *a);
 int cmd_mock_replace(struct iommuctl *g, struct cmd_args *a);
+int cmd_mock_attach(struct iommuctl *g, struct cmd_args *a);
+int cmd_mock_detach(struct iommuctl *g, struct cmd_args *a);
+int cmd_mock_check(struct iommuctl *g, struct cmd_args *a);
 int cmd_mock_reserve(struct iommuctl *g, struct cmd_args *a);
 int cmd_device_list(struct iommuctl *g, struct cmd_args *a);
 int cmd_hwpt_alloc(struct iommuctl *g, struct cmd_args *a);
