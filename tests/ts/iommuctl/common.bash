@@ -40,3 +40,15 @@ fails_json() {
 	[ ! -s "$TS_TMP/out" ] || ts_fail "failed '$*' printed on stdout"
 	ts_jq --arg e "$e" '.error.errno_name == $e' "$TS_TMP/err"
 }
+
+# On the kernel, only the main series' selftest mock is known to match the
+# simulator's: skip elsewhere.
+mock_main_series_only() {
+	local main
+	ts_on kernel || return 0
+	main=$(awk '$1 == "main" { sub(/^linux-source-/, "", $2); print $2 }' "$TS_TOP/tests/vm/kernel-version")
+	case $(uname -r) in
+	"$main" | "$main".*) ;;
+	*) ts_skip "the selftest mock is tested on the main series ($main), this is $(uname -r)" ;;
+	esac
+}
