@@ -1,5 +1,6 @@
 #!/bin/bash
 # backends: sim kernel
+# timeout: 480
 # mock attach / detach / check / replace --pasid: a mock device's attachments
 # at a PASID, as the kernel selftest's iommufd_device_pasid fixture drives
 # them (IOMMU_TEST_OP_PASID_*), with every errno it documents, plus faults
