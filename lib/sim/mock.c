@@ -394,12 +394,15 @@ static int pasid_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off, u
 	if (pasid >= limit)
 		return sim_fail(sim, EINVAL, "PASID %u is beyond device %u's %llu PASIDs", pasid,
 				id_of(sim, idev_off), (unsigned long long)limit);
-	ret = driver_set_pasid(sim, idev_off, pasid);
-	if (ret)
-		return ret;
+	/* the record first: the driver's answer changes its state */
 	p = sim_alloc(sim, SIM_TAG_PASID);
 	if (!p)
 		return sim->corrupt ? -EUCLEAN : -ENOMEM;
+	ret = driver_set_pasid(sim, idev_off, pasid);
+	if (ret) {
+		sim_free(sim, p);
+		return ret;
+	}
 	pr = sim_recw(sim, p, SIM_TAG_PASID);
 	pr->n.start = pr->n.last = pasid;
 	pr->hwpt = hwpt_off;
