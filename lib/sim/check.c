@@ -23,7 +23,10 @@
  *    its alignment is what they and HUGE_PAGES make it, and every reserved
  *    range it has for a domain is outside that domain's aperture, exactly;
  *    a domain's dirty records are aligned, non-empty, over mapped pages
- *    only, and add up to its count.
+ *    only, and add up to its count; a device's PASID attachments are a tree
+ *    of PASIDs in its width, each on a PASID-compatible HWPT of its context
+ *    (and then the device itself on one too, or detached), holding users
+ *    references on the HWPT and the device.
  *
  * Only checked accessors touch the file, so any corruption is a report, not
  * a crash.
@@ -785,7 +788,8 @@ static void check_hwq(struct checker *c, uint64_t ctx_off, const struct sim_obj 
 }
 
 /* A fault queue or vEVENT queue and its events. */
-static void check_eventq(struct checker *c, uint64_t ctx_off, const struct sim_obj *q)
+static void check_eventq(struct checker *c, uint64_t ctx_off, uint64_t q_off,
+			 const struct sim_obj *q)
 {
 	const struct sim_eventq *eq = &q->eq;
 	uint64_t limit = itree_max_nodes(c->sim), n = 0, last = 0, off = eq->head;
@@ -817,7 +821,8 @@ static void check_eventq(struct checker *c, uint64_t ctx_off, const struct sim_o
 			bool lost = ev->flags & SIM_EV_LOST;
 
 			vevents += !lost;
-			if (ev->cookie || ev->idev || (ev->flags & (SIM_EV_READ | SIM_EV_WITHDRAWN)) ||
+			if (ev->cookie || ev->idev || ev->handle_pasid ||
+			    (ev->flags & (SIM_EV_READ | SIM_EV_WITHDRAWN)) ||
 			    ev->len != (lost ? 8u : 12u))
 				problem(c, "veventq %u: a vEVENT of %u bytes, flags 0x%x", id, ev->len,
 					ev->flags);
@@ -826,6 +831,18 @@ static void check_eventq(struct checker *c, uint64_t ctx_off, const struct sim_o
 			   ((ev->flags & SIM_EV_WITHDRAWN) && ev->idev)) {
 			problem(c, "fault %u: a fault of %u bytes, cookie %u, device 0x%llx", id, ev->len,
 				ev->cookie, (unsigned long long)ev->idev);
+		} else if (ev->handle_pasid) {
+			/* a PASID's faults go when its attachment leaves the HWPT */
+			const struct sim_obj *dv = rec(c, ev->idev, SIM_TAG_OBJ);
+			uint64_t p = dv ? itree_find(c->sim, dv->idev.pasid_root, SIM_TAG_PASID,
+						     ev->handle_pasid) : 0;
+			const struct sim_pasid *pr = p ? rec(c, p, SIM_TAG_PASID) : NULL;
+			const struct sim_obj *hw = pr ? rec(c, pr->hwpt, SIM_TAG_OBJ) : NULL;
+
+			if ((ev->flags & SIM_EV_WITHDRAWN) || !hw || hw->hwpt.fault != q_off)
+				problem(c, "fault %u: a fault of PASID %u of device 0x%llx, which is not "
+					"attached to a HWPT of this queue", id, ev->handle_pasid,
+					(unsigned long long)ev->idev);
 		}
 		last = off;
 		off = ev->next;
@@ -862,6 +879,52 @@ static void check_dev_viommu(struct checker *c, uint64_t ctx_off, uint64_t o,
 			(unsigned long long)dv->idev.vdev_id, (unsigned long long)want);
 }
 
+struct pasid_walk {
+	struct checker *c;
+	uint64_t ctx_off;
+	const struct sim_obj *dv;
+	struct link **devl;
+	size_t *ndevl, *capl;
+	uint64_t nodes;
+};
+
+/* One attachment of a device at a PASID: its link to the HWPT counts. */
+static void visit_pasid(struct checker *c, uint64_t off, void *arg)
+{
+	struct pasid_walk *pw = arg;
+	const struct sim_pasid *p = rec(c, off, SIM_TAG_PASID);
+	const struct sim_obj *hw;
+	uint32_t id = (uint32_t)pw->dv->n.start;
+	uint64_t width = sim_dev_nr_pasids(c->sim, pw->dv->idev.dev_flags);
+
+	if (!p)
+		return;
+	pw->nodes++;
+	if (p->n.start != p->n.last || !p->n.start || p->n.start >= width)
+		problem(c, "device %u: an attachment at PASID [%llu, %llu], outside its %llu PASIDs",
+			id, (unsigned long long)p->n.start, (unsigned long long)p->n.last,
+			(unsigned long long)width);
+	hw = obj_in(c, pw->ctx_off, p->hwpt, SIM_OBJ_HWPT_PAGING);
+	if (!hw)
+		hw = obj_in(c, pw->ctx_off, p->hwpt, SIM_OBJ_HWPT_NESTED);
+	if (!hw || !(hw->hwpt.flags & SIM_HWPT_PASID))
+		problem(c, "device %u: PASID %llu is attached to 0x%llx, not a PASID-compatible HWPT "
+			"of its context", id, (unsigned long long)p->n.start,
+			(unsigned long long)p->hwpt);
+	if (*pw->ndevl == *pw->capl) {
+		size_t ncap = *pw->capl * 2;
+		struct link *nl = realloc(*pw->devl, ncap * sizeof(*nl));
+
+		if (!nl) {
+			problem(c, "out of memory checking the PASIDs of device %u", id);
+			return;
+		}
+		*pw->devl = nl;
+		*pw->capl = ncap;
+	}
+	(*pw->devl)[(*pw->ndevl)++] = (struct link){ p->hwpt, 0, 0 };
+}
+
 /* References between the objects of a context: every users count, link and
  * back link, the domains of each IOAS and the alignment they make. */
 static void check_links(struct checker *c, uint64_t ctx_off)
@@ -869,14 +932,15 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 	struct sim_ctx *ctx = rec(c, ctx_off, SIM_TAG_CTX);
 	uint64_t limit = itree_max_nodes(c->sim), page = sim_hdr(c->sim)->page_size;
 	struct link *hwl = NULL, *devl = NULL, *nestl = NULL, *refl = NULL;
-	size_t nhwl = 0, ndevl = 0, nnestl = 0, nrefl = 0, cap;
+	size_t nhwl = 0, ndevl = 0, nnestl = 0, nrefl = 0, cap, capl;
 
 	if (!ctx)
 		return;
 	/* HWPT -> IOAS and DEVICE -> HWPT references, sorted by target */
 	cap = (size_t)SIM_MIN(ctx->nr_objects, limit) + 1;
 	hwl = calloc(cap, sizeof(*hwl));
-	devl = calloc(cap, sizeof(*devl));
+	capl = cap;
+	devl = calloc(capl, sizeof(*devl));
 	nestl = calloc(cap, sizeof(*nestl));
 	refl = calloc(3 * cap, sizeof(*refl));
 	if (!hwl || !devl || !nestl || !refl) {
@@ -914,8 +978,30 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		if ((y->type == SIM_OBJ_HWPT_PAGING || y->type == SIM_OBJ_HWPT_NESTED) &&
 		    y->hwpt.fault && nrefl < 3 * cap)
 			refl[nrefl++] = (struct link){ y->hwpt.fault, 0, 0 };
-		if (y->type == SIM_OBJ_DEVICE && y->idev.hwpt && ndevl < cap)
+		if (y->type == SIM_OBJ_DEVICE && y->idev.hwpt && ndevl < capl)
 			devl[ndevl++] = (struct link){ y->idev.hwpt, 0, 0 };
+		if (y->type == SIM_OBJ_DEVICE) {
+			struct pasid_walk pw = { .c = c, .ctx_off = ctx_off, .dv = y, .devl = &devl,
+						 .ndevl = &ndevl, .capl = &capl };
+			const struct sim_obj *rid;
+			uint64_t nodes = 0;
+
+			if (check_tree(c, y->idev.pasid_root, SIM_TAG_PASID, "pasid", visit_pasid, &pw,
+				       &nodes) && (nodes != y->idev.nr_pasids || pw.nodes != nodes))
+				problem(c, "device %llu: counts %u PASID attachments, has %llu",
+					(unsigned long long)y->n.start, y->idev.nr_pasids,
+					(unsigned long long)nodes);
+			if (y->idev.pasid_flags & ~SIM_PASID_FLAGS ||
+			    ((y->idev.pasid_flags & SIM_PASID_1024_ARMED) &&
+			     !itree_find(c->sim, y->idev.pasid_root, SIM_TAG_PASID, 1024)))
+				problem(c, "device %llu: PASID flags 0x%x (armed only while PASID 1024 "
+					"is attached)", (unsigned long long)y->n.start,
+					y->idev.pasid_flags);
+			rid = y->idev.hwpt ? rec(c, y->idev.hwpt, SIM_TAG_OBJ) : NULL;
+			if (y->idev.nr_pasids && rid && !(rid->hwpt.flags & SIM_HWPT_PASID))
+				problem(c, "device %llu: has PASIDs attached and is itself attached to a "
+					"HWPT that is not PASID compatible", (unsigned long long)y->n.start);
+		}
 	}
 	if (nhwl)
 		qsort(hwl, nhwl, sizeof(*hwl), link_cmp);
@@ -1031,7 +1117,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 				problem(c, "device %u: reserves %llu ranges of ioas %llu, its platform "
 					"has %u regions", id, (unsigned long long)owned_ranges(c, x, o),
 					(unsigned long long)x->n.start, dev_regions(c));
-			expect = 2 + (obj->idev.hwpt != 0);
+			expect = 2 + (obj->idev.hwpt != 0) + obj->idev.nr_pasids;
 			break;
 		case SIM_OBJ_VIOMMU:
 			x = obj_in(c, ctx_off, obj->viommu.parent, SIM_OBJ_HWPT_PAGING);
@@ -1048,7 +1134,7 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 			break;
 		case SIM_OBJ_FAULT:
 		case SIM_OBJ_VEVENTQ:
-			check_eventq(c, ctx_off, obj);
+			check_eventq(c, ctx_off, o, obj);
 			expect += obj->eq.fd_open;
 			break;
 		case SIM_OBJ_VDEVICE:

@@ -682,19 +682,22 @@ static bool cookie_used(struct sim *sim, uint64_t off, void *arg)
 int sim_trigger_iopf(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_t grpid,
 		     uint32_t perm, uint64_t addr)
 {
-	const struct sim_obj *dv = obj_at(sim, idev_off), *hw;
+	const struct sim_obj *hw;
 	struct ifd_hwpt_pgfault f = { 0 };
 	struct cookie_scan cs = { 0, true };
-	uint64_t q, ev;
+	uint64_t q, ev, hw_off = pasid ? sim_dev_attached_at(sim, idev_off, pasid) : 0;
+	uint32_t handle = hw_off ? pasid : 0;
 
-	/* find_fault_handler: a PASID's attachment (there is none but PASID 0's
-	 * in the simulator), else, the mock keeping a user PASID table, the
-	 * nested domain of the device; without a fault queue on it the mock's
-	 * page_response takes the fault and the operation succeeds. */
-	if (!dv->idev.hwpt)
+	/* find_fault_handler: the PASID's attachment, else, the mock keeping a
+	 * user PASID table, the nested domain of the device; without a fault
+	 * queue on it the mock's page_response takes the fault and the
+	 * operation succeeds. */
+	if (!hw_off)
+		hw_off = obj_at(sim, idev_off)->idev.hwpt;
+	if (!hw_off)
 		return 0;
-	hw = obj_at(sim, dv->idev.hwpt);
-	if (pasid && hw->type != SIM_OBJ_HWPT_NESTED)
+	hw = obj_at(sim, hw_off);
+	if (pasid && !handle && hw->type != SIM_OBJ_HWPT_NESTED)
 		return 0;
 	q = hw->hwpt.fault;
 	if (!q)
@@ -720,31 +723,42 @@ int sim_trigger_iopf(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_
 		return sim->corrupt ? -EUCLEAN : -ENOMEM;
 	((struct sim_event *)sim_recw(sim, ev, SIM_TAG_EVENT))->idev = idev_off;
 	((struct sim_event *)sim_recw(sim, ev, SIM_TAG_EVENT))->cookie = cs.want;
+	((struct sim_event *)sim_recw(sim, ev, SIM_TAG_EVENT))->handle_pasid = handle;
 	return sim->corrupt ? -EUCLEAN : 0;
 }
 
-/* The device's faults of the queue are answered INVALID by the kernel: gone
- * unless their bytes are in the fd unread (withdrawn, freed when read). */
+/* The faults of one attachment (device and PASID) are answered INVALID by
+ * the kernel: gone unless their bytes are in the fd unread (withdrawn,
+ * freed when read). */
+struct handle_key {
+	uint64_t idev;
+	uint32_t pasid;
+};
+
 static bool auto_answer(struct sim *sim, uint64_t off, void *arg)
 {
+	const struct handle_key *k = arg;
 	struct sim_event *ev = ev_at(sim, off);
 
-	if (ev->idev != *(const uint64_t *)arg)
+	if (ev->idev != k->idev || ev->handle_pasid != k->pasid)
 		return false;
 	if ((ev->flags & (SIM_EV_PUSHED | SIM_EV_READ)) != SIM_EV_PUSHED)
 		return true;
 	ev = sim_recw(sim, off, SIM_TAG_EVENT);
 	ev->flags |= SIM_EV_WITHDRAWN;
 	ev->idev = 0;	/* the device may go before the bytes are read */
+	ev->handle_pasid = 0;
 	return false;
 }
 
-void sim_fault_auto_response(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
+void sim_fault_auto_response(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off,
+			     uint32_t pasid)
 {
+	struct handle_key k = { idev_off, pasid };
 	uint64_t q = obj_at(sim, hwpt_off)->hwpt.fault;
 
 	if (q)
-		ev_each(sim, q, auto_answer, &idev_off);
+		ev_each(sim, q, auto_answer, &k);
 }
 
 void sim_eventq_close_mine(struct sim *sim)

@@ -356,6 +356,9 @@ int sim_hwpt_paging_alloc(struct sim *sim, uint64_t ioas_off, uint32_t flags, ui
 int sim_hwpt_nested_alloc(struct sim *sim, uint64_t parent_off, uint64_t viommu_off,
 			  uint32_t flags, uint32_t iotlb, uint64_t *out);
 void sim_hwpt_abort(struct sim *sim, uint64_t off);
+/* The HWPT a device is attached to at 'pasid' (IOMMU_NO_PASID: its own
+ * attachment), 0 = none. */
+uint64_t sim_dev_attached_at(struct sim *sim, uint64_t idev_off, uint32_t pasid);
 
 /* ---- viommu.c: vIOMMUs and vDEVICEs --------------------------------------------------- */
 #define SIM_VIOMMU_TYPE_SELFTEST	0xdeadbeefu	/* the only type the mock has */
@@ -395,8 +398,10 @@ int sim_trigger_iopf(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_
 /* iommufd_viommu_report_event: -EOPNOTSUPP without a queue of the type. */
 int sim_viommu_report(struct sim *sim, uint64_t viommu_off, uint32_t type, const void *data,
 		      uint32_t len);
-/* iommufd_auto_response_faults: device 'idev_off' leaves HWPT 'hwpt_off'. */
-void sim_fault_auto_response(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off);
+/* iommufd_auto_response_faults: device 'idev_off''s attachment at 'pasid'
+ * leaves HWPT 'hwpt_off'. */
+void sim_fault_auto_response(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off,
+			     uint32_t pasid);
 
 /* ---- hwpt.c: user HWPTs, dirty tracking, invalidation ------------------------------ */
 /* iommu_copy_struct_from_user(): type 'want', length min..size (EINVAL), then
@@ -431,6 +436,9 @@ void sim_dev_unreserve(struct sim *sim, uint64_t ioas_off, uint64_t idev_off);
  * flags, and whether it can track dirty pages. */
 uint64_t sim_dev_hw_caps(struct sim *sim, uint32_t dev_flags);
 bool sim_dev_dirty_capable(struct sim *sim, uint32_t dev_flags);
+/* How many PASIDs a mock device with these flags has: 1 (IOMMU_NO_PASID
+ * only) without MOCK_FLAGS_DEVICE_PASID. */
+uint64_t sim_dev_nr_pasids(struct sim *sim, uint32_t dev_flags);
 
 /* ---- pin.c: what pinning a source would find in the process's memory ------------- */
 struct sim_vm_cache;

@@ -22,14 +22,15 @@
 #include <stdint.h>
 
 #define SIM_MAGIC		"IFDSIMST"
-#define SIM_FORMAT_VERSION	5u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
+#define SIM_FORMAT_VERSION	6u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
 					 * the undo journal in the header; 4: user HWPTs (nest
 					 * parents, nested, dirty tracking: struct sim_dirty) and
 					 * the platform (the emulated IOMMU) in the header; 5:
 					 * vIOMMUs, vDEVICEs and tombstones, the mock device's
 					 * cache and vIOMMU, fault queues and vEVENT queues
 					 * (struct sim_eventq, struct sim_event), HW queues and
-					 * the areas they lock */
+					 * the areas they lock; 6: attachments at a PASID
+					 * (struct sim_pasid) */
 #define SIM_HDR_SIZE		4096u
 #define SIM_REC_ALIGN		32u
 #define SIM_KERNEL_VERSION	"7.2.13"
@@ -55,6 +56,7 @@ enum sim_tag {
 	SIM_TAG_GAP	= 0x53504147,	/* "GAPS": a free IOVA range of an IOAS */
 	SIM_TAG_DIRTY	= 0x54524944,	/* "DIRT": dirty IO pages of a mock domain */
 	SIM_TAG_EVENT	= 0x544e5645,	/* "EVNT": an event of a fault queue or vEVENT queue */
+	SIM_TAG_PASID	= 0x44495350,	/* "PSID": a device's attachment at a PASID */
 };
 
 /* Size classes of the record arena. */
@@ -148,7 +150,8 @@ struct sim_stdev {
 
 struct sim_idev {
 	uint64_t stdev;			/* the driver that owns it (holds a users reference) */
-	uint64_t hwpt;			/* attached HWPT (holds a users reference on each), 0 = none */
+	uint64_t hwpt;			/* attached HWPT (holds a users reference on each), 0 = none;
+					 * IOMMU_NO_PASID's attachment (the RID) */
 	uint64_t owner_ctx;		/* number of the context the device is bound to (the fd
 					 * that owns its DMA) */
 	uint32_t dev_flags;
@@ -159,6 +162,24 @@ struct sim_idev {
 					 * HWPT it is attached to (no reference), 0 = none */
 	uint64_t vdev_id;		/* ... and its virtual ID there, as read at the attach */
 	uint32_t cache[SIM_MOCK_DEV_CACHE_NUM];	/* the mock device's cache */
+	uint64_t pasid_root;		/* its attachments at other PASIDs (struct sim_pasid);
+					 * each holds a users reference on the device too */
+	uint32_t nr_pasids;		/* ... how many */
+	uint32_t pasid_flags;		/* SIM_PASID_* */
+};
+
+/* The mock driver's set_dev_pasid fails the next change of PASID 1024 to a
+ * domain (-ENOMEM) after one that succeeded; blocking PASID 1024 disarms it. */
+#define SIM_PASID_1024_ARMED	(1u << 0)
+#define SIM_PASID_FLAGS		SIM_PASID_1024_ARMED
+#define SIM_MOCK_PASID_MAX	((1u << 20) - 1)	/* MOCK_PASID_WIDTH bits */
+
+/* A device's attachment at PASID n.start (= n.last, never IOMMU_NO_PASID). */
+struct sim_pasid {
+	struct sim_rec r;
+	struct sim_tnode n;
+	uint64_t hwpt;			/* the HWPT (holds a users reference, counted in its
+					 * nr_devices) */
 };
 
 /* A vIOMMU (IOMMU_VIOMMU_TYPE_SELFTEST) on a nest parent. */
@@ -211,7 +232,7 @@ struct sim_hwpt {
 	uint64_t pgsize;		/* smallest IO page size (lowest bit of pgsize_bitmap) */
 	uint64_t aperture_start, aperture_last;
 	uint32_t flags;			/* SIM_HWPT_* */
-	uint32_t nr_devices;		/* devices attached */
+	uint32_t nr_devices;		/* attachments: devices' and their PASIDs' */
 	uint64_t parent;		/* NESTED: the nest parent (holds a users reference) */
 	uint64_t dirty_root;		/* PAGING: its dirty IO pages (struct sim_dirty) */
 	uint64_t nr_dirty;		/* ... how many */
@@ -275,7 +296,8 @@ struct sim_event {
 	uint32_t flags;			/* SIM_EV_* */
 	uint32_t len;			/* bytes of 'data' the fd carries */
 	uint32_t cookie;		/* FAULT: the response cookie */
-	uint32_t pad;
+	uint32_t handle_pasid;		/* FAULT: the PASID of the attachment it came through
+					 * (0: the device's own) */
 	uint8_t data[SIM_EV_DATA];	/* what the fd carries */
 };
 
@@ -580,6 +602,8 @@ _Static_assert(sizeof(struct sim_ioas) <= 104 && sizeof(struct sim_hwpt) <= 104 
 	       sizeof(struct sim_viommu) <= 104 && sizeof(struct sim_vdev) <= 104 &&
 	       sizeof(struct sim_eventq) <= 104 && sizeof(struct sim_hwq) <= 104, "obj payloads");
 _Static_assert(sizeof(struct sim_event) <= 96, "event class");
+_Static_assert(sizeof(struct sim_pasid) <= 96, "pasid class");
+_Static_assert(offsetof(struct sim_pasid, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_obj, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_ctx, n) == offsetof(struct sim_trec, n), "tnode placement");
 _Static_assert(offsetof(struct sim_area, n) == offsetof(struct sim_trec, n), "tnode placement");

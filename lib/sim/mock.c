@@ -28,6 +28,14 @@
  * tracking.  The automatic domains have no dirty tracking and no PASID
  * support.
  *
+ * IOMMU_TEST_OP_PASID_* attach the device at a PASID as well: only to a
+ * HWPT allocated with IOMMU_HWPT_ALLOC_PASID (paging or nested), only on a
+ * device flagged PASID (20 bits, or the platform's width), and only while
+ * the device itself is detached or on such a HWPT; the device then goes only
+ * to such a HWPT.  Each PASID's attachment holds a users reference on its
+ * HWPT and on the device, reserves nothing in the IOAS and is its own fault
+ * handle.
+ *
  * Under a platform profile (platform.c) the mock device takes the platform's
  * geometry instead: its domains' aperture and page size, and the reserved
  * regions its driver reports, which each attach to an IOAS enforces (owned
@@ -296,6 +304,24 @@ static int driver_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
 	return sim_viommu_attach_check(sim, hwpt_off, idev_off);
 }
 
+/* The mock driver's set_dev_pasid to a domain: it checks neither dirty
+ * tracking nor vDEVICEs, but fails every second change of PASID 1024 (its
+ * planted error, for the core's roll-back). */
+static int driver_set_pasid(struct sim *sim, uint64_t idev_off, uint32_t pasid)
+{
+	struct sim_idev *dv;
+
+	if (pasid != 1024)
+		return 0;
+	dv = &obj_w(sim, idev_off)->idev;
+	dv->pasid_flags ^= SIM_PASID_1024_ARMED;
+	sim->dirty = true;
+	if (!(dv->pasid_flags & SIM_PASID_1024_ARMED))
+		return sim_fail(sim, ENOMEM, "the mock driver fails this change of PASID 1024 on "
+				"purpose (its previous one armed it)");
+	return 0;
+}
+
 /* The IOAS whose mappings a HWPT translates: a nested one's parent's. */
 static uint64_t hwpt_ioas(struct sim *sim, uint64_t hwpt_off)
 {
@@ -306,21 +332,113 @@ static uint64_t hwpt_ioas(struct sim *sim, uint64_t hwpt_off)
 	return h->hwpt.ioas;
 }
 
-/* iommufd_hw_pagetable_attach: a second attach is refused, then the driver
- * may refuse, then the device's reserved regions go into the IOAS. */
-static int hwpt_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
+static struct sim_pasid *pasid_at(struct sim *sim, uint64_t off)
 {
-	struct sim_obj *dv = obj_at(sim, idev_off), *hw;
+	return sim_rec(sim, off, SIM_TAG_PASID);
+}
+
+/* The record of the device's attachment at 'pasid' (not IOMMU_NO_PASID), or 0. */
+static uint64_t pasid_find(struct sim *sim, uint64_t idev_off, uint32_t pasid)
+{
+	return itree_find(sim, obj_at(sim, idev_off)->idev.pasid_root, SIM_TAG_PASID, pasid);
+}
+
+uint64_t sim_dev_attached_at(struct sim *sim, uint64_t idev_off, uint32_t pasid)
+{
+	uint64_t p;
+
+	if (!pasid)
+		return obj_at(sim, idev_off)->idev.hwpt;
+	p = pasid_find(sim, idev_off, pasid);
+	return p ? pasid_at(sim, p)->hwpt : 0;
+}
+
+/* iommufd_hwpt_pasid_compat: only a HWPT allocated with IOMMU_HWPT_ALLOC_PASID
+ * goes to a PASID, and then the device itself only to such a HWPT too. */
+static int pasid_compat(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off, uint32_t pasid)
+{
+	const struct sim_obj *dv = obj_at(sim, idev_off);
+	bool compat = obj_at(sim, hwpt_off)->hwpt.flags & SIM_HWPT_PASID;
+
+	if (!pasid && !compat && dv->idev.nr_pasids)
+		return sim_fail(sim, EINVAL, "device %u has PASIDs attached and hwpt %u was not "
+				"allocated with IOMMU_HWPT_ALLOC_PASID", id_of(sim, idev_off),
+				id_of(sim, hwpt_off));
+	if (pasid && !compat)
+		return sim_fail(sim, EINVAL, "hwpt %u was not allocated with IOMMU_HWPT_ALLOC_PASID "
+				"(automatic domains never are)", id_of(sim, hwpt_off));
+	if (pasid && dv->idev.hwpt && !(obj_at(sim, dv->idev.hwpt)->hwpt.flags & SIM_HWPT_PASID))
+		return sim_fail(sim, EINVAL, "device %u is attached to hwpt %u, which was not "
+				"allocated with IOMMU_HWPT_ALLOC_PASID", id_of(sim, idev_off),
+				id_of(sim, dv->idev.hwpt));
+	return 0;
+}
+
+/* iommufd_hw_pagetable_attach at a PASID: a second attach is refused, then
+ * the PASID compatibility, then the core's range check of the device's
+ * PASID width (a mock device without PASIDs has a width of 0 bits). */
+static int pasid_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off, uint32_t pasid)
+{
+	uint64_t limit = sim_dev_nr_pasids(sim, obj_at(sim, idev_off)->idev.dev_flags), p;
+	uint64_t cur = pasid_find(sim, idev_off, pasid);
+	struct sim_pasid *pr;
+	struct sim_obj *hw;
 	int ret;
 
+	if (cur)
+		return sim_fail(sim, EBUSY, "PASID %u of device %u is already attached (to hwpt %u)",
+				pasid, id_of(sim, idev_off), id_of(sim, pasid_at(sim, cur)->hwpt));
+	ret = pasid_compat(sim, hwpt_off, idev_off, pasid);
+	if (ret)
+		return ret;
+	if (pasid >= limit)
+		return sim_fail(sim, EINVAL, "PASID %u is beyond device %u's %llu PASIDs", pasid,
+				id_of(sim, idev_off), (unsigned long long)limit);
+	/* the record first: the driver's answer changes its state */
+	p = sim_alloc(sim, SIM_TAG_PASID);
+	if (!p)
+		return sim->corrupt ? -EUCLEAN : -ENOMEM;
+	ret = driver_set_pasid(sim, idev_off, pasid);
+	if (ret) {
+		sim_free(sim, p);
+		return ret;
+	}
+	pr = sim_recw(sim, p, SIM_TAG_PASID);
+	pr->n.start = pr->n.last = pasid;
+	pr->hwpt = hwpt_off;
+	itree_insert(sim, &obj_w(sim, idev_off)->idev.pasid_root, SIM_TAG_PASID, p);
+	obj_w(sim, idev_off)->idev.nr_pasids++;
+	hw = obj_w(sim, hwpt_off);
+	hw->hwpt.nr_devices++;
+	hw->users++;
+	sim->dirty = true;
+	return 0;
+}
+
+/* iommufd_hw_pagetable_attach: a second attach is refused, then the device's
+ * reserved regions go into the IOAS, then the PASID compatibility and the
+ * driver may refuse (and the regions go again). */
+static int hwpt_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off, uint32_t pasid)
+{
+	struct sim_obj *dv = obj_at(sim, idev_off), *hw;
+	uint64_t ioas = hwpt_ioas(sim, hwpt_off);
+	int ret;
+
+	if (pasid)
+		return pasid_attach(sim, hwpt_off, idev_off, pasid);
 	if (dv->idev.hwpt)
 		return sim_fail(sim, EBUSY, "device %u is already attached (to hwpt %u)",
 				id_of(sim, idev_off), id_of(sim, dv->idev.hwpt));
-	ret = driver_attach(sim, hwpt_off, idev_off);
-	if (!ret)
-		ret = sim_dev_reserve(sim, hwpt_ioas(sim, hwpt_off), idev_off);
+	ret = sim_dev_reserve(sim, ioas, idev_off);
 	if (ret)
 		return ret;
+	ret = pasid_compat(sim, hwpt_off, idev_off, 0);
+	if (!ret)
+		ret = driver_attach(sim, hwpt_off, idev_off);
+	if (ret) {
+		sim_dev_unreserve(sim, ioas, idev_off);
+		return ret;
+	}
 	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
 	sim_viommu_attached(sim, idev_off, hwpt_off);
 	hw = obj_w(sim, hwpt_off);
@@ -330,66 +448,119 @@ static int hwpt_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
 	return 0;
 }
 
-/* iommufd_hw_pagetable_detach + put. */
-static void hwpt_detach(struct sim *sim, uint64_t idev_off)
+/* iommufd_hw_pagetable_detach + put; the blocking domain takes the PASID. */
+static void hwpt_detach(struct sim *sim, uint64_t idev_off, uint32_t pasid)
 {
-	struct sim_obj *dv = obj_at(sim, idev_off);
-	uint64_t hwpt_off = dv->idev.hwpt;
+	uint64_t hwpt_off, p = 0;
 
+	if (pasid) {
+		p = pasid_find(sim, idev_off, pasid);
+		hwpt_off = p ? pasid_at(sim, p)->hwpt : 0;
+	} else {
+		hwpt_off = obj_at(sim, idev_off)->idev.hwpt;
+	}
 	if (!hwpt_off)
 		return;
-	sim_dev_unreserve(sim, hwpt_ioas(sim, hwpt_off), idev_off);
-	sim_fault_auto_response(sim, hwpt_off, idev_off);
-	obj_w(sim, idev_off)->idev.hwpt = 0;
-	sim_viommu_attached(sim, idev_off, 0);	/* the blocking domain */
+	if (pasid) {
+		if (pasid == 1024)
+			obj_w(sim, idev_off)->idev.pasid_flags &= ~SIM_PASID_1024_ARMED;
+		sim_fault_auto_response(sim, hwpt_off, idev_off, pasid);
+		itree_erase(sim, &obj_w(sim, idev_off)->idev.pasid_root, SIM_TAG_PASID, p);
+		sim_free(sim, p);
+		obj_w(sim, idev_off)->idev.nr_pasids--;
+	} else {
+		sim_dev_unreserve(sim, hwpt_ioas(sim, hwpt_off), idev_off);
+		sim_fault_auto_response(sim, hwpt_off, idev_off, 0);
+		obj_w(sim, idev_off)->idev.hwpt = 0;
+		sim_viommu_attached(sim, idev_off, 0);	/* the blocking domain */
+	}
 	obj_w(sim, hwpt_off)->hwpt.nr_devices--;
 	hwpt_put(sim, hwpt_off);
 	sim->dirty = true;
 }
 
 /* iommufd_device_detach */
-static void device_detach(struct sim *sim, uint64_t idev_off)
+static void device_detach(struct sim *sim, uint64_t idev_off, uint32_t pasid)
 {
-	if (!obj_at(sim, idev_off)->idev.hwpt)
+	if (!sim_dev_attached_at(sim, idev_off, pasid))
 		return;
-	hwpt_detach(sim, idev_off);
+	hwpt_detach(sim, idev_off, pasid);
 	obj_w(sim, idev_off)->users--;
 }
 
-/* iommufd_device_do_replace for the mock device's only attachment: moving
- * to another IOAS takes the reserved regions there first, then leaves the
- * old IOAS's. */
-static int do_replace(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off)
+/* Move the attachment's reference from 'old' to 'hwpt_off'. */
+static void move_attachment(struct sim *sim, uint64_t old, uint64_t hwpt_off)
 {
-	struct sim_obj *dv = obj_at(sim, idev_off), *hw;
+	struct sim_obj *hw = obj_w(sim, hwpt_off);
+
+	hw->hwpt.nr_devices++;
+	hw->users++;
+	obj_w(sim, old)->hwpt.nr_devices--;
+	hwpt_put(sim, old);
+	sim->dirty = true;
+}
+
+/* iommufd_device_do_replace at a PASID: no reserved regions; the driver
+ * changes the PASID's domain. */
+static int pasid_replace(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off, uint32_t pasid)
+{
+	uint64_t p = pasid_find(sim, idev_off, pasid), old;
+	int ret;
+
+	if (!p)
+		return sim_fail(sim, EINVAL, "PASID %u of device %u is not attached: nothing to "
+				"replace", pasid, id_of(sim, idev_off));
+	old = pasid_at(sim, p)->hwpt;
+	if (old == hwpt_off)
+		return 0;
+	ret = pasid_compat(sim, hwpt_off, idev_off, pasid);
+	if (!ret)
+		ret = driver_set_pasid(sim, idev_off, pasid);
+	if (ret)
+		return ret;
+	((struct sim_pasid *)sim_recw(sim, p, SIM_TAG_PASID))->hwpt = hwpt_off;
+	sim_fault_auto_response(sim, old, idev_off, pasid);
+	move_attachment(sim, old, hwpt_off);
+	return 0;
+}
+
+/* iommufd_device_do_replace: moving the device to another IOAS takes the
+ * reserved regions there first, and leaves the old IOAS's once the PASID
+ * compatibility and the driver agreed. */
+static int do_replace(struct sim *sim, uint64_t idev_off, uint64_t hwpt_off, uint32_t pasid)
+{
+	struct sim_obj *dv = obj_at(sim, idev_off);
 	uint64_t old = dv->idev.hwpt, old_ioas, new_ioas;
 	int ret;
 
+	if (pasid)
+		return pasid_replace(sim, idev_off, hwpt_off, pasid);
 	if (!old)
 		return sim_fail(sim, EINVAL, "device %u is not attached: nothing to replace",
 				id_of(sim, idev_off));
 	if (old == hwpt_off)
 		return 0;
-	ret = driver_attach(sim, hwpt_off, idev_off);
-	if (ret)
-		return ret;
 	old_ioas = hwpt_ioas(sim, old);
 	new_ioas = hwpt_ioas(sim, hwpt_off);
 	if (new_ioas != old_ioas) {
 		ret = sim_dev_reserve(sim, new_ioas, idev_off);
 		if (ret)
 			return ret;
-		sim_dev_unreserve(sim, old_ioas, idev_off);
 	}
+	ret = pasid_compat(sim, hwpt_off, idev_off, 0);
+	if (!ret)
+		ret = driver_attach(sim, hwpt_off, idev_off);
+	if (ret) {
+		if (new_ioas != old_ioas)
+			sim_dev_unreserve(sim, new_ioas, idev_off);
+		return ret;
+	}
+	if (new_ioas != old_ioas)
+		sim_dev_unreserve(sim, old_ioas, idev_off);
 	obj_w(sim, idev_off)->idev.hwpt = hwpt_off;
 	sim_viommu_attached(sim, idev_off, hwpt_off);
-	sim_fault_auto_response(sim, old, idev_off);
-	hw = obj_w(sim, hwpt_off);
-	hw->hwpt.nr_devices++;
-	hw->users++;
-	obj_w(sim, old)->hwpt.nr_devices--;
-	hwpt_put(sim, old);
-	sim->dirty = true;
+	sim_fault_auto_response(sim, old, idev_off, 0);
+	move_attachment(sim, old, hwpt_off);
 	return 0;
 }
 
@@ -415,9 +586,12 @@ static uint64_t next_auto_hwpt(struct sim *sim, uint64_t ioas_off, uint64_t seq)
 }
 
 /* iommufd_device_auto_get_domain: an existing automatic domain that takes
- * the device (EINVAL from one means "try the next"), else a new one. */
-static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint64_t ioas_off, bool replace,
-			   uint32_t *pt_out)
+ * the device (EINVAL from one means "try the next"), else a new one.  At a
+ * PASID none ever does, automatic domains not being PASID compatible: an
+ * attach is refused before its new domain is added to the IOAS, a replace
+ * after. */
+static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint64_t ioas_off,
+			   bool replace, uint32_t *pt_out)
 {
 	uint64_t hw = 0, limit = itree_max_nodes(sim);
 	struct sim_ioas *ioas;
@@ -427,7 +601,8 @@ static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint64_t ioas_off
 		hw = next_auto_hwpt(sim, ioas_off, hw ? obj_at(sim, hw)->hwpt.seq : 0);
 		if (!hw)
 			break;
-		ret = replace ? do_replace(sim, idev_off, hw) : hwpt_attach(sim, hw, idev_off);
+		ret = replace ? do_replace(sim, idev_off, hw, pasid) :
+				hwpt_attach(sim, hw, idev_off, pasid);
 		if (ret == -EINVAL)
 			continue;
 		if (ret)
@@ -445,8 +620,9 @@ static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint64_t ioas_off
 	if (ret)
 		return ret;
 	if (!replace) {
-		/* immediate attach: the device first, then the domain */
-		ret = hwpt_attach(sim, hw, idev_off);
+		/* immediate attach: the device first, then the domain (only the
+		 * device itself gets this far, see above) */
+		ret = hwpt_attach(sim, hw, idev_off, pasid);
 		if (!ret) {
 			ret = add_domain(sim, hw);
 			if (ret) {
@@ -459,7 +635,7 @@ static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint64_t ioas_off
 	} else {
 		ret = add_domain(sim, hw);
 		if (!ret)
-			ret = do_replace(sim, idev_off, hw);
+			ret = do_replace(sim, idev_off, hw, pasid);
 	}
 	if (ret) {
 		hwpt_abort(sim, hw);
@@ -474,9 +650,10 @@ static int auto_get_domain(struct sim *sim, uint64_t idev_off, uint64_t ioas_off
 	return 0;
 }
 
-/* iommufd_device_change_pt for the non-PASID attachment: *pt is an IOAS or
- * a HWPT on input, the HWPT on output. */
-static int change_pt(struct sim *sim, uint64_t idev_off, uint32_t *pt, bool replace)
+/* iommufd_device_change_pt: *pt is an IOAS or a HWPT on input, the HWPT on
+ * output. */
+static int change_pt(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_t *pt,
+		     bool replace)
 {
 	struct sim_obj *obj;
 	uint64_t off;
@@ -488,9 +665,10 @@ static int change_pt(struct sim *sim, uint64_t idev_off, uint32_t *pt, bool repl
 	switch (obj->type) {
 	case SIM_OBJ_HWPT_PAGING:
 	case SIM_OBJ_HWPT_NESTED:
-		return replace ? do_replace(sim, idev_off, off) : hwpt_attach(sim, off, idev_off);
+		return replace ? do_replace(sim, idev_off, off, pasid) :
+				 hwpt_attach(sim, off, idev_off, pasid);
 	case SIM_OBJ_IOAS:
-		return auto_get_domain(sim, idev_off, off, replace, pt);
+		return auto_get_domain(sim, idev_off, pasid, off, replace, pt);
 	default:
 		return sim_fail(sim, EINVAL, "id %u is a %s: a device attaches to an IOAS or a HWPT",
 				*pt, sim_obj_type_name(obj->type));
@@ -498,10 +676,12 @@ static int change_pt(struct sim *sim, uint64_t idev_off, uint32_t *pt, bool repl
 }
 
 /* iommufd_device_attach */
-static int device_attach(struct sim *sim, uint64_t idev_off, uint32_t *pt)
+static int device_attach(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_t *pt)
 {
-	int ret = change_pt(sim, idev_off, pt, false);
+	int ret = sim_reserve(sim, 1, 0);
 
+	if (!ret)
+		ret = change_pt(sim, idev_off, pasid, pt, false);
 	if (!ret)
 		obj_w(sim, idev_off)->users++;
 	return ret;
@@ -529,11 +709,20 @@ void sim_mock_destroy_obj(struct sim *sim, uint64_t off)
 
 	switch (obj->type) {
 	case SIM_OBJ_SELFTEST:
-		/* iommufd_selftest_destroy: detach, unbind, the mock device goes */
+		/* iommufd_selftest_destroy: detach, unbind, the mock device goes.
+		 * The kernel's mock leaves the PASIDs attached and then WARNs (its
+		 * users see to them first); detach them first, as VFIO's unbind
+		 * does, so that the device can go. */
 		dv = obj->stdev.idev;
 		if (!dv)
 			break;
-		device_detach(sim, dv);
+		for (uint64_t steps = 0, limit = itree_max_nodes(sim);
+		     obj_at(sim, dv)->idev.pasid_root && !sim->corrupt && steps <= limit; steps++) {
+			uint64_t p = itree_first(sim, obj_at(sim, dv)->idev.pasid_root, SIM_TAG_PASID);
+
+			device_detach(sim, dv, (uint32_t)pasid_at(sim, p)->n.start);
+		}
+		device_detach(sim, dv, 0);
 		device_unbind(sim, dv);
 		break;
 	case SIM_OBJ_HWPT_PAGING:
@@ -603,7 +792,7 @@ static int test_mock_domain(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
 	sim_obj_finalize(sim, dv);
 	obj_w(sim, st)->stdev.idev = dv;
 
-	ret = device_attach(sim, dv, &pt);
+	ret = device_attach(sim, dv, 0, &pt);
 	if (ret)
 		goto unbind;
 	cmd->mock_domain.out_hwpt_id = pt;
@@ -611,7 +800,7 @@ static int test_mock_domain(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
 	cmd->mock_domain.out_idev_id = id_of(sim, dv);
 	ret = sim_respond(uc);
 	if (ret) {
-		device_detach(sim, dv);
+		device_detach(sim, dv, 0);
 		goto unbind;
 	}
 	sim_obj_finalize(sim, st);
@@ -642,53 +831,14 @@ static int test_mock_domain_replace(struct sim_ucmd *uc, struct ifd_test_cmd *cm
 
 	if (ret)
 		return ret;
-	ret = change_pt(sim, dv, pt, true);
+	ret = change_pt(sim, dv, 0, pt, true);
 	if (ret)
 		return ret;
 	return sim_respond(uc);
 }
 
-/* A PASID other than IOMMU_NO_PASID: the automatic domains are not PASID
- * compatible, and there are no others, so an attach is refused (EINVAL);
- * a replace finds nothing attached, but may first make (and drop) a domain,
- * whose failure to be added is what it reports then. */
-static int pasid_change(struct sim *sim, uint32_t pt, bool replace)
-{
-	struct sim_obj *obj;
-	uint64_t off, hw;
-	int ret = sim_get_obj(sim, pt, SIM_OBJ_NONE, &off);
-
-	if (ret)
-		return ret;
-	obj = obj_at(sim, off);
-	if (obj->type == SIM_OBJ_IOAS && replace) {
-		ret = sim_reserve(sim, 4, 0);
-		if (!ret)
-			ret = hwpt_new(sim, off, 0, &hw);
-		if (ret)
-			return ret;
-		ret = add_domain(sim, hw);
-		hwpt_abort(sim, hw);
-		if (ret)
-			return ret;
-	}
-	/* nothing is ever attached at a PASID here, so a replace finds nothing */
-	if ((obj->type == SIM_OBJ_HWPT_PAGING || obj->type == SIM_OBJ_HWPT_NESTED) &&
-	    (obj->hwpt.flags & SIM_HWPT_PASID) && replace)
-		return sim_fail(sim, EINVAL, "PASID replace to hwpt %u: nothing is attached at the "
-				"PASID", pt);
-	if ((obj->type == SIM_OBJ_HWPT_PAGING || obj->type == SIM_OBJ_HWPT_NESTED) &&
-	    (obj->hwpt.flags & SIM_HWPT_PASID))
-		return sim_fail(sim, ENOSYS, "PASID %s to hwpt %u: attachments of a PASID are not "
-				"simulated yet", replace ? "replace" : "attach", pt);
-	if (obj->type == SIM_OBJ_IOAS || obj->type == SIM_OBJ_HWPT_PAGING ||
-	    obj->type == SIM_OBJ_HWPT_NESTED)
-		return sim_fail(sim, EINVAL, "PASID %s: no PASID-compatible domain (automatic "
-				"domains never are)", replace ? "replace" : "attach");
-	return sim_fail(sim, EINVAL, "id %u is a %s: a device attaches to an IOAS or a HWPT", pt,
-			sim_obj_type_name(obj->type));
-}
-
+/* IOMMU_TEST_OP_PASID_*: the mock device's attachments at any PASID,
+ * IOMMU_NO_PASID's (the device's own) included. */
 static int test_pasid(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
 {
 	struct sim *sim = uc->sim;
@@ -700,29 +850,27 @@ static int test_pasid(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
 		return ret;
 	switch (cmd->op) {
 	case IFD_TEST_OP_PASID_ATTACH:
-		if (pasid)
-			return pasid_change(sim, cmd->pasid_attach.pt_id, false);
-		ret = device_attach(sim, dv, &cmd->pasid_attach.pt_id);
+		ret = device_attach(sim, dv, pasid, &cmd->pasid_attach.pt_id);
 		if (ret)
 			return ret;
 		ret = sim_respond(uc);
 		if (ret)
-			device_detach(sim, dv);
+			device_detach(sim, dv, pasid);
 		return ret;
 	case IFD_TEST_OP_PASID_REPLACE:
-		if (pasid)
-			return pasid_change(sim, cmd->pasid_attach.pt_id, true);
-		ret = change_pt(sim, dv, &cmd->pasid_attach.pt_id, true);
+		ret = change_pt(sim, dv, pasid, &cmd->pasid_attach.pt_id, true);
 		return ret ? ret : sim_respond(uc);
 	case IFD_TEST_OP_PASID_DETACH:
-		if (!pasid)
-			device_detach(sim, dv);
+		/* nothing attached there is no error */
+		device_detach(sim, dv, cmd->pasid_detach.pasid);
 		return sim->corrupt ? -EUCLEAN : 0;
-	default:		/* PASID_CHECK_HWPT */
-		hw = pasid ? 0 : obj_at(sim, dv)->idev.hwpt;
+	default:		/* PASID_CHECK_HWPT: 0 means "nothing attached" */
+		pasid = cmd->pasid_check.pasid;
+		hw = sim_dev_attached_at(sim, dv, pasid);
 		if (!cmd->pasid_check.hwpt_id) {
 			if (hw)
-				return sim_fail(sim, EINVAL, "PASID %u is attached", pasid);
+				return sim_fail(sim, EINVAL, "PASID %u is attached (to hwpt %u)", pasid,
+						id_of(sim, hw));
 			return 0;
 		}
 		ret = sim_get_obj(sim, cmd->pasid_check.hwpt_id, SIM_OBJ_NONE, &dv);

@@ -237,3 +237,10 @@ bool sim_dev_dirty_capable(struct sim *sim, uint32_t dev_flags)
 {
 	return sim_dev_hw_caps(sim, dev_flags) & IFD_HW_CAP_DIRTY_TRACKING;
 }
+
+uint64_t sim_dev_nr_pasids(struct sim *sim, uint32_t dev_flags)
+{
+	if (!(dev_flags & SIM_MOCK_DEV_PASID))
+		return 1;
+	return 1ull << SIM_MIN(sim_platform(sim)->max_pasid_log2, 32u);
+}

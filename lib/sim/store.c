@@ -144,6 +144,7 @@ unsigned int sim_tag_class(uint32_t tag)
 	case SIM_TAG_EXTF:
 	case SIM_TAG_DIRTY:
 	case SIM_TAG_EVENT:
+	case SIM_TAG_PASID:
 		return SIM_CLS_96;
 	case SIM_TAG_CTX:
 		return SIM_CLS_128;
@@ -170,6 +171,7 @@ const char *sim_tag_name(uint32_t tag)
 	case SIM_TAG_GAP: return "gap";
 	case SIM_TAG_DIRTY: return "dirty pages";
 	case SIM_TAG_EVENT: return "event";
+	case SIM_TAG_PASID: return "PASID attachment";
 	default: return "unknown record";
 	}
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /*
- * mock domain | replace | reserve | trigger-iopf | trigger-vevent | dirty: the
+ * mock domain | replace | attach | detach | check | reserve | trigger-iopf |
+ * trigger-vevent | dirty: the
  * kernel's selftest mock devices (IOMMU_TEST_CMD, CONFIG_IOMMUFD_TEST), on the kernel where it is built in
  * and on the simulator always.  A mock device is an object of the context:
  * on the kernel it lives as long as the fd (use --fd, batch or the shell),
@@ -8,7 +9,9 @@
  * make a mock device report what a real one would: a page fault (to the
  * fault queue of the HWPT it is attached to) and a vEVENT (to its vIOMMU's
  * vEVENTQ).  dirty marks pages of a mock domain as its device's DMA writes
- * would, for dirty tracking (hwpt set-dirty, get-dirty) to find.
+ * would, for dirty tracking (hwpt set-dirty, get-dirty) to find.  attach,
+ * detach, check and replace --pasid drive a mock device's attachments at a
+ * PASID (PASID 0 is the device itself).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -74,9 +77,48 @@ int cmd_mock_domain(struct iommuctl *g, struct cmd_args *a)
 	return 0;
 }
 
+/* --pasid PASID: any 32-bit value (the kernel judges the width); 0 is
+ * IOMMU_NO_PASID, the device itself. */
+static int pasid_arg(struct iommuctl *g, const struct cmd_args *a, int idx, uint32_t *pasid)
+{
+	uint64_t v;
+	int ret;
+
+	*pasid = 0;
+	if (!a->count[idx])
+		return 0;
+	ret = arg_u64(g, a, idx, &v);
+	if (!ret && v > UINT32_MAX)
+		return iommuctl_usage(g, "--pasid %s: PASIDs are 32-bit", a->val[idx]);
+	*pasid = (uint32_t)v;
+	return ret;
+}
+
+/* One IOMMU_TEST_OP_PASID_* on mock device row->stdev_id, its row printed. */
+static int pasid_cmd(struct iommuctl *g, uint32_t op, struct row_mock_attach *row)
+{
+	struct ifd_test_cmd c = { .op = op, .id = row->stdev_id };
+	char object[48];
+	int ret;
+
+	c.pasid_attach.pasid = row->pasid;
+	c.pasid_attach.pt_id = row->pt_id;
+	snprintf(object, sizeof(object), "mock device %u PASID %u", row->stdev_id, row->pasid);
+	ret = test_cmd(g, &c, object);
+	if (ret)
+		return ret;
+	/* attach and replace answer with the HWPT an IOAS gave */
+	if (op == IFD_TEST_OP_PASID_ATTACH || op == IFD_TEST_OP_PASID_REPLACE)
+		row->pt_id = c.pasid_attach.pt_id;
+	out_rows(&g->out, &fam_mock_attach, row, 1, sizeof(*row), NULL);
+	return 0;
+}
+
 int cmd_mock_replace(struct iommuctl *g, struct cmd_args *a)
 {
 	struct ifd_test_cmd c = { .op = IFD_TEST_OP_MOCK_DOMAIN_REPLACE };
+	struct row_mock_attach at = { .has_pt = true };
+	bool pasid = a->count[MOCK_REPLACE_OPT_PASID] > 0;
 	char object[32];
 	int ret;
 
@@ -88,11 +130,18 @@ int cmd_mock_replace(struct iommuctl *g, struct cmd_args *a)
 	if (!ret)
 		ret = arg_id(g, a, MOCK_REPLACE_OPT_PT, &c.mock_domain_replace.pt_id);
 	if (!ret)
-		ret = iommuctl_columns(g, &fam_mock_replace);
+		ret = pasid_arg(g, a, MOCK_REPLACE_OPT_PASID, &at.pasid);
+	if (!ret)
+		ret = iommuctl_columns(g, pasid ? &fam_mock_attach : &fam_mock_replace);
 	if (!ret)
 		ret = iommuctl_open(g);
 	if (ret)
 		return ret;
+	if (pasid) {
+		at.stdev_id = c.id;
+		at.pt_id = c.mock_domain_replace.pt_id;
+		return pasid_cmd(g, IFD_TEST_OP_PASID_REPLACE, &at);
+	}
 	snprintf(object, sizeof(object), "mock device %u", c.id);
 	ret = test_cmd(g, &c, object);
 	if (ret)
@@ -101,6 +150,69 @@ int cmd_mock_replace(struct iommuctl *g, struct cmd_args *a)
 
 	out_rows(&g->out, &fam_mock_replace, &row, 1, sizeof(row), NULL);
 	return 0;
+}
+
+int cmd_mock_attach(struct iommuctl *g, struct cmd_args *a)
+{
+	struct row_mock_attach row = { .has_pt = true };
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	if (!a->count[MOCK_ATTACH_OPT_STDEV] || !a->count[MOCK_ATTACH_OPT_PT])
+		return iommuctl_usage(g, "--stdev and --pt are required");
+	ret = arg_id(g, a, MOCK_ATTACH_OPT_STDEV, &row.stdev_id);
+	if (!ret)
+		ret = arg_id(g, a, MOCK_ATTACH_OPT_PT, &row.pt_id);
+	if (!ret)
+		ret = pasid_arg(g, a, MOCK_ATTACH_OPT_PASID, &row.pasid);
+	if (!ret)
+		ret = iommuctl_columns(g, &fam_mock_attach);
+	if (!ret)
+		ret = iommuctl_open(g);
+	return ret ? ret : pasid_cmd(g, IFD_TEST_OP_PASID_ATTACH, &row);
+}
+
+int cmd_mock_detach(struct iommuctl *g, struct cmd_args *a)
+{
+	struct row_mock_attach row = { 0 };
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	if (!a->count[MOCK_DETACH_OPT_STDEV])
+		return iommuctl_usage(g, "--stdev is required");
+	ret = arg_id(g, a, MOCK_DETACH_OPT_STDEV, &row.stdev_id);
+	if (!ret)
+		ret = pasid_arg(g, a, MOCK_DETACH_OPT_PASID, &row.pasid);
+	if (!ret)
+		ret = iommuctl_columns(g, &fam_mock_attach);
+	if (!ret)
+		ret = iommuctl_open(g);
+	return ret ? ret : pasid_cmd(g, IFD_TEST_OP_PASID_DETACH, &row);
+}
+
+int cmd_mock_check(struct iommuctl *g, struct cmd_args *a)
+{
+	struct row_mock_attach row = { 0 };
+	int ret;
+
+	if (a->argc)
+		return iommuctl_usage(g, "unexpected operand '%s'", a->argv[0]);
+	if (!a->count[MOCK_CHECK_OPT_STDEV])
+		return iommuctl_usage(g, "--stdev is required");
+	ret = arg_id(g, a, MOCK_CHECK_OPT_STDEV, &row.stdev_id);
+	if (!ret)
+		ret = pasid_arg(g, a, MOCK_CHECK_OPT_PASID, &row.pasid);
+	if (!ret && a->count[MOCK_CHECK_OPT_HWPT]) {
+		ret = arg_id(g, a, MOCK_CHECK_OPT_HWPT, &row.pt_id);
+		row.has_pt = true;
+	}
+	if (!ret)
+		ret = iommuctl_columns(g, &fam_mock_attach);
+	if (!ret)
+		ret = iommuctl_open(g);
+	return ret ? ret : pasid_cmd(g, IFD_TEST_OP_PASID_CHECK_HWPT, &row);
 }
 
 int cmd_mock_reserve(struct iommuctl *g, struct cmd_args *a)

@@ -461,6 +461,19 @@ static const struct out_column mock_replace_cols[] = {
 const struct out_family fam_mock_replace = { "replaced", "a mock device moved to another page table",
 					      mock_replace_cols, N(mock_replace_cols) };
 
+GETTER(mocka_stdev, struct row_mock_attach, v->u = r->stdev_id)
+GETTER(mocka_pasid, struct row_mock_attach, v->u = r->pasid)
+GETTER(mocka_pt, struct row_mock_attach, v->null = !r->has_pt; v->u = r->pt_id)
+
+static const struct out_column mock_attach_cols[] = {
+	{ "STDEV_ID", "stdev_id", "STDEV_ID", OUT_INT, D, "the mock device", mocka_stdev },
+	{ "PASID", "pasid", "PASID", OUT_INT, D, "the PASID (0: the device itself)", mocka_pasid },
+	{ "PT_ID", "pt_id", "PT_ID", OUT_INT, D | NUL,
+	  "the HWPT it is attached to there (null: none)", mocka_pt },
+};
+const struct out_family fam_mock_attach = { "attachments", "a mock device's attachment at a PASID",
+					     mock_attach_cols, N(mock_attach_cols) };
+
 GETTER(rng_id, struct row_range_of, v->u = r->id)
 GETTER(rng_start, struct row_range_of, v->u = r->start)
 GETTER(rng_last, struct row_range_of, v->u = r->last)

@@ -197,6 +197,12 @@ struct row_mock_replace {
 	uint32_t stdev_id, pt_id;
 };
 extern const struct out_family fam_mock_replace;
+/* mock attach, detach, check, replace --pasid: one attachment of a mock device */
+struct row_mock_attach {
+	uint32_t stdev_id, pasid, pt_id;
+	bool has_pt;			/* detach, and check of "nothing": no page table */
+};
+extern const struct out_family fam_mock_attach;
 /* A range of an object (mock reserve) */
 struct row_range_of {
 	uint32_t id;

@@ -7,7 +7,7 @@
  * same buffers, and compares every return value, errno and output field.  A
  * mismatch is shrunk to a minimal sequence and printed in the replay format.
  *
- *   ifd-diff [--seed N] [--sequences N] [--length N] [--mock [--viommu]]
+ *   ifd-diff [--seed N] [--sequences N] [--length N] [--mock [--viommu] [--pasid]]
  *            [--against sim|kernel]
  *
  * The reference is /dev/iommu (in the VM lab); '--against sim' uses a second
@@ -28,6 +28,17 @@
  * (IOMMU_VDEVICE_ALLOC), which HWPT_ALLOC may then nest on and DESTROY
  * takes down.  It is a flag of its own so that the sequences of a seed
  * without it stay what they were (tests/diff/regress.txt).
+ *
+ * --pasid, a flag of its own for the same reason, adds mock devices with
+ * PASIDs, PASID-compatible HWPTs (paging, nest parents, nested), devices
+ * moved onto them, and PASID attach, replace, detach and check at PASIDs
+ * the mock takes and does not (1024 included, where its driver fails every
+ * second change).
+ *
+ * The kernel's mock device WARNs when it goes with PASIDs still attached
+ * (and the lab's kernels panic on a WARN): before a DESTROY of a mock device
+ * and before a sequence's contexts close, every PASID the generator uses is
+ * detached on both backends, as VFIO does before it unbinds a device.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,12 +104,21 @@ struct env {
 	char state_path[256];
 	bool mock;
 	bool viommu;		/* --viommu */
+	bool pasid;		/* --pasid */
 };
 
 static uint64_t rng_state;
 
 /* --stats: per kind of op, how many ran and how many succeeded (reference side). */
 static unsigned long stat_run[OP_NR_KINDS], stat_ok[OP_NR_KINDS];
+/* ... and of the PASID test ops at a PASID other than IOMMU_NO_PASID */
+static const char *const pasid_op_names[4] = {
+	"pasid_attach", "pasid_replace", "pasid_detach", "pasid_check",
+};
+static unsigned long stat_pasid_run[4], stat_pasid_ok[4];
+
+/* Every PASID the generator picks that a mock device can take. */
+static const uint32_t gen_pasids[] = { 1, 2, 100, 1024, 0xfffff };
 
 static uint64_t rnd(void)
 {
@@ -454,6 +474,16 @@ struct gen_state {
 	unsigned int nr_parents;
 	uint32_t viommus[8];		/* vIOMMUs made */
 	unsigned int nr_viommus;
+	uint32_t pstdevs[8];		/* mock devices with PASIDs (--pasid) */
+	unsigned int nr_pstdevs;
+	uint32_t pidevs[8];		/* ... their devices */
+	unsigned int nr_pidevs;
+	uint32_t phwpts[8];		/* PASID-compatible HWPTs made */
+	unsigned int nr_phwpts;
+	uint32_t ioases[8];		/* IOASes made (--pasid) */
+	unsigned int nr_ioases;
+	struct { uint32_t stdev, pasid; } attached[8];	/* PASID attaches that succeeded */
+	unsigned int nr_attached;
 };
 
 
@@ -559,7 +589,70 @@ static void gen_size(struct op *op, enum op_kind kind)
 		op->size = ifd_struct_size((unsigned int)cmd_nr) + 8;	/* zero tail: fine */
 }
 
-static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu)
+/* --pasid: what gen_op's specials 5..8 make of 'op' (its kind set). */
+static void gen_pasid_op(struct gen_state *g, struct op *op, int special)
+{
+	static const uint64_t pasid_ops[] = {
+		IFD_TEST_OP_PASID_ATTACH, IFD_TEST_OP_PASID_ATTACH, IFD_TEST_OP_PASID_ATTACH,
+		IFD_TEST_OP_PASID_REPLACE, IFD_TEST_OP_PASID_REPLACE, IFD_TEST_OP_PASID_DETACH,
+		IFD_TEST_OP_PASID_CHECK_HWPT,
+	};
+	uint32_t phwpt = g->nr_phwpts && rnd() % 5 ? g->phwpts[rnd() % g->nr_phwpts] : gen_id(g);
+	uint32_t pstdev = g->nr_pstdevs && rnd() % 5 ? g->pstdevs[rnd() % g->nr_pstdevs] :
+			  gen_stdev(g);
+
+	switch (special) {
+	case 5:
+		if (g->nr_ioases && rnd() % 4)
+			op->id1 = g->ioases[rnd() % g->nr_ioases];
+		op->opt_op = 1;		/* MOCK_DOMAIN_FLAGS: PASID (| NO_DIRTY) */
+		op->flags = (uint32_t)PICK(((uint64_t[]){ 4, 4, 5 }));
+		if (g->nr_phwpts && rnd() % 2)
+			op->id1 = phwpt;
+		break;
+	case 6:
+		/* PASID, | NEST_PARENT, | DIRTY_TRACKING, | FAULT_ID_VALID (no
+		 * queue), or nested on a nest parent */
+		op->flags = (uint32_t)PICK(((uint64_t[]){ 8, 8, 8, 9, 10, 12 }));
+		if (g->nr_pidevs && rnd() % 4)
+			op->id1 = g->pidevs[rnd() % g->nr_pidevs];
+		else if (g->nr_idevs && rnd() % 4)
+			op->id1 = g->idevs[rnd() % g->nr_idevs];
+		if (g->nr_ioases && rnd() % 4)
+			op->id2 = g->ioases[rnd() % g->nr_ioases];
+		op->opt_op = 0;
+		if (g->nr_parents && rnd() % 3 == 0) {
+			op->flags = 8;
+			op->id2 = g->parents[rnd() % g->nr_parents];
+			op->opt_op = 1;
+			op->nr = 8;
+			op->va_off = IFD_TEST_IOTLB_DEFAULT;
+			op->iova = 0;
+		}
+		break;
+	case 7:
+		op->opt_op = (uint32_t)PICK(pasid_ops);
+		op->id1 = pstdev;
+		op->id2 = rnd() % 8 ? gen_pasids[rnd() % (sizeof(gen_pasids) / sizeof(gen_pasids[0]))] :
+				       (uint32_t)PICK(((uint64_t[]){ 0, 0x100000, 0xffffffff }));
+		op->flags = rnd() % 6 ? phwpt : gen_id(g);
+		if (op->opt_op != IFD_TEST_OP_PASID_ATTACH && g->nr_attached && rnd() % 4) {
+			unsigned int k = (unsigned int)(rnd() % g->nr_attached);
+
+			op->id1 = g->attached[k].stdev;
+			op->id2 = g->attached[k].pasid;
+		}
+		if (op->opt_op == IFD_TEST_OP_PASID_CHECK_HWPT && rnd() % 3 == 0)
+			op->flags = 0;
+		break;
+	default:
+		op->id1 = pstdev;
+		op->id2 = rnd() % 4 ? phwpt : gen_id(g);
+		break;
+	}
+}
+
+static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu, bool pasid)
 {
 	int special = 0;
 	static const uint32_t kinds[] = {
@@ -582,6 +675,14 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu)
 	if (mock && viommu && rnd() % 5 == 0) {
 		special = 1 + (int)(rnd() % 4);
 		kind = special == 1 ? OP_VIOMMU_ALLOC : special == 2 ? OP_VDEVICE_ALLOC : OP_HWPT_ALLOC;
+	}
+	/* drawn only with --pasid, likewise.  5: a mock device with PASIDs,
+	 * 6: a PASID-compatible HWPT, 7: a PASID op, 8: a mock device to a
+	 * PASID-compatible HWPT */
+	if (mock && pasid && rnd() % 2 == 0) {
+		special = (int)PICK(((uint64_t[]){ 5, 5, 6, 6, 6, 7, 7, 7, 7, 7, 8, 8 }));
+		kind = special == 5 ? OP_MOCK_DOMAIN : special == 6 ? OP_HWPT_ALLOC :
+		       special == 7 ? OP_TEST_MISC : OP_MOCK_REPLACE;
 	}
 
 	memset(op, 0, sizeof(*op));
@@ -825,6 +926,8 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu)
 			op->id1 = g->idevs[rnd() % g->nr_idevs];
 		if (g->nr_hwpts)
 			op->id2 = g->hwpts[rnd() % g->nr_hwpts].ioas;
+	} else if (special >= 5) {
+		gen_pasid_op(g, op, special);
 	} else if (special == 4 && g->nr_viommus) {
 		op->id2 = g->viommus[rnd() % g->nr_viommus];
 		op->flags = (uint32_t)PICK(((uint64_t[]){ 0, 0, 0, 8, 4, 1 }));
@@ -861,6 +964,19 @@ static void gen_learn(struct gen_state *g, const struct op *op, const struct res
 		g->ids[g->nr_ids++] = (uint32_t)r->out[0];
 	if (op->kind == OP_VIOMMU_ALLOC && g->nr_viommus < 8)
 		g->viommus[g->nr_viommus++] = (uint32_t)r->out[0];
+	if (op->kind == OP_MOCK_DOMAIN && op->opt_op && (op->flags & 4) && g->nr_pstdevs < 8) {
+		g->pstdevs[g->nr_pstdevs++] = (uint32_t)r->out[0];
+		g->pidevs[g->nr_pidevs++] = (uint32_t)r->out[2];
+	}
+	if (op->kind == OP_TEST_MISC && op->opt_op == IFD_TEST_OP_PASID_ATTACH && op->id2 &&
+	    g->nr_attached < 8) {
+		g->attached[g->nr_attached].stdev = op->id1;
+		g->attached[g->nr_attached++].pasid = op->id2;
+	}
+	if (op->kind == OP_IOAS_ALLOC && g->nr_ioases < 8)
+		g->ioases[g->nr_ioases++] = (uint32_t)r->out[0];
+	if (op->kind == OP_HWPT_ALLOC && (op->flags & 8) && g->nr_phwpts < 8)
+		g->phwpts[g->nr_phwpts++] = (uint32_t)r->out[0];
 	if (op->kind == OP_HWPT_ALLOC && (op->flags & 1) && !op->opt_op && g->nr_parents < 8)
 		g->parents[g->nr_parents++] = (uint32_t)r->out[0];
 	/* without data only a paging HWPT can be made, so id2 was its IOAS */
@@ -878,6 +994,62 @@ static void gen_learn(struct gen_state *g, const struct op *op, const struct res
 	}
 }
 
+/* ---- PASIDs detached before a mock device goes ----------------------------- */
+
+/* The mock devices (SELFTEST IDs) the reference made in this sequence. */
+struct live {
+	uint32_t stdevs[MAX_OPS];
+	unsigned int n;
+};
+
+static void live_learn(struct live *l, const struct op *op, const struct result *r)
+{
+	if (op->kind == OP_MOCK_DOMAIN && r->ret == 0 && l->n < MAX_OPS)
+		l->stdevs[l->n++] = (uint32_t)r->out[0];
+}
+
+static void pasids_off(struct ifd_ctx *ctx, uint32_t stdev)
+{
+	for (size_t i = 0; i < sizeof(gen_pasids) / sizeof(gen_pasids[0]); i++) {
+		struct ifd_test_cmd c = { .size = sizeof(c), .op = IFD_TEST_OP_PASID_DETACH,
+					  .id = stdev };
+
+		c.pasid_detach.pasid = gen_pasids[i];
+		ifd_ioctl(ctx, IFD_TEST_CMD, &c);
+	}
+}
+
+/* Before 'op' (NULL: before closing), on both contexts. */
+static void live_before(const struct live *l, const struct op *op, struct ifd_ctx *a,
+			struct ifd_ctx *b)
+{
+	for (unsigned int i = 0; i < l->n; i++) {
+		if (op && (op->kind != OP_DESTROY || op->id1 != l->stdevs[i]))
+			continue;
+		pasids_off(a, l->stdevs[i]);
+		pasids_off(b, l->stdevs[i]);
+	}
+}
+
+static void close_both(const struct live *l, struct ifd_ctx *a, struct ifd_ctx *b)
+{
+	if (a && b)
+		live_before(l, NULL, a, b);
+	ifd_ctx_close(a);
+	ifd_ctx_close(b);
+}
+
+static void stat_pasid(const struct op *op, const struct result *r)
+{
+	unsigned int k = op->opt_op - IFD_TEST_OP_PASID_ATTACH;
+
+	if (op->kind != OP_TEST_MISC || op->opt_op < IFD_TEST_OP_PASID_ATTACH ||
+	    op->opt_op > IFD_TEST_OP_PASID_CHECK_HWPT || !op->id2 || op->size || op->tail)
+		return;
+	stat_pasid_run[k]++;
+	stat_pasid_ok[k] += r->ret == 0;
+}
+
 /* ---- replay and shrinking -------------------------------------------------- */
 
 /*
@@ -887,9 +1059,11 @@ static void gen_learn(struct gen_state *g, const struct op *op, const struct res
 static int replay(struct env *e, const struct op *ops, int n, const bool *skip,
 		  bool ref_kernel, struct result *ra, struct result *rb)
 {
+	static struct live l;
 	struct ifd_ctx *a = NULL, *b = NULL;
 	int bad = -1;
 
+	l.n = 0;
 	if (open_backend(&a, ref_kernel, e) || open_backend(&b, false, e)) {
 		ifd_ctx_close(a);
 		exit(2);
@@ -897,15 +1071,16 @@ static int replay(struct env *e, const struct op *ops, int n, const bool *skip,
 	for (int i = 0; i < n; i++) {
 		if (skip && skip[i])
 			continue;
+		live_before(&l, &ops[i], a, b);
 		run_op(a, &ops[i], e, ra);
 		run_op(b, &ops[i], e, rb);
+		live_learn(&l, &ops[i], ra);
 		if (!result_eq(ra, rb)) {
 			bad = i;
 			break;
 		}
 	}
-	ifd_ctx_close(a);
-	ifd_ctx_close(b);
+	close_both(&l, a, b);
 	return bad;
 }
 
@@ -953,16 +1128,20 @@ static void report_mismatch_to(FILE *out, struct env *e, struct op *ops, int n, 
 	fprintf(out, "MISMATCH seed=%" PRIu64 "; minimal sequence (%s first, simulator second):\n",
 	       seed, ref);
 	/* print every kept op with both results so the line that differs stands out */
+	static struct live l;
 	struct ifd_ctx *a = NULL, *b = NULL;
 	struct result xa, xb;
 
+	l.n = 0;
 	if (open_backend(&a, ref_kernel, e) || open_backend(&b, false, e))
 		exit(2);
 	for (int i = 0; i < n; i++) {
 		if (skip[i])
 			continue;
+		live_before(&l, &ops[i], a, b);
 		run_op(a, &ops[i], e, &xa);
 		run_op(b, &ops[i], e, &xb);
+		live_learn(&l, &ops[i], &xa);
 		fprintf(out, "  ");
 		print_op(out, &ops[i]);
 		fprintf(out, "\n    expect ");
@@ -976,10 +1155,10 @@ static void report_mismatch_to(FILE *out, struct env *e, struct op *ops, int n, 
 		if (i == bad)
 			break;
 	}
-	ifd_ctx_close(a);
-	ifd_ctx_close(b);
-	fprintf(out, "ifd-diff: reproduce with: ifd-diff --seed %" PRIu64 " --sequences 1 --length %d%s\n",
-		seed, n, e->mock ? (e->viommu ? " --mock --viommu" : " --mock") : "");
+	close_both(&l, a, b);
+	fprintf(out, "ifd-diff: reproduce with: ifd-diff --seed %" PRIu64 " --sequences 1 --length %d%s%s%s\n",
+		seed, n, e->mock ? " --mock" : "", e->mock && e->viommu ? " --viommu" : "",
+		e->mock && e->pasid ? " --pasid" : "");
 }
 
 /*
@@ -1017,7 +1196,7 @@ static void report_mismatch(struct env *e, struct op *ops, int n, bool ref_kerne
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ifd-diff [--seed N] [--sequences N] [--length N] [--mock [--viommu]]\n"
+	fprintf(f, "usage: ifd-diff [--seed N] [--sequences N] [--length N] [--mock [--viommu] [--pasid]]\n"
 		   "                [--against kernel|sim] [--quiet] [--stats]\n");
 }
 
@@ -1029,6 +1208,7 @@ int main(int argc, char **argv)
 		{ "length", required_argument, NULL, 'l' },
 		{ "mock", no_argument, NULL, 'm' },
 		{ "viommu", no_argument, NULL, 'V' },
+		{ "pasid", no_argument, NULL, 'P' },
 		{ "against", required_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 'S' },
@@ -1041,13 +1221,14 @@ int main(int argc, char **argv)
 	struct env e = { .memfd = -1 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:l:mVa:qSh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:l:mVPa:qSh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'n': sequences = strtol(optarg, NULL, 0); break;
 		case 'l': length = strtol(optarg, NULL, 0); break;
 		case 'm': e.mock = true; break;
 		case 'V': e.viommu = true; break;
+		case 'P': e.pasid = true; break;
 		case 'a': ref_kernel = strcmp(optarg, "sim") != 0; break;
 		case 'q': quiet = true; break;
 		case 'S': stats = true; break;
@@ -1088,9 +1269,9 @@ int main(int argc, char **argv)
 	}
 	snprintf(e.state_path, sizeof(e.state_path), "%s/state", dir);
 
-	printf("ifd-diff: seed=%" PRIu64 " sequences=%ld length=%ld mock=%s%s against=%s\n", seed,
+	printf("ifd-diff: seed=%" PRIu64 " sequences=%ld length=%ld mock=%s%s%s against=%s\n", seed,
 	       sequences, length, e.mock ? "yes" : "no", e.viommu ? " viommu=yes" : "",
-	       ref_kernel ? "kernel" : "sim");
+	       e.pasid ? " pasid=yes" : "", ref_kernel ? "kernel" : "sim");
 	fflush(stdout);
 
 	static struct op ops[MAX_OPS];
@@ -1098,23 +1279,27 @@ int main(int argc, char **argv)
 
 	for (long s = 0; s < sequences; s++) {
 		uint64_t sseed = seed + (uint64_t)s;
-		struct gen_state g = { 0 };
+		static struct gen_state g;
+		static struct live l;
 		struct ifd_ctx *a = NULL, *b = NULL;
 		struct result ra, rb;
 		int n = 0;
 
+		memset(&g, 0, sizeof(g));
+		l.n = 0;
 		rng_state = sseed * 0x9E3779B97F4A7C15ULL + 1;
 		if (open_backend(&a, ref_kernel, &e) || open_backend(&b, false, &e))
 			return 2;
 		for (int i = 0; i < length; i++) {
-			gen_op(&g, &ops[n], e.mock, e.viommu);
+			gen_op(&g, &ops[n], e.mock, e.viommu, e.pasid);
+			live_before(&l, &ops[n], a, b);
 			run_op(a, &ops[n], &e, &ra);
 			run_op(b, &ops[n], &e, &rb);
+			live_learn(&l, &ops[n], &ra);
 			n++;
 			ops_run++;
 			if (!result_eq(&ra, &rb)) {
-				ifd_ctx_close(a);
-				ifd_ctx_close(b);
+				close_both(&l, a, b);
 				report_mismatch(&e, ops, n, ref_kernel, sseed);
 				unlink(e.state_path);
 				rmdir(dir);
@@ -1123,9 +1308,9 @@ int main(int argc, char **argv)
 			gen_learn(&g, &ops[n - 1], &ra);
 			stat_run[ops[n - 1].kind]++;
 			stat_ok[ops[n - 1].kind] += ra.ret >= 0;
+			stat_pasid(&ops[n - 1], &ra);
 		}
-		ifd_ctx_close(a);
-		ifd_ctx_close(b);
+		close_both(&l, a, b);
 		if (!quiet && (s + 1) % 100 == 0) {
 			printf("ifd-diff: %ld sequences, %ld ops, no mismatch\n", s + 1, ops_run);
 			fflush(stdout);
@@ -1138,5 +1323,9 @@ int main(int argc, char **argv)
 		if (stat_run[k])
 			printf("ifd-diff: stats %-12s %7lu run %7lu succeeded\n", op_names[k],
 			       stat_run[k], stat_ok[k]);
+	for (int k = 0; stats && k < 4; k++)
+		if (stat_pasid_run[k])
+			printf("ifd-diff: stats %-13s %6lu run %7lu succeeded (at a PASID)\n",
+			       pasid_op_names[k], stat_pasid_run[k], stat_pasid_ok[k]);
 	return 0;
 }

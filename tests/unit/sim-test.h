@@ -158,6 +158,29 @@ static int st_unmap(struct sim *sim, uint32_t ioas, uint64_t iova, uint64_t len,
 	return ret;
 }
 
+/* The users count of object 'id' (0: no such object). */
+static inline uint32_t st_users(struct sim *sim, uint32_t id)
+{
+	struct ifd_sim_object *objs = NULL;
+	uint32_t users = 0;
+	size_t n = 0;
+
+	if (!sim_objects(sim, &objs, &n)) {
+		for (size_t i = 0; i < n; i++)
+			if (objs[i].id == id)
+				users = objs[i].users;
+		free(objs);
+	}
+	return users;
+}
+
+static inline size_t st_nr_objects(struct sim *sim)
+{
+	struct ifd_sim_info info;
+
+	return sim_info(sim, &info) ? (size_t)-1 : info.nr_objects;
+}
+
 static int st_check(struct sim *sim)
 {
 	char report[4096];

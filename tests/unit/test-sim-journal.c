@@ -227,6 +227,58 @@ static void setup_domain(struct sim *sim)
 	CHECK_EQ(mock_domain(sim, 1), 0);	/* ids 2 (selftest), 3 (device), 4 (hwpt) */
 }
 
+/* IOMMU_HWPT_ALLOC of a paging HWPT: 'dev' for 'ioas' with 'flags'. */
+static int hwpt_alloc(struct sim *sim, uint32_t dev, uint32_t ioas, uint32_t flags)
+{
+	uint32_t w[12] = { 48, flags, dev, ioas };
+
+	return io(sim, IOMMU_HWPT_ALLOC, w);
+}
+
+static int pasid_op(struct sim *sim, uint32_t op, uint32_t pasid, uint32_t pt)
+{
+	struct ifd_test_cmd c = { .op = op, .id = 2 };
+
+	c.pasid_attach.pasid = pasid;
+	c.pasid_attach.pt_id = pt;
+	return tcmd(sim, &c);
+}
+
+/* A PASID device (2, 3) on PASID-compatible HWPT 5, with HWPT 6 beside it
+ * and PASIDs 1, 7 and 1024 attached to 5. */
+static void setup_pasid(struct sim *sim)
+{
+	struct ifd_test_cmd c = { .op = IFD_TEST_OP_MOCK_DOMAIN_FLAGS, .id = 1 };
+
+	setup_ten(sim);
+	c.mock_domain.dev_flags = IFD_MOCK_FLAGS_DEVICE_PASID;
+	CHECK_EQ(tcmd(sim, &c), 0);		/* ids 2, 3, 4 (automatic) */
+	CHECK_EQ(hwpt_alloc(sim, 3, 1, 1u << 3), 0);	/* 5: IOMMU_HWPT_ALLOC_PASID */
+	CHECK_EQ(hwpt_alloc(sim, 3, 1, 1u << 3), 0);	/* 6 */
+	c = (struct ifd_test_cmd){ .op = IFD_TEST_OP_MOCK_DOMAIN_REPLACE, .id = 2 };
+	c.mock_domain_replace.pt_id = 5;
+	CHECK_EQ(tcmd(sim, &c), 0);		/* 4 goes */
+	CHECK_EQ(pasid_op(sim, IFD_TEST_OP_PASID_ATTACH, 1, 5), 0);
+	CHECK_EQ(pasid_op(sim, IFD_TEST_OP_PASID_ATTACH, 7, 5), 0);
+	CHECK_EQ(pasid_op(sim, IFD_TEST_OP_PASID_ATTACH, 1024, 5), 0);
+}
+
+static int op_pasid_attach(struct sim *sim)
+{
+	return pasid_op(sim, IFD_TEST_OP_PASID_ATTACH, 3, 6);
+}
+
+static int op_pasid_replace(struct sim *sim)
+{
+	return pasid_op(sim, IFD_TEST_OP_PASID_REPLACE, 7, 6);
+}
+
+/* The mock driver's planted failure: disarmed, the PASID stays. */
+static int op_pasid_replace_1024(struct sim *sim)
+{
+	return pasid_op(sim, IFD_TEST_OP_PASID_REPLACE, 1024, 6) == -ENOMEM ? 0 : -1;
+}
+
 static void setup_vfio(struct sim *sim)
 {
 	setup_ten(sim);
@@ -463,6 +515,10 @@ static const struct scenario scenarios[] = {
 	{ "TEST MOCK_DOMAIN_REPLACE", setup_domain_two, op_mock_replace },
 	{ "TEST ADD_RESERVED", setup_ten, op_add_reserved },
 	{ "DESTROY selftest", setup_domain, op_destroy_selftest },
+	{ "TEST PASID_ATTACH", setup_pasid, op_pasid_attach },
+	{ "TEST PASID_REPLACE", setup_pasid, op_pasid_replace },
+	{ "TEST PASID_REPLACE failing at 1024", setup_pasid, op_pasid_replace_1024 },
+	{ "DESTROY selftest with PASIDs (detached first)", setup_pasid, op_destroy_selftest },
 	{ "IOAS_MAP with a domain, pin fails", setup_domain, op_map_pin_fail },
 	{ "IOAS_MAP with a domain", setup_domain, op_map_fixed },
 	{ "sim memory, the state grows", setup_ioas, op_mem_alloc_grow },

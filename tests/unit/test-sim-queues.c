@@ -133,21 +133,6 @@ static int check_cache(struct sim *sim, uint32_t dev, uint32_t i, uint32_t v)
 	return top(sim, IFD_TEST_OP_DEV_CHECK_CACHE, dev, i, v);
 }
 
-static uint32_t users_of(struct sim *sim, uint32_t id)
-{
-	struct ifd_sim_object *objs = NULL;
-	uint32_t users = 0;
-	size_t n = 0;
-
-	if (!sim_objects(sim, &objs, &n)) {
-		for (size_t i = 0; i < n; i++)
-			if (objs[i].id == id)
-				users = objs[i].users;
-		free(objs);
-	}
-	return users;
-}
-
 /* The iommufd_viommu fixture: an IOAS, a mock device on it, a nest parent,
  * a vIOMMU on it and a nested HWPT of the vIOMMU. */
 struct fix {
@@ -200,8 +185,8 @@ static void test_viommu_alloc(void)
 	CHECK_EQ(io(f.sim, IOMMU_VIOMMU_ALLOC, w), -EOPNOTSUPP);
 	CHECK_EQ(destroy(f.sim, f.parent), -EBUSY);
 	CHECK_EQ(destroy(f.sim, f.viommu), -EBUSY);	/* the nested HWPT holds it */
-	CHECK_EQ(users_of(f.sim, f.viommu), 2);
-	CHECK_EQ(users_of(f.sim, f.parent), 2);		/* the vIOMMU, not the nested HWPT */
+	CHECK_EQ(st_users(f.sim, f.viommu), 2);
+	CHECK_EQ(st_users(f.sim, f.parent), 2);		/* the vIOMMU, not the nested HWPT */
 
 	/* viommu_alloc_with_data: loopback and an mmap cookie from PAGE_SIZE */
 	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, IFD_VIOMMU_TYPE_SELFTEST, &d, sizeof(d), &v2), 0);
@@ -224,7 +209,7 @@ static void test_viommu_alloc(void)
 	CHECK_EQ(viommu_alloc(f.sim, f.dev, f.parent, IFD_VIOMMU_TYPE_SELFTEST, &d, 8, &v2), 0);
 	CHECK_EQ(d.out_data, 7);
 	CHECK_EQ(d.out_mmap_offset, 4096);	/* only 8 bytes written back */
-	CHECK_EQ(users_of(f.sim, f.parent), 5);
+	CHECK_EQ(st_users(f.sim, f.parent), 5);
 	CHECK_EQ(destroy(f.sim, v2), 0);
 	CHECK_EQ(destroy(f.sim, v3), 0);
 	CHECK_EQ(destroy(f.sim, v4), 0);
@@ -250,8 +235,8 @@ static void test_vdevice(void)
 	CHECK_EQ(vdevice_alloc(f.sim, f.parent, f.dev, 0x99, NULL), -ENOENT);
 	CHECK_EQ(vdevice_alloc(f.sim, f.viommu, 99, 0x99, NULL), -ENOENT);
 	CHECK_EQ(vdevice_alloc(f.sim, f.viommu, f.dev, 0x99, &vd), 0);
-	CHECK_EQ(users_of(f.sim, f.viommu), 3);
-	CHECK_EQ(users_of(f.sim, f.dev), 3);	/* unchanged: no reference on the device */
+	CHECK_EQ(st_users(f.sim, f.viommu), 3);
+	CHECK_EQ(st_users(f.sim, f.dev), 3);	/* unchanged: no reference on the device */
 	CHECK_EQ(vdevice_alloc(f.sim, f.viommu, f.dev, 0x98, NULL), -EEXIST);
 	CHECK_EQ(mock_domain(f.sim, f.ioas, &st2, &dev2), 0);
 	CHECK_EQ(vdevice_alloc(f.sim, f.viommu, dev2, 0x99, NULL), -EEXIST);
@@ -292,7 +277,7 @@ static void test_vdevice_tombstone(void)
 	CHECK_EQ(vdevice_alloc(f.sim, f.viommu, f.dev, 0x99, &vd), 0);
 	CHECK_EQ(destroy(f.sim, f.stdev), 0);
 	CHECK_EQ(destroy(f.sim, vd), -ENOENT);
-	CHECK_EQ(users_of(f.sim, f.viommu), 2);
+	CHECK_EQ(st_users(f.sim, f.viommu), 2);
 	CHECK_EQ(st_check(f.sim), 0);
 	/* the ID stays taken: the next object gets another */
 	ioas2 = st_ioas(f.sim);
@@ -500,7 +485,7 @@ static void test_fault_queue(void)
 	fl = fcntl(fd, F_GETFL);
 	CHECK(fl >= 0 && (fl & O_NONBLOCK));
 	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
-	CHECK_EQ(users_of(f0.sim, fault), 2);
+	CHECK_EQ(st_users(f0.sim, fault), 2);
 	CHECK_EQ(read(fd, f, sizeof(f[0])), -1);	/* empty: EAGAIN (the kernel: 0) */
 	CHECK_EQ(errno, EAGAIN);
 	/* viommu_alloc_nested_iopf */
@@ -511,7 +496,7 @@ static void test_fault_queue(void)
 	CHECK_EQ(hwpt_alloc_data(f0.sim, f0.dev, f0.viommu, 4, 0xdead, &d, sizeof(d), f0.viommu,
 				 &iopf), -ENOENT);	/* not a fault queue */
 	CHECK_EQ(hwpt_alloc_data(f0.sim, f0.dev, f0.viommu, 4, 0xdead, &d, sizeof(d), fault, &iopf), 0);
-	CHECK_EQ(users_of(f0.sim, fault), 3);
+	CHECK_EQ(st_users(f0.sim, fault), 3);
 	CHECK_EQ(replace(f0.sim, f0.stdev, iopf), -ENOENT);
 	CHECK_EQ(vdevice_alloc(f0.sim, f0.viommu, f0.dev, 0x99, &vd), 0);
 	CHECK_EQ(replace(f0.sim, f0.stdev, iopf), 0);
@@ -597,7 +582,7 @@ static void test_fault_queue(void)
 	CHECK_EQ(destroy(f0.sim, iopf), 0);
 	CHECK_EQ(destroy(f0.sim, fault), -EBUSY);
 	CHECK_EQ(close(fd), 0);
-	CHECK_EQ(users_of(f0.sim, fault), 1);
+	CHECK_EQ(st_users(f0.sim, fault), 1);
 	CHECK_EQ(sim_queue_sync(f0.sim, fd, NULL, 0), -EBADF);
 	CHECK_EQ(destroy(f0.sim, fault), 0);
 	unfix(&f0);
@@ -647,11 +632,11 @@ static void test_veventq(void)
 	CHECK_EQ(veventq_alloc(f.sim, f.viommu, IFD_VEVENTQ_TYPE_SELFTEST, VEVENTQ_MAX + 1, &q, &fd), -EINVAL);
 	CHECK_EQ(veventq_alloc(f.sim, f.parent, IFD_VEVENTQ_TYPE_SELFTEST, 2, &q, &fd), -ENOENT);
 	CHECK_EQ(veventq_alloc(f.sim, f.viommu, IFD_VEVENTQ_TYPE_SELFTEST, VEVENTQ_MAX, &q, &fd), 0);
-	CHECK_EQ(users_of(f.sim, f.viommu), 3);
+	CHECK_EQ(st_users(f.sim, f.viommu), 3);
 	CHECK_EQ(destroy(f.sim, q), -EBUSY);
 	CHECK_EQ(close(fd), 0);
 	CHECK_EQ(destroy(f.sim, q), 0);
-	CHECK_EQ(users_of(f.sim, f.viommu), 2);
+	CHECK_EQ(st_users(f.sim, f.viommu), 2);
 
 	CHECK_EQ(veventq_alloc(f.sim, f.viommu, IFD_VEVENTQ_TYPE_SELFTEST, 2, &q, &fd), 0);
 	CHECK_EQ(veventq_alloc(f.sim, f.viommu, IFD_VEVENTQ_TYPE_SELFTEST, 2, NULL, NULL), -EEXIST);
@@ -749,7 +734,7 @@ static void test_queue_owners(void)
 	}
 	CHECK(st_child_ok(pid, 0));
 	CHECK_EQ(st_check(sim), 0);	/* the sweep drops the fds' references */
-	CHECK_EQ(users_of(sim, viommu), 2);	/* the vEVENT queue's */
+	CHECK_EQ(st_users(sim, viommu), 2);	/* the vEVENT queue's */
 	{
 		struct ifd_sim_object *objs = NULL;
 		size_t n = 0;
@@ -762,7 +747,7 @@ static void test_queue_owners(void)
 			}
 		free(objs);
 	}
-	CHECK_EQ(users_of(sim, viommu), 1);
+	CHECK_EQ(st_users(sim, viommu), 1);
 	/* a forked child's copy of the fd keeps it open; the parent serves it */
 	CHECK_EQ(fault_alloc(sim, &fault, &fd), 0);
 	pid = st_fork(1);
@@ -793,7 +778,7 @@ static void test_queue_owners(void)
 	if (priv) {
 		CHECK_EQ(fault_alloc(priv, &fault, &fd), 0);
 		sim_close(priv);
-		CHECK_EQ(users_of(sim, fault), 1);
+		CHECK_EQ(st_users(sim, fault), 1);
 		CHECK_EQ(destroy(sim, fault), 0);
 		CHECK_EQ(close(fd), 0);
 	}
@@ -838,10 +823,10 @@ static void test_hw_queue(void)
 	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf + 4096, 4096, iova2), 0);
 	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 1, iova, 4096, q), -EIO);
 	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 2, iova, 4096, q), -EINVAL);
-	ioas_users = users_of(f.sim, f.ioas);
+	ioas_users = st_users(f.sim, f.ioas);
 	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova, 4096, &q[0]), 0);
-	CHECK_EQ(users_of(f.sim, f.ioas), ioas_users + 1);	/* the internal access */
-	CHECK_EQ(users_of(f.sim, f.viommu), 3);
+	CHECK_EQ(st_users(f.sim, f.ioas), ioas_users + 1);	/* the internal access */
+	CHECK_EQ(st_users(f.sim, f.viommu), 3);
 	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova, 4096, NULL), -EEXIST);
 	CHECK_EQ(st_unmap(f.sim, f.ioas, iova, 4096, NULL), -EBUSY);
 	CHECK_EQ(st_unmap(f.sim, f.ioas, iova2, 4096, NULL), 0);
@@ -853,7 +838,7 @@ static void test_hw_queue(void)
 	CHECK_EQ(destroy(f.sim, f.viommu), -EBUSY);
 	CHECK_EQ(destroy(f.sim, q[1]), 0);
 	CHECK_EQ(destroy(f.sim, q[0]), 0);
-	CHECK_EQ(users_of(f.sim, f.ioas), ioas_users);
+	CHECK_EQ(st_users(f.sim, f.ioas), ioas_users);
 	CHECK_EQ(st_unmap(f.sim, f.ioas, iova, 4096, NULL), 0);
 	/* a queue over two areas; the context released with it */
 	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf, 4096, iova), 0);

@@ -54,3 +54,15 @@ doctor_expect() {
 	got=$(doctor_status "$1" "$2" "$3")
 	[ "$got" = "$4" ] || ts_fail "check $2${3:+ ($3)}: status '$got', expected '$4'"
 }
+
+# On the kernel, only the main series' selftest mock is known to match the
+# simulator's: skip elsewhere.
+mock_main_series_only() {
+	local main
+	ts_on kernel || return 0
+	main=$(awk '$1 == "main" { sub(/^linux-source-/, "", $2); print $2 }' "$TS_TOP/tests/vm/kernel-version")
+	case $(uname -r) in
+	"$main" | "$main".*) ;;
+	*) ts_skip "the selftest mock is tested on the main series ($main), this is $(uname -r)" ;;
+	esac
+}

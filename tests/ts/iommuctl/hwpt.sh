@@ -28,13 +28,7 @@ ts_expect_exit 2 "$IOMMUCTL" hwpt invalidate --hwpt 6 --data-type selftest --ent
 
 sim_new
 ts_expect_exit 0 "$IOMMUCTL" alloc
-if ts_on kernel; then
-	main=$(awk '$1 == "main" { sub(/^linux-source-/, "", $2); print $2 }' "$TS_TOP/tests/vm/kernel-version")
-	case $(uname -r) in
-	"$main" | "$main".*) ;;
-	*) ts_skip "the selftest mock is tested on the main series ($main), this is $(uname -r)" ;;
-	esac
-fi
+mock_main_series_only
 
 run mock domain --ioas 1				# stdev 2, idev 3, automatic hwpt 4
 run hwpt alloc --dev-id 3 --pt 1 --nest-parent --dirty-tracking

@@ -59,6 +59,8 @@ jm alloc >/dev/null
 jm mock domain --ioas 1 >"$docs/mock domain"
 jm mock reserve --ioas 1 --range 0x40000000+4K >"$docs/mock reserve"
 jm mock replace --stdev 2 --pt 1 >"$docs/mock replace"
+jm mock detach --stdev 2 >/dev/null			# PASID 0: the device itself
+jm mock attach --stdev 2 --pt 1 >"$docs/mock attach"	# back to a domain 4
 jm hw-info --dev-id 3 >"$docs/hw-info"
 jm mock trigger-iopf --dev-id 3 --addr 0x1000 >"$docs/mock trigger-iopf"
 jm change-process >"$docs/change-process"	# no mappings: nothing that cannot move

@@ -9,13 +9,7 @@
 
 # IOMMU_TEST_CMD is no stable ABI: ours is the lab's main series' (which the
 # simulator emulates), and 6.12's mock refuses to attach beside VT-d anyway.
-if ts_on kernel; then
-	main=$(awk '$1 == "main" { sub(/^linux-source-/, "", $2); print $2 }' "$TS_TOP/tests/vm/kernel-version")
-	case $(uname -r) in
-	"$main" | "$main".*) ;;
-	*) ts_skip "the selftest mock is tested on the main series ($main), this is $(uname -r)" ;;
-	esac
-fi
+mock_main_series_only
 
 sim_new
 

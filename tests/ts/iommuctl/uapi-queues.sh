@@ -43,50 +43,11 @@ printf '%s\n' 'fault read --fault 7' >"$TS_TMP/read.b"
 usage -b "$TS_TMP/read.b"
 ts_grep 'not a fault queue allocated in this batch or shell' "$TS_TMP/err"
 
-if ts_on kernel; then
-	main=$(awk '$1 == "main" { sub(/^linux-source-/, "", $2); print $2 }' "$TS_TOP/tests/vm/kernel-version")
-	case $(uname -r) in
-	"$main" | "$main".*) ;;
-	*) ts_skip "the selftest mock is tested on the main series ($main), this is $(uname -r)" ;;
-	esac
-fi
+mock_main_series_only
 
-# Each flow is one batch on a context of its own (a fresh /dev/iommu fd, or
-# a fresh simulator state), so the IDs are known: IOAS 1, mock device 2
-# (stdev) and 3 (idev), its domain 4.
-n=0
-start() {
-	n=$((n + 1))
-	if ts_on kernel; then
-		ctx=(--kernel)
-	else
-		ctx=(--sim="$TS_TMP/flow$n.state")
-		"$IOMMUCTL_BIN" "${ctx[@]}" sim create >/dev/null
-	fi
-	coproc B { exec "$IOMMUCTL_BIN" "${ctx[@]}" --force -J -b - 2>"$TS_TMP/batch$n.err"; }
-}
-finish() {
-	exec {B[1]}>&-
-	wait "$B_PID" || true
-}
-# line LINE: run one line; its record (one JSON line) in $TS_TMP/rec
-line() {
-	printf '%s\n' "$1" >&"${B[1]}"
-	IFS= read -r -t 60 rec <&"${B[0]}" || ts_fail "the batch gave no record for '$1'"
-	printf '%s\n' "$rec" >"$TS_TMP/rec"
-}
-# ok LINE: it must succeed (its result in $TS_TMP/out)
-ok() {
-	line "$1"
-	jq '.result' "$TS_TMP/rec" >"$TS_TMP/out"
-	jq -e '.exit_status == 0' "$TS_TMP/rec" >/dev/null || ts_fail "'$1' failed: $rec"
-}
-# fails LINE ERRNO: it must fail with ERRNO
-fails() {
-	line "$1"
-	jq -e --arg e "$2" '.exit_status != 0 and .error.errno_name == $e' "$TS_TMP/rec" >/dev/null ||
-		ts_fail "'$1' did not fail with $2: $rec"
-}
+# Each flow is one batch on a context of its own: IOAS 1, mock device 2
+# (stdev) and 3 (idev), its domain 4 (batch-flow.bash).
+. "$TS_TOP/tests/ts/iommuctl/batch-flow.bash"
 
 # ---- vIOMMU, vDevice, vEVENTQ, HW queue ----------------------------------
 viommu_flow() {
