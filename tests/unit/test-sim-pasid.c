@@ -317,13 +317,6 @@ static void test_driver_checks(void)
 	sim_close(sim);
 }
 
-/* struct iommu_hwpt_pgfault as read from the fault queue's fd */
-struct pgfault {
-	uint32_t flags, dev_id, pasid, grpid, perm, pad;
-	uint64_t addr;
-	uint32_t length, cookie;
-};
-
 static int trigger_iopf(struct sim *sim, uint32_t dev, uint32_t pasid)
 {
 	struct ifd_test_cmd c = { .op = IFD_TEST_OP_TRIGGER_IOPF };
@@ -334,7 +327,7 @@ static int trigger_iopf(struct sim *sim, uint32_t dev, uint32_t pasid)
 	return tcmd(sim, &c);
 }
 
-static int nread(int fd, struct pgfault *f, size_t n)
+static int nread(int fd, struct ifd_hwpt_pgfault *f, size_t n)
 {
 	ssize_t r = read(fd, f, n * sizeof(*f));
 
@@ -345,7 +338,7 @@ static int nread(int fd, struct pgfault *f, size_t n)
  * faults are answered when it leaves the HWPT, not another's. */
 static void test_faults(void)
 {
-	struct pgfault ev[4];
+	struct ifd_hwpt_pgfault ev[4];
 	uint32_t w[4] = { 16, 0, 0, 0 }, fault, iopf;
 	struct fix f;
 	struct sim *sim;
