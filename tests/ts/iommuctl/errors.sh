@@ -131,11 +131,15 @@ err EEXIST veventq alloc --viommu 12 --type selftest	# one queue per type
 err EBUSY free 12					# the vIOMMU has a vdevice and queues
 
 # ---- what no portable command line can make happen ---------------------------------
+untested mock ENOTTY "the lab's kernels all have CONFIG_IOMMUFD_TEST: probe.sh checks ENOTTY of absent ioctls"
 untested alloc ENOMEM "the kernel out of memory"
 untested map ENOMEM "a pinning limit (RLIMIT_MEMLOCK) reached: depends on the host's limits"
 elsewhere option EPERM option		# a process without CAP_SYS_RESOURCE
 elsewhere option EBUSY option		# RLIMIT_MODE on a context with objects
 elsewhere option EADDRINUSE option	# huge pages off with an unaligned area
+elsewhere mock EINVAL mock-pasid	# PASID attach rules
+elsewhere mock EBUSY mock-pasid		# a PASID attached already
+elsewhere mock ENOMEM mock-pasid	# the mock's planted failure at PASID 1024
 elsewhere fault EINVAL uapi-queues	# a response to a cookie not waiting
 untested fault ENOMEM "the kernel out of memory"
 untested change-process EINVAL "on the kernel 'map --size' is a memfd (MAP_FILE), on the simulator anonymous memory"
