@@ -37,13 +37,7 @@ elsewhere() {
 }
 
 sim_new
-if ts_on kernel; then
-	main=$(awk '$1 == "main" { sub(/^linux-source-/, "", $2); print $2 }' "$TS_TOP/tests/vm/kernel-version")
-	case $(uname -r) in
-	"$main" | "$main".*) ;;
-	*) ts_skip "the selftest mock is tested on the main series ($main), this is $(uname -r)" ;;
-	esac
-fi
+mock_main_series_only
 
 run alloc						# ioas 1
 run alloc						# ioas 2
