@@ -56,6 +56,11 @@ ts_grep 'EBADF' "$TS_TMP/err"
 # --pid: another process's fd through pidfd_getfd (needs ptrace rights).
 sleep 30 7<>"$IOMMUFD_SIM" &
 holder=$!
+# the child opens fd 7 after the fork: wait for it, or --pid races it
+for _ in $(seq 50); do
+	[ -e "/proc/$holder/fd/7" ] && break
+	sleep 0.1
+done
 rc=0
 "$IOMMUCTL" --pid "$holder" --fd 7 -J alloc >"$TS_TMP/out" 2>"$TS_TMP/err" || rc=$?
 kill "$holder"
