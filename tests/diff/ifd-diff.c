@@ -174,28 +174,10 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 		struct iommu_option option;
 		struct iommu_vfio_ioas vfio;
 		struct ifd_test_cmd test;
-		struct {
-			uint32_t size, flags, dev_id, data_len;
-			uint64_t data_uptr;
-			uint32_t data_type;
-			uint8_t out_max_pasid_log2, reserved[3];
-			uint64_t out_capabilities;
-		} hw_info;
-		struct {
-			uint32_t size, flags, dev_id, pt_id, out_hwpt_id, reserved, data_type,
-				data_len;
-			uint64_t data_uptr;
-			uint32_t fault_id, reserved2;
-		} hwpt;
-		struct {
-			uint32_t size, flags, type, dev_id, hwpt_id, out_viommu_id, data_len,
-				reserved;
-			uint64_t data_uptr;
-		} viommu;
-		struct {
-			uint32_t size, viommu_id, dev_id, out_vdevice_id;
-			uint64_t virt_id;
-		} vdevice;
+		struct ifd_hw_info hw_info;
+		struct ifd_hwpt_alloc hwpt;
+		struct ifd_viommu_alloc viommu;
+		struct ifd_vdevice_alloc vdevice;
 	} u;
 	uint32_t hw_data[8];
 	struct iommu_iova_range rbuf[8];
@@ -304,7 +286,7 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 		u.hw_info.dev_id = op->id1;
 		u.hw_info.data_len = op->nr;
 		u.hw_info.data_uptr = op->nr ? (uintptr_t)hw_data : 0;
-		u.hw_info.data_type = op->opt_op;
+		u.hw_info.in_data_type = op->opt_op;
 		break;
 	case OP_TEST_MISC: {
 		/* The union as 32- and 64-bit words; each op reads what it reads. */
@@ -413,7 +395,7 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 			for (unsigned int i = 0; i < 8; i++)
 				fold = fold * 31 + hw_data[i];
 			res->out[0] = u.hw_info.data_len | (uint64_t)fold << 32;
-			res->out[1] = u.hw_info.data_type |
+			res->out[1] = u.hw_info.out_data_type |
 				      (uint64_t)u.hw_info.out_max_pasid_log2 << 32;
 			res->out[2] = u.hw_info.out_capabilities;
 			break;
