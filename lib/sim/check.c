@@ -1027,7 +1027,8 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 		expect += (uint32_t)links_to(refl, nrefl, o, NULL, NULL);
 		switch (obj->type) {
 		case SIM_OBJ_IOAS: {
-			uint64_t want = obj->ioas.disable_large_pages ? page : 1;
+			/* HW queues' internal accesses (nr_locks) want PAGE_SIZE */
+			uint64_t want = obj->ioas.disable_large_pages || obj->ioas.nr_locks ? page : 1;
 
 			expect += (uint32_t)nhw;
 			if (obj->ioas.nr_domains != nhw)

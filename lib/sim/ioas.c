@@ -536,10 +536,13 @@ int sim_check_alignment(struct sim *sim, uint64_t obj_off, uint64_t align)
 	return sim->corrupt ? -EUCLEAN : 0;
 }
 
-/* The kernel's iopt_calculate_iova_alignment (there are no accesses). */
+/* The kernel's iopt_calculate_iova_alignment.  The only accesses simulated
+ * are the HW queues' internal ones (nr_locks), which want PAGE_SIZE. */
 int sim_ioas_recalc_alignment(struct sim *sim, uint64_t obj_off)
 {
-	uint64_t want = ioas_of(sim, obj_off)->disable_large_pages ? sim_hdr(sim)->page_size : 1;
+	const struct sim_ioas *cur = ioas_of(sim, obj_off);
+	uint64_t page = sim_hdr(sim)->page_size;
+	uint64_t want = cur->disable_large_pages || cur->nr_locks ? page : 1;
 	struct sim_ioas *ioas;
 	int ret;
 

@@ -246,6 +246,8 @@ void sim_viommu_destroy_obj(struct sim *sim, uint64_t off)
 		if (obj->hwq.ioas) {
 			unref(sim, obj->hwq.ioas, "HW queue accesses");
 			obj_w(sim, obj->hwq.ioas)->ioas.nr_locks--;
+			/* iopt_remove_access: the alignment may go down again */
+			sim_ioas_recalc_alignment(sim, obj->hwq.ioas);
 		}
 		if (obj->hwq.viommu)
 			unref(sim, obj->hwq.viommu, "HW queues");
@@ -488,6 +490,14 @@ int sim_cmd_hw_queue_alloc(struct sim_ucmd *uc)
 	if (ret)
 		return ret;
 	ioas = obj_at(sim, obj_at(sim, viommu)->viommu.parent)->hwpt.ioas;
+	/* iopt_add_access: the internal access wants PAGE_SIZE alignment, which
+	 * every area must meet already (EADDRINUSE).  Unlike the kernel's, this
+	 * access takes no object ID (a later object's ID differs). */
+	if (obj_at(sim, ioas)->ioas.iova_alignment < sim_hdr(sim)->page_size) {
+		ret = sim_check_alignment(sim, ioas, sim_hdr(sim)->page_size);
+		if (ret)
+			goto abort;
+	}
 	ret = hwq_pin(sim, ioas, cmd->nesting_parent_iova, cmd->length, &lo, &hi);
 	if (ret)
 		goto abort;
@@ -515,6 +525,8 @@ int sim_cmd_hw_queue_alloc(struct sim_ucmd *uc)
 	obj_w(sim, viommu)->users++;
 	obj_w(sim, ioas)->users++;
 	obj_w(sim, ioas)->ioas.nr_locks++;
+	obj_w(sim, ioas)->ioas.iova_alignment = SIM_MAX(obj_at(sim, ioas)->ioas.iova_alignment,
+							sim_hdr(sim)->page_size);
 	if (prev)
 		obj_w(sim, prev)->users++;
 	cmd->out_hw_queue_id = id_of(sim, off);

@@ -840,6 +840,20 @@ static void test_hw_queue(void)
 	CHECK_EQ(destroy(f.sim, q[0]), 0);
 	CHECK_EQ(st_users(f.sim, f.ioas), ioas_users);
 	CHECK_EQ(st_unmap(f.sim, f.ioas, iova, 4096, NULL), 0);
+	/* the queue's internal access wants PAGE_SIZE alignment of the IOAS:
+	 * refused while a 2 KiB area is there (EADDRINUSE), and it refuses one
+	 * (EINVAL) while the queue is there */
+	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf, 4096, iova), 0);
+	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf + 4096, 2048, iova + 0x10000), 0);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova, 4096, q), -EADDRINUSE);
+	CHECK_EQ(st_unmap(f.sim, f.ioas, iova + 0x10000, 2048, NULL), 0);
+	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova, 4096, &q[0]), 0);
+	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf + 4096, 2048, iova + 0x10000), -EINVAL);
+	CHECK_EQ(st_check(f.sim), 0);
+	CHECK_EQ(destroy(f.sim, q[0]), 0);
+	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf + 4096, 2048, iova + 0x10000), 0);
+	CHECK_EQ(st_check(f.sim), 0);
+	CHECK_EQ(st_unmap(f.sim, f.ioas, 0, ~0ull, NULL), 0);
 	/* a queue over two areas; the context released with it */
 	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf, 4096, iova), 0);
 	CHECK_EQ(st_map_fixed(f.sim, f.ioas, (uintptr_t)buf + 4096, 4096, iova2), 0);
