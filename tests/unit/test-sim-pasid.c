@@ -15,10 +15,6 @@
 #include "sim/layout.h"
 #include "sim-test.h"
 
-#define NEST_PARENT	(1u << 0)
-#define DIRTY		(1u << 1)
-#define FAULT_ID_VALID	(1u << 2)
-#define ALLOC_PASID	(1u << 3)
 #define NO_FAULT	77u		/* a fault_id no fault queue can have */
 
 static int tcmd(struct sim *sim, struct ifd_test_cmd *c)
@@ -112,11 +108,11 @@ static bool fixture(struct fix *f)
 	f->ioas = st_ioas(f->sim);
 	CHECK_EQ(mock_dev(f->sim, f->ioas, IFD_MOCK_FLAGS_DEVICE_PASID, &f->stdev, NULL, &f->idev), 0);
 	CHECK_EQ(mock_dev(f->sim, f->ioas, 0, &f->np_stdev, NULL, &f->np_idev), 0);
-	CHECK_EQ(hwpt_alloc(f->sim, f->idev, f->ioas, NEST_PARENT, false, NO_FAULT, &f->parent), 0);
+	CHECK_EQ(hwpt_alloc(f->sim, f->idev, f->ioas, IFD_HWPT_ALLOC_NEST_PARENT, false, NO_FAULT, &f->parent), 0);
 	for (int i = 0; i < 2; i++)
-		CHECK_EQ(hwpt_alloc(f->sim, f->idev, f->parent, ALLOC_PASID, true, NO_FAULT,
+		CHECK_EQ(hwpt_alloc(f->sim, f->idev, f->parent, IFD_HWPT_ALLOC_PASID, true, NO_FAULT,
 				    &f->nested[i]), 0);
-	CHECK_EQ(hwpt_alloc(f->sim, f->idev, f->ioas, ALLOC_PASID, false, NO_FAULT, &f->s2), 0);
+	CHECK_EQ(hwpt_alloc(f->sim, f->idev, f->ioas, IFD_HWPT_ALLOC_PASID, false, NO_FAULT, &f->s2), 0);
 	return f->s2 != 0;
 }
 
@@ -308,7 +304,7 @@ static void test_driver_checks(void)
 	sim = f.sim;
 	CHECK_EQ(mock_dev(sim, f.ioas, IFD_MOCK_FLAGS_DEVICE_PASID | IFD_MOCK_FLAGS_DEVICE_NO_DIRTY,
 			  &nd_stdev, NULL, NULL), 0);
-	CHECK_EQ(hwpt_alloc(sim, f.idev, f.ioas, ALLOC_PASID | DIRTY, false, NO_FAULT, &dirty), 0);
+	CHECK_EQ(hwpt_alloc(sim, f.idev, f.ioas, IFD_HWPT_ALLOC_PASID | IFD_HWPT_ALLOC_DIRTY_TRACKING, false, NO_FAULT, &dirty), 0);
 	CHECK_EQ(replace(sim, nd_stdev, dirty), -EINVAL);
 	CHECK_EQ(replace(sim, nd_stdev, f.s2), 0);
 	CHECK_EQ(ATTACH(nd_stdev, 5, dirty), 0);
@@ -350,7 +346,7 @@ static void test_faults(void)
 	CHECK_EQ(io(sim, IOMMU_FAULT_QUEUE_ALLOC, w), 0);
 	fault = w[2];
 	fd = (int)w[3];
-	CHECK_EQ(hwpt_alloc(sim, f.idev, f.parent, FAULT_ID_VALID | ALLOC_PASID, true, fault, &iopf),
+	CHECK_EQ(hwpt_alloc(sim, f.idev, f.parent, IFD_HWPT_FAULT_ID_VALID | IFD_HWPT_ALLOC_PASID, true, fault, &iopf),
 		 0);
 	CHECK_EQ(replace(sim, f.stdev, f.s2), 0);
 	CHECK_EQ(ATTACH(f.stdev, 2048, iopf), 0);
@@ -437,7 +433,7 @@ static void test_destroy(void)
 		}
 		ioas = st_ioas(p);
 		CHECK_EQ(mock_dev(p, ioas, IFD_MOCK_FLAGS_DEVICE_PASID, &stdev, NULL, &idev), 0);
-		CHECK_EQ(hwpt_alloc(p, idev, ioas, ALLOC_PASID, false, NO_FAULT, &hw), 0);
+		CHECK_EQ(hwpt_alloc(p, idev, ioas, IFD_HWPT_ALLOC_PASID, false, NO_FAULT, &hw), 0);
 		CHECK_EQ(replace(p, stdev, hw), 0);
 		CHECK_EQ(pasid_op(p, IFD_TEST_OP_PASID_ATTACH, stdev, 9, hw), 0);
 		sim_close(p);

@@ -17,7 +17,6 @@
 
 #define VINV_SELFTEST_INVALID	0xdadbeefu
 #define DEV_CACHE_DEFAULT	0xbaddadu
-#define NEST_PARENT		1u
 
 
 static void set64(uint32_t *b, unsigned int i, uint64_t v)
@@ -148,7 +147,7 @@ static bool fixture(struct fix *f)
 		return false;
 	f->ioas = st_ioas(f->sim);
 	CHECK_EQ(mock_domain(f->sim, f->ioas, &f->stdev, &f->dev), 0);
-	CHECK_EQ(hwpt_alloc_data(f->sim, f->dev, f->ioas, NEST_PARENT, 0, NULL, 0, 0, &f->parent), 0);
+	CHECK_EQ(hwpt_alloc_data(f->sim, f->dev, f->ioas, IFD_HWPT_ALLOC_NEST_PARENT, 0, NULL, 0, 0, &f->parent), 0);
 	CHECK_EQ(viommu_alloc(f->sim, f->dev, f->parent, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, &f->viommu), 0);
 	CHECK_EQ(nested(f->sim, f->dev, f->viommu, &f->nested), 0);
 	return true;
@@ -388,7 +387,7 @@ static void test_viommu_release(void)
 		return;
 	ioas = st_ioas(priv);
 	CHECK_EQ(mock_domain(priv, ioas, &stdev, &dev), 0);
-	CHECK_EQ(hwpt_alloc_data(priv, dev, ioas, NEST_PARENT, 0, NULL, 0, 0, &parent), 0);
+	CHECK_EQ(hwpt_alloc_data(priv, dev, ioas, IFD_HWPT_ALLOC_NEST_PARENT, 0, NULL, 0, 0, &parent), 0);
 	CHECK_EQ(viommu_alloc(priv, dev, parent, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, &viommu), 0);
 	CHECK_EQ(nested(priv, dev, viommu, &nest), 0);
 	CHECK_EQ(vdevice_alloc(priv, viommu, dev, 0x5, &vd), 0);
@@ -407,7 +406,7 @@ static void test_viommu_release(void)
 		if (ok) {
 			ioas = st_ioas(c);
 			ok = !mock_domain(c, ioas, &stdev, &dev) &&
-			     !hwpt_alloc_data(c, dev, ioas, NEST_PARENT, 0, NULL, 0, 0, &parent) &&
+			     !hwpt_alloc_data(c, dev, ioas, IFD_HWPT_ALLOC_NEST_PARENT, 0, NULL, 0, 0, &parent) &&
 			     !viommu_alloc(c, dev, parent, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, &viommu) &&
 			     !nested(c, dev, viommu, &nest) &&
 			     !vdevice_alloc(c, viommu, dev, 0x5, &vd) &&
@@ -719,7 +718,7 @@ static void test_queue_owners(void)
 		return;
 	ioas = st_ioas(sim);
 	CHECK_EQ(mock_domain(sim, ioas, &stdev, &dev), 0);
-	CHECK_EQ(hwpt_alloc_data(sim, dev, ioas, NEST_PARENT, 0, NULL, 0, 0, &parent), 0);
+	CHECK_EQ(hwpt_alloc_data(sim, dev, ioas, IFD_HWPT_ALLOC_NEST_PARENT, 0, NULL, 0, 0, &parent), 0);
 	CHECK_EQ(viommu_alloc(sim, dev, parent, IFD_VIOMMU_TYPE_SELFTEST, NULL, 0, &viommu), 0);
 	/* a process that makes queues in the shared context and dies: their
 	 * fds close with it */
