@@ -753,6 +753,9 @@ static void check_hwq(struct checker *c, uint64_t ctx_off, const struct sim_obj 
 	if (!v || !p || !io || p->hwpt.ioas != h->ioas)
 		problem(c, "hw_queue %u: viommu 0x%llx and ioas 0x%llx do not go together", id,
 			(unsigned long long)h->viommu, (unsigned long long)h->ioas);
+	if (!obj_in(c, ctx_off, h->access, SIM_OBJ_ACCESS))
+		problem(c, "hw_queue %u: its access 0x%llx is not an access object of its context",
+			id, (unsigned long long)h->access);
 	if (h->index >= 2 || !h->length || !!h->index != !!h->prev ||
 	    (h->prev && (!obj_in(c, ctx_off, h->prev, SIM_OBJ_HW_QUEUE) ||
 			 ((struct sim_obj *)rec(c, h->prev, SIM_TAG_OBJ))->hwq.index + 1 != h->index)))
@@ -967,9 +970,10 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 			refl[nrefl++] = (struct link){ y->viommu.parent, 0, 0 };
 		if (y->type == SIM_OBJ_VDEVICE && !y->r.rflags && nrefl < 3 * cap)
 			refl[nrefl++] = (struct link){ y->vdev.viommu, 0, 0 };
-		if (y->type == SIM_OBJ_HW_QUEUE && nrefl + 3 <= 3 * cap) {
+		if (y->type == SIM_OBJ_HW_QUEUE && nrefl + 4 <= 3 * cap) {
 			refl[nrefl++] = (struct link){ y->hwq.viommu, 0, 0 };
 			refl[nrefl++] = (struct link){ y->hwq.ioas, 0, 0 };
+			refl[nrefl++] = (struct link){ y->hwq.access, 0, 0 };
 			if (y->hwq.prev)
 				refl[nrefl++] = (struct link){ y->hwq.prev, 0, 0 };
 		}
@@ -1157,6 +1161,13 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 			break;
 		case SIM_OBJ_HW_QUEUE:
 			check_hwq(c, ctx_off, obj);
+			break;
+		case SIM_OBJ_ACCESS:
+			/* only a HW queue's: it points back, and holds it */
+			x = obj_in(c, ctx_off, obj->acc.hwq, SIM_OBJ_HW_QUEUE);
+			if (!x || x->hwq.access != o)
+				problem(c, "access %u: its HW queue 0x%llx does not point back", id,
+					(unsigned long long)obj->acc.hwq);
 			break;
 		default:
 			problem(c, "object %u has type %u, which this version cannot create", id,

@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #define SIM_MAGIC		"IFDSIMST"
-#define SIM_FORMAT_VERSION	6u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
+#define SIM_FORMAT_VERSION	7u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
 					 * the undo journal in the header; 4: user HWPTs (nest
 					 * parents, nested, dirty tracking: struct sim_dirty) and
 					 * the platform (the emulated IOMMU) in the header; 5:
@@ -30,7 +30,9 @@
 					 * cache and vIOMMU, fault queues and vEVENT queues
 					 * (struct sim_eventq, struct sim_event), HW queues and
 					 * the areas they lock; 6: attachments at a PASID
-					 * (struct sim_pasid) */
+					 * (struct sim_pasid); 7: a HW queue's internal
+					 * access is an object with an ID (struct
+					 * sim_access), and its IOAS wants PAGE_SIZE */
 #define SIM_HDR_SIZE		4096u
 #define SIM_REC_ALIGN		32u
 #define SIM_KERNEL_VERSION	"7.2.13"
@@ -202,6 +204,17 @@ struct sim_hwq {
 	uint64_t base, length;		/* nesting_parent_iova, length */
 	uint64_t lock_start, lock_last;	/* the pinned pages (PAGE_SIZE aligned) */
 	uint32_t index, type;
+	uint64_t access;		/* its internal ACCESS object (holds a users reference) */
+};
+
+/*
+ * The internal access of a HW queue (the kernel's
+ * iommufd_access_create_internal): it has no uAPI, but it is a finalized
+ * object, so it takes an ID (later objects' IDs count past it) and DESTROY
+ * of that ID is EBUSY while the queue holds it.
+ */
+struct sim_access {
+	uint64_t hwq;			/* the HW queue it is of (no reference) */
 };
 
 /* A vDEVICE: 'idev' seen through 'viommu' as 'virt_id'. */
@@ -317,6 +330,7 @@ struct sim_obj {
 		struct sim_vdev vdev;
 		struct sim_eventq eq;
 		struct sim_hwq hwq;
+		struct sim_access acc;
 		uint8_t room[104];
 	};
 };

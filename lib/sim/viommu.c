@@ -249,6 +249,11 @@ void sim_viommu_destroy_obj(struct sim *sim, uint64_t off)
 			/* iopt_remove_access: the alignment may go down again */
 			sim_ioas_recalc_alignment(sim, obj->hwq.ioas);
 		}
+		if (obj->hwq.access) {
+			/* the queue's reference first, then the table's with the ID */
+			obj_w(sim, obj->hwq.access)->users--;
+			sim_obj_unpublish_destroy(sim, obj->hwq.access);
+		}
 		if (obj->hwq.viommu)
 			unref(sim, obj->hwq.viommu, "HW queues");
 		break;
@@ -467,7 +472,7 @@ int sim_cmd_hw_queue_alloc(struct sim_ucmd *uc)
 {
 	struct ifd_hw_queue_alloc *cmd = uc->cmd;
 	struct sim *sim = uc->sim;
-	uint64_t viommu, off, last, ioas, lo = 0, hi = 0, prev = 0;
+	uint64_t viommu, off, acc, last, ioas, lo = 0, hi = 0, prev = 0;
 	struct hwq_key k;
 	struct sim_obj *q;
 	int ret;
@@ -484,15 +489,21 @@ int sim_cmd_hw_queue_alloc(struct sim_ucmd *uc)
 	if (cmd->type != IFD_HW_QUEUE_TYPE_SELFTEST)
 		return sim_fail(sim, EOPNOTSUPP, "the mock vIOMMU has no HW queue of type 0x%x",
 				cmd->type);
-	ret = sim_reserve(sim, 1, 0);
+	ret = sim_reserve(sim, 2, 0);
 	if (!ret)
 		ret = sim_obj_new(sim, SIM_OBJ_HW_QUEUE, &off);
 	if (ret)
 		return ret;
+	/* iommufd_hw_queue_alloc_phys: the internal access is an object too,
+	 * with the ID after the queue's; the queue holds it. */
+	ret = sim_obj_new(sim, SIM_OBJ_ACCESS, &acc);
+	if (ret) {
+		sim_obj_abort(sim, off);
+		return ret;
+	}
 	ioas = obj_at(sim, obj_at(sim, viommu)->viommu.parent)->hwpt.ioas;
 	/* iopt_add_access: the internal access wants PAGE_SIZE alignment, which
-	 * every area must meet already (EADDRINUSE).  Unlike the kernel's, this
-	 * access takes no object ID (a later object's ID differs). */
+	 * every area must meet already (EADDRINUSE). */
 	if (obj_at(sim, ioas)->ioas.iova_alignment < sim_hdr(sim)->page_size) {
 		ret = sim_check_alignment(sim, ioas, sim_hdr(sim)->page_size);
 		if (ret)
@@ -521,7 +532,9 @@ int sim_cmd_hw_queue_alloc(struct sim_ucmd *uc)
 	q->hwq = (struct sim_hwq){ .viommu = viommu, .ioas = ioas, .prev = prev,
 				   .base = cmd->nesting_parent_iova, .length = cmd->length,
 				   .lock_start = lo, .lock_last = hi, .index = cmd->index,
-				   .type = cmd->type };
+				   .type = cmd->type, .access = acc };
+	obj_w(sim, acc)->acc.hwq = off;
+	obj_w(sim, acc)->users++;
 	obj_w(sim, viommu)->users++;
 	obj_w(sim, ioas)->users++;
 	obj_w(sim, ioas)->ioas.nr_locks++;
@@ -530,15 +543,19 @@ int sim_cmd_hw_queue_alloc(struct sim_ucmd *uc)
 	if (prev)
 		obj_w(sim, prev)->users++;
 	cmd->out_hw_queue_id = id_of(sim, off);
+	sim_obj_finalize(sim, acc);
 	ret = sim_respond(uc);
 	if (ret) {
+		/* takes the access with it */
 		sim_viommu_destroy_obj(sim, off);
-		goto abort;
+		sim_obj_abort(sim, off);
+		return sim->corrupt ? -EUCLEAN : ret;
 	}
 	sim_obj_finalize(sim, off);
 	sim->dirty = true;
 	return sim->corrupt ? -EUCLEAN : 0;
 abort:
+	sim_obj_abort(sim, acc);
 	sim_obj_abort(sim, off);
 	return sim->corrupt ? -EUCLEAN : ret;
 }

@@ -34,10 +34,8 @@
  * type and flags right and wrong, over mapped and unmapped guest ranges,
  * which pin what they cover; DESTROY takes them down.  A queue stays within
  * one CPU page: whether more pages are physically contiguous (else EFAULT)
- * is what the simulator cannot know.  Known mismatch, so not a lab step
- * yet: the kernel's internal access of a queue holds an object ID while the
- * queue lives, the simulator's does not, so a later object's ID differs
- * (seed 10711 of 'ifd-diff --mock --viommu --hw-queue' on 7.2).
+ * is what the simulator cannot know.  A queue's internal access holds the
+ * ID after the queue's (DESTROY of it is EBUSY), so later IDs count past it.
  *
  * --pasid, a flag of its own for the same reason, adds mock devices with
  * PASIDs, PASID-compatible HWPTs (paging, nest parents, nested), devices

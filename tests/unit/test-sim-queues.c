@@ -805,8 +805,9 @@ static int hwq_alloc(struct sim *sim, uint32_t viommu, uint32_t type, uint32_t i
 static void test_hw_queue(void)
 {
 	uint64_t iova = 1ull << 24, iova2 = iova + 4096;
-	uint32_t q[2], ioas_users;
+	uint32_t q[2], ioas_users, extra;
 	uint8_t *buf = aligned_alloc(4096, 2 * 4096);
+	size_t objs;
 	struct fix f;
 
 	if (!fixture(&f))
@@ -826,7 +827,17 @@ static void test_hw_queue(void)
 	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova, 4096, &q[0]), 0);
 	CHECK_EQ(st_users(f.sim, f.ioas), ioas_users + 1);	/* the internal access */
 	CHECK_EQ(st_users(f.sim, f.viommu), 3);
+	/* the internal access holds the next ID, as the kernel's does: the
+	 * next object's ID counts past it, DESTROY of it is EBUSY, and it is
+	 * nothing a command of another type finds */
+	CHECK_EQ(destroy(f.sim, q[0] + 1), -EBUSY);
+	CHECK_EQ(st_map_fixed(f.sim, q[0] + 1, (uintptr_t)buf + 4096, 4096, iova2), -ENOENT);
+	objs = st_nr_objects(f.sim);
+	extra = st_ioas(f.sim);
+	CHECK_EQ(extra, q[0] + 2);
+	CHECK_EQ(destroy(f.sim, extra), 0);
 	CHECK_EQ(hwq_alloc(f.sim, f.viommu, IFD_HW_QUEUE_TYPE_SELFTEST, 0, iova, 4096, NULL), -EEXIST);
+	CHECK_EQ(st_nr_objects(f.sim), objs);	/* a failed queue takes no access with it */
 	CHECK_EQ(st_unmap(f.sim, f.ioas, iova, 4096, NULL), -EBUSY);
 	CHECK_EQ(st_unmap(f.sim, f.ioas, iova2, 4096, NULL), 0);
 	CHECK_EQ(st_unmap(f.sim, f.ioas, 0, ~0ull, NULL), -EBUSY);
@@ -838,6 +849,10 @@ static void test_hw_queue(void)
 	CHECK_EQ(destroy(f.sim, q[1]), 0);
 	CHECK_EQ(destroy(f.sim, q[0]), 0);
 	CHECK_EQ(st_users(f.sim, f.ioas), ioas_users);
+	CHECK_EQ(st_nr_objects(f.sim), objs - 2);	/* each queue took its access with it */
+	extra = st_ioas(f.sim);
+	CHECK_EQ(extra, q[0]);
+	CHECK_EQ(destroy(f.sim, extra), 0);
 	CHECK_EQ(st_unmap(f.sim, f.ioas, iova, 4096, NULL), 0);
 	/* the queue's internal access wants PAGE_SIZE alignment of the IOAS:
 	 * refused while a 2 KiB area is there (EADDRINUSE), and it refuses one

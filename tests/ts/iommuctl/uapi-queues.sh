@@ -85,6 +85,9 @@ viommu_flow() {
 	ts_jq '.hw_queues[0] | .index == 0 and .base_addr == "0x1000000" and .length == "0x1000"' \
 		"$TS_TMP/out"
 	fails 'hw-queue alloc --viommu @v --type selftest --base-addr 0x1000000 --length 4K' EEXIST
+	# the queue's internal access is an object too: the next ID, busy
+	h=$(jq -r '.hw_queues[0].id' "$TS_TMP/out")
+	fails "free $((h + 1))" EBUSY
 	# its open fd keeps a vEVENTQ busy: free closes the one the batch kept
 	ok 'free @q'
 	line "veventq read --veventq $q"
