@@ -496,8 +496,11 @@ int cmd_device_bind(struct iommuctl *g, struct cmd_args *a)
 		return iommuctl_fail_errno(g, node, "VFIO_DEVICE_BIND_IOMMUFD", err, NULL,
 					   err == EPERM ? "MSI interrupts are not isolated here (no "
 					   "interrupt remapping): see 'iommuctl doctor'" :
-					   err == EBUSY ? "the device is bound to an iommufd or VFIO "
-					   "container already" : NULL);
+					   err == EBUSY ? "the device's VFIO group (/dev/vfio/GROUP) is "
+					   "open: the legacy group interface has it" :
+					   err == EINVAL ? "the device is bound already, through this fd "
+					   "or another open fd of its cdev" :
+					   err == ENOTTY ? "the fd or node is not a VFIO cdev" : NULL);
 	}
 	row.dev_id = bind.out_devid;
 	snprintf(row.node, sizeof(row.node), "%s", node);
@@ -551,11 +554,15 @@ int cmd_device_attach(struct iommuctl *g, struct cmd_args *a)
 
 		snprintf(object, sizeof(object), "pt %u", row.pt_requested);
 		return iommuctl_fail_errno(g, object, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", err, NULL,
-					   err == EINVAL ? "the IOAS has mappings outside the device's "
-					   "aperture or over its reserved regions, or the flags are "
-					   "unknown to this kernel" :
-					   err == EADDRINUSE ? "a reserved region of the device overlaps "
-					   "the IOAS's allowed list" : NULL);
+					   err == EINVAL ? "the fd is not bound (device bind), --pt is "
+					   "neither an IOAS nor a HWPT or is another IOMMU's, or a PASID "
+					   "meets a page table not allocated with 'hwpt alloc --pasid' "
+					   "(before Linux 6.16, any --pasid)" :
+					   err == EADDRINUSE ? "the IOAS has a mapping or an allowed range "
+					   "over the device's reserved regions (its MSI window) or past "
+					   "its IOMMU's aperture: see 'device list'" :
+					   err == ENOENT ? "no IOAS or HWPT has this ID" :
+					   err == ENOTTY ? "the fd is not a VFIO cdev" : NULL);
 	}
 	row.dev_id = dev_id;
 	row.attached = true;
@@ -585,8 +592,13 @@ int cmd_device_detach(struct iommuctl *g, struct cmd_args *a)
 		ret = device_open(g, &fam_attach, "device detach");
 	if (ret)
 		return ret;
-	if (ioctl(fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt) < 0)
-		return iommuctl_fail_errno(g, NULL, "VFIO_DEVICE_DETACH_IOMMUFD_PT", errno, NULL, NULL);
+	if (ioctl(fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt) < 0) {
+		int err = errno;
+
+		return iommuctl_fail_errno(g, NULL, "VFIO_DEVICE_DETACH_IOMMUFD_PT", err, NULL,
+					   err == EINVAL ? "the fd is not bound (device bind)" :
+					   err == ENOTTY ? "the fd is not a VFIO cdev" : NULL);
+	}
 	row.dev_id = dev_id;
 	row.has_pasid = a->count[DEVICE_DETACH_OPT_PASID] > 0;
 	row.pasid = dt.pasid;

@@ -5,7 +5,8 @@
 # errno, the exit status that errno maps to, and nothing on stdout.  The
 # sections and these cases are checked against each other at the end, so a
 # documented errno without a case (or a case whose errno is undocumented)
-# fails here.
+# fails here.  Only the device commands differ by backend (the simulator has
+# no VFIO devices): their cases say where they can happen.
 . "$TS_TOP/tests/functions.sh"
 . "$TS_TOP/tests/ts/iommuctl/common.bash"
 
@@ -124,6 +125,96 @@ run veventq alloc --viommu 12 --type selftest		# veventq 15 (its fd closes with 
 err EEXIST veventq alloc --viommu 12 --type selftest	# one queue per type
 err EBUSY free 12					# the vIOMMU has a vdevice and queues
 
+# ---- device: VFIO cdevs, which only the kernel has ---------------------------------
+# here WHERE: whether a case of WHERE can happen on this backend: sim, kernel,
+# or cdev (a kernel with a VFIO cdev, as the VM lab's edu device on vfio-pci).
+cdev=/dev/vfio/devices/vfio0
+here() {
+	case $1 in
+	sim) ts_on sim ;;
+	kernel) ts_on kernel ;;
+	cdev) ts_on kernel && [ -c "$cdev" ] ;;
+	*) ts_fail "here: no such place '$1'" ;;
+	esac
+}
+# on WHERE ERRNO ARGS...: err ERRNO ARGS... where it can happen; elsewhere the
+# case is only noted, so that the check at the end sees the same cases on
+# every backend (and still fails for a documented errno that has none).
+on() {
+	local w=$1
+	shift
+	if here "$w"; then err "$@"; else echo "$2 $1" >>"$covered"; fi
+}
+# The VM lab puts QEMU's edu device (1234:11e8) on vfio-pci: there the cdev
+# cases must run, not just be noted.
+if ts_on kernel && ! here cdev; then
+	for d in /sys/bus/pci/drivers/vfio-pci/0000:*; do
+		[ "$(cat "$d/vendor" "$d/device" 2>/dev/null | tr '\n' ' ')" = "0x1234 0x11e8 " ] &&
+			ts_fail "edu ${d##*/} is on vfio-pci, but $cdev is missing"
+	done
+fi
+dev= ioas= ioas_msi= ioas_allowed= hwpt_pasid=		# made only where a cdev is
+exec 5</dev/null					# an open fd, no VFIO cdev
+on sim EOPNOTSUPP device bind --device vfio0
+on sim EOPNOTSUPP device attach --device-fd 5 --pt 1
+on sim EOPNOTSUPP device detach --device-fd 5
+on kernel ENOTTY device bind --device /dev/null
+on kernel ENOTTY device attach --device-fd 5 --pt 1
+on kernel ENOTTY device detach --device-fd 5
+on kernel ENOENT device bind --device vfio999
+if here cdev; then
+	exec 4<>"$cdev"
+	# the IOVA of the device's MSI window, from its group's reserved regions
+	msi=$(awk '$3 == "msi" { print $1; exit }' "/sys/class/vfio-dev/${cdev##*/}/device/iommu_group/reserved_regions")
+	[ -n "$msi" ] || ts_fail "no MSI window among the reserved regions of ${cdev##*/}"
+fi
+on cdev EINVAL device attach --device-fd 4 --pt 1	# not bound yet
+on cdev EINVAL device detach --device-fd 4
+if here cdev; then
+	run device bind --device-fd 4
+	dev=$(jq_r '.bound[0].dev_id' "$TS_TMP/out")
+	run alloc
+	ioas_msi=$(jq_r '.ioas[0].id' "$TS_TMP/out")
+	run map --ioas "$ioas_msi" --size 4K --iova "$msi"
+	run alloc
+	ioas_allowed=$(jq_r '.ioas[0].id' "$TS_TMP/out")
+	run allow set --ioas "$ioas_allowed" "$msi-$(printf '0x%x' $((msi + 0xfff)))"
+	run alloc
+	ioas=$(jq_r '.ioas[0].id' "$TS_TMP/out")
+fi
+on cdev EINVAL device bind --device-fd 4		# bound already
+on cdev EINVAL device bind --device "$cdev"		# another fd of a bound cdev
+on cdev ENOENT device attach --device-fd 4 --pt 99
+on cdev EINVAL device attach --device-fd 4 --pt "$dev"	# a device, no page table
+on cdev EINVAL device attach --device-fd 4 --pt 5	# the mock's domain: another IOMMU's
+on cdev EADDRINUSE device attach --device-fd 4 --pt "$ioas_msi"	# mapped in the MSI window
+on cdev EADDRINUSE device attach --device-fd 4 --pt "$ioas_allowed"	# allowed there
+on cdev EINVAL device attach --device-fd 4 --pt "$ioas" --pasid 1	# automatic domain
+if here cdev; then
+	run device attach --device-fd 4 --pt "$ioas"
+	run hwpt alloc --dev-id "$dev" --pt "$ioas" --pasid
+	hwpt_pasid=$(jq_r '.hwpts[0].id' "$TS_TMP/out")
+fi
+on cdev EINVAL device attach --device-fd 4 --pt "$hwpt_pasid" --pasid 1	# the device is on the automatic one
+if here cdev; then
+	run device detach --device-fd 4
+	exec 4>&-					# unbound: its group can be opened
+	group=$(readlink "/sys/class/vfio-dev/${cdev##*/}/device/iommu_group")
+	exec 6<>"/dev/vfio/${group##*/}"
+fi
+on cdev EBUSY device bind --device "$cdev"		# the legacy group interface has it
+if here cdev; then exec 6>&-; fi
+exec 5<&-
+# vfio-bind and vfio-release read sysfs only until they write: a host tree
+# with one device, on e1000e, and no vfio-pci driver
+host=$TS_TMP/host
+mkdir -p "$host/sys/bus/pci/devices/0000:00:02.0"
+ln -s ../../drivers/e1000e "$host/sys/bus/pci/devices/0000:00:02.0/driver"
+IOMMUCTL_SYSROOT=$host err ENODEV device vfio-bind 0000:00:03.0
+IOMMUCTL_SYSROOT=$host err ENOENT device vfio-bind 0000:00:02.0	# no vfio-pci driver
+IOMMUCTL_SYSROOT=$host err EINVAL device vfio-release 0000:00:02.0	# on e1000e
+[ ! -e "$host/run" ] || ts_fail "vfio-bind wrote to the host before it failed"
+
 # ---- what no portable command line can make happen ---------------------------------
 untested mock ENOTTY "the lab's kernels all have CONFIG_IOMMUFD_TEST: probe.sh checks ENOTTY of absent ioctls"
 untested alloc ENOMEM "the kernel out of memory"
@@ -136,6 +227,7 @@ elsewhere mock EBUSY mock-pasid		# a PASID attached already
 elsewhere mock ENOMEM mock-pasid	# the mock's planted failure at PASID 1024
 elsewhere fault EINVAL uapi-queues	# a response to a cookie not waiting
 untested fault ENOMEM "the kernel out of memory"
+untested device EPERM "needs a boot without interrupt remapping: the lab's doctor-noir step makes the bind fail so"
 untested change-process EINVAL "on the kernel 'map --size' is a memfd (MAP_FILE), on the simulator anonymous memory"
 
 # ---- the manual pages' ERRORS sections against these cases -------------------------
