@@ -227,7 +227,7 @@ elsewhere mock EBUSY mock-pasid		# a PASID attached already
 elsewhere mock ENOMEM mock-pasid	# the mock's planted failure at PASID 1024
 elsewhere fault EINVAL uapi-queues	# a response to a cookie not waiting
 untested fault ENOMEM "the kernel out of memory"
-untested device EPERM "needs a boot without interrupt remapping: the lab's doctor-noir step makes the bind fail so"
+untested device EPERM "needs a boot without interrupt remapping: the lab's doctor-noir step checks that bind gives it, exit 4"
 untested change-process EINVAL "on the kernel 'map --size' is a memfd (MAP_FILE), on the simulator anonymous memory"
 
 # ---- the manual pages' ERRORS sections against these cases -------------------------
