@@ -9,6 +9,10 @@
  *
  *   ifd-diff [--seed N] [--sequences N] [--length N]
  *            [--mock [--viommu [--hw-queue]] [--pasid] [--queues]] [--against sim|kernel]
+ *            [--quiet] [--stats] [--trace]
+ *
+ * --stats counts the ops of each kind run and succeeded (on the reference);
+ * --trace prints every op of every sequence with the reference's result.
  *
  * The reference is /dev/iommu (in the VM lab); '--against sim' uses a second
  * simulator context instead, which checks the tool itself anywhere.
@@ -373,7 +377,11 @@ static void run_queue_io(struct ifd_ctx *ctx, const struct op *op, struct qside 
 	}
 	switch (op->kind) {
 	case OP_QUEUE_READ:
-		res->ret = (int)queue_read(ctx, qs, (unsigned int)i, op->nr, &hash, &nrec);
+		/* nr faults' worth of a fault queue (the kernel's takes whole
+		 * records only), all of a vEVENT queue */
+		res->ret = (int)queue_read(ctx, qs, (unsigned int)i,
+					   qs->q[i].fault ? op->nr * sizeof(struct ifd_hwpt_pgfault) :
+							    4096, &hash, &nrec);
 		res->out[0] = hash;
 		res->out[1] = nrec;
 		break;
@@ -1020,10 +1028,7 @@ static void gen_queue_op(struct gen_state *g, struct op *op, int q)
 		break;
 	case 5:
 		op->id1 = gen_queue(g, false);
-		op->nr = (uint32_t)PICK(((uint64_t[]){ 40, 40, 80, 400 }));
-		for (unsigned int i = 0; i < g->nr_queues; i++)
-			if (g->queues_made[i].id == op->id1 && !g->queues_made[i].fault)
-				op->nr = 4096;	/* a vEVENT queue: the whole of it */
+		op->nr = (uint32_t)PICK(((uint64_t[]){ 1, 1, 2, 10 }));	/* faults */
 		break;
 	case 6:
 		/* mostly one of the last faults read; a code of 2 is bad */
@@ -1517,6 +1522,11 @@ static void gen_learn(struct gen_state *g, const struct op *op, const struct res
 		g->nr_fault_reads = MAX_FAULT_READS;
 	if (r->ret != 0)
 		return;
+	/* an ID comes again after its object went: the new queue replaces it */
+	for (unsigned int i = 0; (op->kind == OP_FAULT_ALLOC || op->kind == OP_VEVENTQ_ALLOC) &&
+				 i < g->nr_queues; i++)
+		if (g->queues_made[i].id == (uint32_t)r->out[0])
+			g->queues_made[i] = g->queues_made[--g->nr_queues];
 	if ((op->kind == OP_FAULT_ALLOC || op->kind == OP_VEVENTQ_ALLOC) && g->nr_queues < 16) {
 		g->queues_made[g->nr_queues].id = (uint32_t)r->out[0];
 		g->queues_made[g->nr_queues++].fault = op->kind == OP_FAULT_ALLOC;
