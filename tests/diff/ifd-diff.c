@@ -1018,7 +1018,7 @@ static void gen_queue_op(struct gen_state *g, struct op *op, int q)
 	case 4:
 		op->opt_op = IFD_TEST_OP_TRIGGER_IOPF;
 		op->id1 = 0;
-		op->id2 = g->nr_fidevs && rnd() % 4 ? g->fidevs[rnd() % g->nr_fidevs] : gen_idev(g);
+		op->id2 = g->nr_fidevs && rnd() % 6 ? g->fidevs[rnd() % g->nr_fidevs] : gen_idev(g);
 		op->flags = rnd() % 4 ? 0 :	/* pasid */
 			    gen_pasids[rnd() % (sizeof(gen_pasids) / sizeof(gen_pasids[0]))];
 		op->iova = (rnd() % 4) | PICK(((uint64_t[]){ 0, 1, 2, 3 })) << 32;	/* grpid, perm */
@@ -1176,8 +1176,9 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu, b
 		};
 
 		special = 0;
-		qspecial = (int)PICK(((uint64_t[]){ 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5,
-						   6, 6, 6, 7, 8, 11, 9, 9, 10, 10, 10, 10 }));
+		qspecial = (int)PICK(((uint64_t[]){ 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4, 5, 5,
+						   5, 5, 5, 6, 6, 6, 6, 7, 8, 11, 9, 9, 10, 10, 10,
+						   10 }));
 		if (!viommu && qspecial >= 9 && qspecial <= 10)
 			qspecial = (int)(rnd() % 8) + 1;
 		kind = qkinds[qspecial % 11];
