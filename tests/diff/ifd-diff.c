@@ -7,8 +7,12 @@
  * same buffers, and compares every return value, errno and output field.  A
  * mismatch is shrunk to a minimal sequence and printed in the replay format.
  *
- *   ifd-diff [--seed N] [--sequences N] [--length N] [--mock [--viommu [--hw-queue]] [--pasid]]
- *            [--against sim|kernel]
+ *   ifd-diff [--seed N] [--sequences N] [--length N]
+ *            [--mock [--viommu [--hw-queue]] [--pasid] [--queues]] [--against sim|kernel]
+ *            [--quiet] [--stats] [--trace]
+ *
+ * --stats counts the ops of each kind run and succeeded (on the reference);
+ * --trace prints every op of every sequence with the reference's result.
  *
  * The reference is /dev/iommu (in the VM lab); '--against sim' uses a second
  * simulator context instead, which checks the tool itself anywhere.
@@ -43,6 +47,38 @@
  * the mock takes and does not (1024 included, where its driver fails every
  * second change).
  *
+ * --queues, a flag of its own for the same reason, adds fault queues
+ * (IOMMU_FAULT_QUEUE_ALLOC), HWPTs that report to one (FAULT_ID_VALID,
+ * paging and, with --viommu, nested), mock devices moved onto them, faults
+ * raised (TRIGGER_IOPF), read from the queue's fd and answered by write()
+ * (the cookie of a fault read, a stale or unknown one, a bad code), and with
+ * --viommu vEVENT queues (IOMMU_VEVENTQ_ALLOC: depth, type, one per type and
+ * vIOMMU) that TRIGGER_VEVENT fills past their depth, read with their
+ * lost-events headers and sequence numbers.  The fds are closed and the
+ * queues destroyed in any order.  The queue fds are the process's own on
+ * each backend, so an op names a queue by its object ID and each side keeps
+ * its fd (struct qside).  What differs by design and is left out of the
+ * comparison (lib/sim/eventq.c says why each is so):
+ *  - the fd numbers, and the cookies: the simulator picks a fault's cookie
+ *    when the fault is queued, the kernel when it is read.  A response names
+ *    "the k-th fault read" and each side writes the cookie it read for it;
+ *    one it has since seen handed out again is stale there, and that side
+ *    writes a cookie never handed out instead, so both expect EINVAL;
+ *  - an empty queue: the kernel's read() returns 0, the simulator's socket
+ *    EAGAIN (taken as 0);
+ *  - reads and writes only of what the kernel's fd takes whole: fault reads
+ *    of whole records, vEVENT reads of the whole queue, one response per
+ *    write (a socket cannot refuse a short write as the kernel does, with
+ *    ESPIPE, nor tell which of several records it refused);
+ *  - a lost-events header's sequence: the simulator's holds that of the
+ *    first overflow since the last read, the kernel's that of the latest
+ *    (the events after it carry the same numbers on both);
+ *  - a fault the kernel answers by itself when its device leaves the HWPT
+ *    stays readable on the simulator once its bytes are in the socket: so
+ *    before an op that can detach a device (replace, destroy, PASID detach
+ *    and replace), every fault fd is read dry on both sides and what that
+ *    read is compared as part of the op (out[1], out[2]).
+ *
  * The kernel's mock device WARNs when it goes with PASIDs still attached
  * (and the lab's kernels panic on a WARN): before a DESTROY of a mock device
  * and before a sequence's contexts close, every PASID the generator uses is
@@ -73,14 +109,16 @@ enum op_kind {
 	OP_IOAS_ALLOC, OP_DESTROY, OP_MAP, OP_MAP_FILE, OP_UNMAP, OP_COPY, OP_ALLOW,
 	OP_RANGES, OP_OPTION, OP_VFIO_IOAS, OP_MOCK_DOMAIN, OP_ADD_RESERVED, OP_MOCK_REPLACE,
 	OP_CHECK_MAP, OP_CHECK_REFS, OP_HW_INFO, OP_TEST_MISC, OP_HWPT_ALLOC, OP_VIOMMU_ALLOC,
-	OP_VDEVICE_ALLOC, OP_HW_QUEUE_ALLOC, OP_NR_KINDS,
+	OP_VDEVICE_ALLOC, OP_HW_QUEUE_ALLOC, OP_FAULT_ALLOC, OP_VEVENTQ_ALLOC, OP_QUEUE_READ,
+	OP_QUEUE_WRITE, OP_QUEUE_CLOSE, OP_NR_KINDS,
 };
 
 static const char *const op_names[OP_NR_KINDS] = {
 	"ioas_alloc", "destroy", "map", "map_file", "unmap", "copy", "allow",
 	"ranges", "option", "vfio_ioas", "mock_domain", "add_reserved", "mock_replace",
 	"check_map", "check_refs", "hw_info", "test_op", "hwpt_alloc", "viommu_alloc",
-	"vdevice_alloc", "hw_queue_alloc",
+	"vdevice_alloc", "hw_queue_alloc", "fault_alloc", "veventq_alloc", "queue_read",
+	"queue_write", "queue_close",
 };
 
 /* One concrete operation: everything needed to issue it again exactly. */
@@ -106,6 +144,19 @@ struct result {
 	struct iommu_iova_range ranges[8];
 };
 
+/* --queues: one backend's queue fds and the faults read from them. */
+#define MAX_QUEUES	16
+#define MAX_FAULT_READS	256
+#define BOGUS_COOKIE	0x7ffffff0u	/* a cookie neither side hands out */
+struct qside {
+	struct { uint32_t id; int fd; bool fault; } q[MAX_QUEUES];
+	unsigned int nr_q;
+	struct { uint32_t qid, cookie; } reads[MAX_FAULT_READS];	/* in read order */
+	unsigned int nr_reads;
+	uint64_t drained_hash;		/* what queues_before() read for the next op */
+	uint32_t drained;
+};
+
 struct env {
 	unsigned char *buf;	/* BUF_SIZE bytes, 2 MiB aligned */
 	int memfd;
@@ -114,6 +165,8 @@ struct env {
 	bool viommu;		/* --viommu */
 	bool pasid;		/* --pasid */
 	bool hw_queue;		/* --hw-queue */
+	bool queues;		/* --queues */
+	struct qside side[2];	/* [0] the reference, [1] the simulator under test */
 };
 
 static uint64_t rng_state;
@@ -125,6 +178,8 @@ static const char *const pasid_op_names[4] = {
 	"pasid_attach", "pasid_replace", "pasid_detach", "pasid_check",
 };
 static unsigned long stat_pasid_run[4], stat_pasid_ok[4];
+/* ... and of the records queue_read gave: [0] vEVENT queues, [1] fault queues */
+static unsigned long stat_records[2];
 
 /* Every PASID the generator picks that a mock device can take. */
 static const uint32_t gen_pasids[] = { 1, 2, 100, 1024, 0xfffff };
@@ -166,9 +221,196 @@ static int open_backend(struct ifd_ctx **ctx, bool kernel, struct env *e)
 	return ret;
 }
 
+/* ---- --queues: the fds of each side -------------------------------------------- */
+
+static int qside_find(const struct qside *qs, uint32_t id)
+{
+	for (unsigned int i = 0; i < qs->nr_q; i++)
+		if (qs->q[i].id == id)
+			return (int)i;
+	return -1;
+}
+
+static void qside_add(struct qside *qs, uint32_t id, int fd, bool fault)
+{
+	/* both sides run out of room at the same op, so both close it there */
+	if (qs->nr_q == MAX_QUEUES) {
+		close(fd);
+		return;
+	}
+	qs->q[qs->nr_q].id = id;
+	qs->q[qs->nr_q].fd = fd;
+	qs->q[qs->nr_q++].fault = fault;
+}
+
+static void qside_reset(struct qside *qs)
+{
+	for (unsigned int i = 0; i < qs->nr_q; i++)
+		close(qs->q[i].fd);
+	memset(qs, 0, sizeof(*qs));
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * read() queue 'i' of 'qs' into a buffer of 'count' bytes: the bytes or
+ * -errno, the records hashed with what differs by design cleared (a fault's
+ * cookie, which is kept in qs->reads instead; a lost-events header's
+ * sequence) into *hash, their number added to *nrec.
+ */
+static ssize_t queue_read(struct ifd_ctx *ctx, struct qside *qs, unsigned int i, size_t count,
+			  uint64_t *hash, uint32_t *nrec)
+{
+	static unsigned char buf[4096];
+	size_t rec, off = 0;
+	ssize_t n;
+
+	/* the simulator brings the fd up to date at its operations */
+	ifd_queue_sync(ctx, qs->q[i].fd);
+	n = read(qs->q[i].fd, buf, count < sizeof(buf) ? count : sizeof(buf));
+	if (n < 0 && errno == EAGAIN && ifd_ctx_backend(ctx) == IFD_BACKEND_SIM)
+		n = 0;		/* the kernel's read of an empty queue answers 0 */
+	if (n < 0)
+		return -errno;
+	while (off < (size_t)n) {
+		if (qs->q[i].fault && (size_t)n - off >= sizeof(struct ifd_hwpt_pgfault)) {
+			struct ifd_hwpt_pgfault f;
+
+			memcpy(&f, buf + off, sizeof(f));
+			if (qs->nr_reads < MAX_FAULT_READS) {
+				qs->reads[qs->nr_reads].qid = qs->q[i].id;
+				qs->reads[qs->nr_reads++].cookie = f.cookie;
+			}
+			f.cookie = 0;
+			*hash = fnv1a(*hash, &f, sizeof(f));
+			rec = sizeof(f);
+		} else if (!qs->q[i].fault && (size_t)n - off >= sizeof(struct ifd_vevent_header)) {
+			struct ifd_vevent_header h;
+
+			memcpy(&h, buf + off, sizeof(h));
+			rec = sizeof(h);
+			if (h.flags & IFD_VEVENTQ_FLAG_LOST_EVENTS)
+				h.sequence = 0;
+			else
+				rec += sizeof(struct ifd_viommu_event_selftest);
+			*hash = fnv1a(*hash, &h, sizeof(h));
+			rec = rec < (size_t)n - off ? rec : (size_t)n - off;
+			*hash = fnv1a(*hash, buf + off + sizeof(h), rec - sizeof(h));
+		} else {
+			/* a piece of a record: compared as it is */
+			rec = (size_t)n - off;
+			*hash = fnv1a(*hash, buf + off, rec);
+		}
+		off += rec;
+		(*nrec)++;
+	}
+	return n;
+}
+
+/* An op that can detach a device from a HWPT, after which the kernel
+ * answers the device's faults by itself. */
+static bool may_detach(const struct op *op)
+{
+	return op->kind == OP_MOCK_REPLACE || op->kind == OP_DESTROY ||
+	       (op->kind == OP_TEST_MISC && (op->opt_op == IFD_TEST_OP_PASID_REPLACE ||
+					     op->opt_op == IFD_TEST_OP_PASID_DETACH));
+}
+
+/* Before 'op' on both sides (and before live_before() detaches PASIDs):
+ * read every fault fd dry, for run_op() to report with the op. */
+static void queues_before(struct env *e, const struct op *op, struct ifd_ctx *a,
+			  struct ifd_ctx *b)
+{
+	struct ifd_ctx *ctx[2] = { a, b };
+
+	if (!may_detach(op))
+		return;
+	for (int s = 0; s < 2; s++) {
+		struct qside *qs = &e->side[s];
+
+		for (unsigned int i = 0; i < qs->nr_q; i++) {
+			if (!qs->q[i].fault)
+				continue;
+			while (queue_read(ctx[s], qs, i, 10 * sizeof(struct ifd_hwpt_pgfault),
+					  &qs->drained_hash, &qs->drained) > 0)
+				;
+		}
+	}
+}
+
+/* The cookie side 'qs' answers the k-th fault read with: its own, unless it
+ * has since handed the same one out again (then it is stale there). */
+static uint32_t response_cookie(const struct qside *qs, uint32_t k)
+{
+	if (k >= qs->nr_reads)
+		return BOGUS_COOKIE;
+	for (unsigned int j = k + 1; j < qs->nr_reads; j++)
+		if (qs->reads[j].qid == qs->reads[k].qid && qs->reads[j].cookie == qs->reads[k].cookie)
+			return BOGUS_COOKIE;
+	return qs->reads[k].cookie;
+}
+
+/* QUEUE_READ, QUEUE_WRITE, QUEUE_CLOSE: the fd of queue id1 on this side. */
+static void run_queue_io(struct ifd_ctx *ctx, const struct op *op, struct qside *qs,
+			 struct result *res)
+{
+	int i = qside_find(qs, op->id1);
+	uint64_t hash = 0xcbf29ce484222325ULL;
+
+	/* a response to the k-th fault read goes to the queue it came from */
+	if (op->kind == OP_QUEUE_WRITE && !op->flags && op->nr < qs->nr_reads)
+		i = qside_find(qs, qs->reads[op->nr].qid);
+	uint32_t nrec = 0;
+
+	if (i < 0) {
+		res->ret = -EBADF;	/* never had, or closed: the same on both sides */
+		return;
+	}
+	switch (op->kind) {
+	case OP_QUEUE_READ:
+		/* nr faults' worth of a fault queue (the kernel's takes whole
+		 * records only), all of a vEVENT queue */
+		res->ret = (int)queue_read(ctx, qs, (unsigned int)i,
+					   qs->q[i].fault ? op->nr * sizeof(struct ifd_hwpt_pgfault) :
+							    4096, &hash, &nrec);
+		res->out[0] = hash;
+		res->out[1] = nrec;
+		break;
+	case OP_QUEUE_WRITE: {
+		/* flags 1: a cookie never handed out; opt_op: the code */
+		struct ifd_hwpt_page_response r = {
+			.cookie = op->flags ? BOGUS_COOKIE : response_cookie(qs, op->nr),
+			.code = op->opt_op,
+		};
+		ssize_t n = write(qs->q[i].fd, &r, sizeof(r));
+		int verdict;
+
+		res->ret = n < 0 ? -errno : (int)n;
+		/* the simulator's verdict on what was written (the kernel's is n) */
+		verdict = ifd_queue_sync(ctx, qs->q[i].fd);
+		if (verdict < 0 && res->ret >= 0)
+			res->ret = verdict;
+		break;
+	}
+	default:
+		close(qs->q[i].fd);
+		qs->q[i] = qs->q[--qs->nr_q];
+		res->ret = 0;
+		break;
+	}
+}
+
 /* Issue one op; fill 'res'.  The struct is built in a zeroed buffer larger
  * than any command, so short and long sizes are both representable. */
-static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, struct result *res)
+static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, struct qside *qs,
+		   struct result *res)
 {
 	union {
 		unsigned char raw[256];
@@ -188,6 +430,8 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 		struct ifd_viommu_alloc viommu;
 		struct ifd_vdevice_alloc vdevice;
 		struct ifd_hw_queue_alloc hwq;
+		struct ifd_fault_alloc fault;
+		struct ifd_veventq_alloc veventq;
 	} u;
 	uint32_t hw_data[8];
 	struct iommu_iova_range rbuf[8];
@@ -197,6 +441,10 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 	memset(&u, 0, sizeof(u));
 	memset(res, 0, sizeof(*res));
 	memset(rbuf, 0xa5, sizeof(rbuf));
+	if (op->kind == OP_QUEUE_READ || op->kind == OP_QUEUE_WRITE || op->kind == OP_QUEUE_CLOSE) {
+		run_queue_io(ctx, op, qs, res);
+		return;
+	}
 	switch (op->kind) {
 	case OP_IOAS_ALLOC:
 		cmd = IOMMU_IOAS_ALLOC;
@@ -318,7 +566,7 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 		u.hwpt.flags = op->flags;
 		u.hwpt.dev_id = op->id1;
 		u.hwpt.pt_id = op->id2;
-		u.hwpt.fault_id = 99;
+		u.hwpt.fault_id = op->length ? (uint32_t)op->length : 99;	/* --queues */
 		hw_data[0] = (uint32_t)op->va_off;
 		hw_data[1] = (uint32_t)op->iova;
 		if (op->opt_op) {
@@ -356,6 +604,17 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 		u.hwq.nesting_parent_iova = op->iova;
 		u.hwq.length = op->length;
 		break;
+	case OP_FAULT_ALLOC:
+		cmd = IOMMU_FAULT_QUEUE_ALLOC;
+		u.fault.flags = op->flags;
+		break;
+	case OP_VEVENTQ_ALLOC:
+		cmd = IOMMU_VEVENTQ_ALLOC;
+		u.veventq.flags = op->flags;
+		u.veventq.viommu_id = op->id1;
+		u.veventq.type = op->opt_op;
+		u.veventq.veventq_depth = op->nr;
+		break;
 	case OP_ADD_RESERVED:
 		cmd = IFD_TEST_CMD;
 		u.test.op = IFD_TEST_OP_ADD_RESERVED;
@@ -363,6 +622,9 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 		u.test.add_reserved.start = op->iova;
 		u.test.add_reserved.length = op->length;
 		break;
+	case OP_QUEUE_READ:
+	case OP_QUEUE_WRITE:
+	case OP_QUEUE_CLOSE:
 	case OP_NR_KINDS:
 		break;
 	}
@@ -405,6 +667,17 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 			break;
 		case OP_VDEVICE_ALLOC: res->out[0] = u.vdevice.out_vdevice_id; break;
 		case OP_HW_QUEUE_ALLOC: res->out[0] = u.hwq.out_hw_queue_id; break;
+		case OP_FAULT_ALLOC:
+			/* the ID; of the fd only that there is one (numbers differ) */
+			res->out[0] = u.fault.out_fault_id;
+			res->out[1] = (int)u.fault.out_fault_fd >= 0;
+			qside_add(qs, u.fault.out_fault_id, (int)u.fault.out_fault_fd, true);
+			break;
+		case OP_VEVENTQ_ALLOC:
+			res->out[0] = u.veventq.out_veventq_id;
+			res->out[1] = (int)u.veventq.out_veventq_fd >= 0;
+			qside_add(qs, u.veventq.out_veventq_id, (int)u.veventq.out_veventq_fd, false);
+			break;
 		case OP_TEST_MISC:
 			/* PASID_ATTACH/REPLACE write pt_id back */
 			memcpy(&res->out[0], u.test.raw, sizeof(res->out[0]));
@@ -422,6 +695,13 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 		}
 		default: break;
 		}
+	}
+	/* what queues_before() read dry for this op */
+	if (qs->drained) {
+		res->out[1] ^= qs->drained_hash;
+		res->out[2] += qs->drained;
+		qs->drained = 0;
+		qs->drained_hash = 0;
 	}
 }
 
@@ -488,6 +768,23 @@ struct gen_state {
 	struct { uint32_t stdev, pasid; } attached[8];	/* PASID attaches that succeeded */
 	unsigned int nr_attached;
 	bool hw_queue;			/* --hw-queue: draw HW queue allocations */
+	bool queues;			/* --queues */
+	uint32_t faults[8];		/* fault queues made */
+	unsigned int nr_faults;
+	uint32_t fhwpts[8];		/* HWPTs that report to one */
+	unsigned int nr_fhwpts;
+	struct { uint32_t id; bool fault; } queues_made[16];	/* fault and vEVENT queues */
+	unsigned int nr_queues;
+	unsigned int nr_fault_reads;	/* fault records read (qside.reads) */
+	uint32_t videvs[8];		/* devices given a vDEVICE */
+	uint32_t videv_viommus[8];	/* ... and its vIOMMU */
+	unsigned int nr_videvs;
+	unsigned int nr_vqs;		/* vEVENT queues of the selftest type made */
+	struct { uint32_t id, idev; } vnested[8];	/* nested HWPTs made for a vDEVICE's device */
+	unsigned int nr_vnested;
+	unsigned int nr_vattached;	/* devices moved onto one */
+	uint32_t fidevs[8];		/* devices put on a HWPT with a fault queue */
+	unsigned int nr_fidevs;
 };
 
 
@@ -579,6 +876,8 @@ static void gen_size(struct op *op, enum op_kind kind)
 	case OP_VIOMMU_ALLOC: cmd_nr = IFD_NR_VIOMMU_ALLOC; break;
 	case OP_VDEVICE_ALLOC: cmd_nr = IFD_NR_VDEVICE_ALLOC; break;
 	case OP_HW_QUEUE_ALLOC: cmd_nr = IFD_NR_HW_QUEUE_ALLOC; break;
+	case OP_FAULT_ALLOC: cmd_nr = IFD_NR_FAULT_QUEUE_ALLOC; break;
+	case OP_VEVENTQ_ALLOC: cmd_nr = IFD_NR_VEVENTQ_ALLOC; break;
 	case OP_MOCK_DOMAIN:
 	case OP_MOCK_REPLACE:
 	case OP_CHECK_MAP:
@@ -657,9 +956,181 @@ static void gen_pasid_op(struct gen_state *g, struct op *op, int special)
 	}
 }
 
+/* A device, mostly one the sequence made (with PASIDs or not). */
+static uint32_t gen_idev(struct gen_state *g)
+{
+	if (g->nr_pidevs && rnd() % 4 == 0)
+		return g->pidevs[rnd() % g->nr_pidevs];
+	return g->nr_idevs && rnd() % 8 ? g->idevs[rnd() % g->nr_idevs] : gen_id(g);
+}
+
+/* A queue of either kind (fault: only a fault queue), mostly one made. */
+static uint32_t gen_queue(struct gen_state *g, bool fault)
+{
+	for (unsigned int i = 0, k = (unsigned int)rnd(); i < g->nr_queues && rnd() % 8; i++) {
+		unsigned int j = (k + i) % g->nr_queues;
+
+		if (!fault || g->queues_made[j].fault)
+			return g->queues_made[j].id;
+	}
+	return gen_id(g);
+}
+
+/* --queues: what gen_op's queue specials 1..11 make of 'op' (its kind set). */
+static void gen_queue_op(struct gen_state *g, struct op *op, int q)
+{
+	uint32_t fhwpt = g->nr_fhwpts && rnd() % 6 ? g->fhwpts[rnd() % g->nr_fhwpts] : gen_id(g);
+
+	switch (q) {
+	case 1:
+		op->flags = rnd() % 12 == 0 ? 1 : 0;
+		break;
+	case 2:
+		/* FAULT_ID_VALID on a paging HWPT (| PASID, | NEST_PARENT,
+		 * | DIRTY_TRACKING), or one nested on a vIOMMU */
+		op->flags = IFD_HWPT_FAULT_ID_VALID |
+			    (uint32_t)PICK(((uint64_t[]){ 0, 0, 0, IFD_HWPT_ALLOC_PASID,
+							  IFD_HWPT_ALLOC_NEST_PARENT,
+							  IFD_HWPT_ALLOC_DIRTY_TRACKING }));
+		op->id1 = gen_idev(g);
+		op->id2 = g->nr_hwpts && rnd() % 4 ? g->hwpts[rnd() % g->nr_hwpts].ioas : gen_id(g);
+		op->length = g->nr_faults && rnd() % 6 ? g->faults[rnd() % g->nr_faults] : gen_id(g);
+		op->opt_op = 0;
+		op->nr = 0;
+		op->va_off = 0;
+		op->iova = 0;
+		if (g->nr_viommus && rnd() % 3 == 0) {
+			op->flags &= IFD_HWPT_FAULT_ID_VALID | IFD_HWPT_ALLOC_PASID;
+			op->id2 = g->viommus[rnd() % g->nr_viommus];
+			op->opt_op = 1;
+			op->nr = 8;
+			op->va_off = IFD_TEST_IOTLB_DEFAULT;
+		}
+		break;
+	case 3:
+		/* onto a HWPT with a fault queue, or away from one */
+		op->id1 = gen_stdev(g);
+		op->id2 = rnd() % 3 ? fhwpt : g->nr_hwpts && rnd() % 2 ?
+			  g->hwpts[rnd() % g->nr_hwpts].id : gen_id(g);
+		break;
+	case 4:
+		op->opt_op = IFD_TEST_OP_TRIGGER_IOPF;
+		op->id1 = 0;
+		op->id2 = g->nr_fidevs && rnd() % 6 ? g->fidevs[rnd() % g->nr_fidevs] : gen_idev(g);
+		op->flags = rnd() % 4 ? 0 :	/* pasid */
+			    gen_pasids[rnd() % (sizeof(gen_pasids) / sizeof(gen_pasids[0]))];
+		op->iova = (rnd() % 4) | PICK(((uint64_t[]){ 0, 1, 2, 3 })) << 32;	/* grpid, perm */
+		op->length = PICK(((uint64_t[]){ 0, 0x1000, 0xdeadbeef000ull }));	/* addr */
+		op->va_off = 0;
+		op->nr = 0;
+		break;
+	case 5:
+		op->id1 = gen_queue(g, false);
+		op->nr = (uint32_t)PICK(((uint64_t[]){ 1, 1, 2, 10 }));	/* faults */
+		break;
+	case 6:
+		/* mostly one of the last faults read; a code of 2 is bad */
+		op->id1 = gen_queue(g, true);
+		op->nr = (uint32_t)(rnd() % (g->nr_fault_reads + 1));
+		if (g->nr_fault_reads && rnd() % 3)
+			op->nr = g->nr_fault_reads - 1 - (uint32_t)(rnd() % (g->nr_fault_reads < 4 ?
+									   g->nr_fault_reads : 4));
+		op->flags = rnd() % 8 == 0;
+		op->opt_op = (uint32_t)PICK(((uint64_t[]){ 0, 0, 0, 1, 2 }));
+		break;
+	case 7:
+		op->id1 = gen_queue(g, false);
+		break;
+	case 8:
+		op->id1 = rnd() % 4 ? gen_queue(g, false) : fhwpt;
+		break;
+	case 9:
+		op->id1 = g->nr_viommus && rnd() % 8 ? g->viommus[rnd() % g->nr_viommus] : gen_id(g);
+		op->opt_op = (uint32_t)PICK(((uint64_t[]){ IFD_VEVENTQ_TYPE_SELFTEST,
+							   IFD_VEVENTQ_TYPE_SELFTEST,
+							   IFD_VEVENTQ_TYPE_SELFTEST, 0, 1 }));
+		op->nr = (uint32_t)PICK(((uint64_t[]){ 1, 2, 3, 3, 8, 64, 0, (1u << 19) + 1 }));
+		op->flags = rnd() % 12 == 0 ? 1 : 0;
+		break;
+	case 10:
+		op->opt_op = IFD_TEST_OP_TRIGGER_VEVENT;
+		op->id1 = 0;
+		op->id2 = g->nr_videvs && rnd() % 4 ? g->videvs[rnd() % g->nr_videvs] : gen_idev(g);
+		break;
+	case 12:
+		op->flags = 0;
+		break;
+	case 13:
+		op->id1 = g->ioases[rnd() % g->nr_ioases];
+		op->opt_op = rnd() % 2;		/* MOCK_DOMAIN_FLAGS: PASID */
+		op->flags = op->opt_op ? IFD_MOCK_FLAGS_DEVICE_PASID : 0;
+		break;
+	case 14:
+		op->flags = IFD_HWPT_ALLOC_NEST_PARENT;
+		op->id1 = g->idevs[rnd() % g->nr_idevs];
+		op->id2 = g->ioases[rnd() % g->nr_ioases];
+		op->opt_op = 0;
+		op->nr = 0;
+		break;
+	case 15:
+		op->flags = 0;
+		op->opt_op = IFD_VIOMMU_TYPE_SELFTEST;
+		op->id1 = g->idevs[rnd() % g->nr_idevs];
+		op->id2 = g->parents[rnd() % g->nr_parents];
+		op->nr = 0;
+		break;
+	case 16:
+		op->id1 = g->viommus[rnd() % g->nr_viommus];
+		op->id2 = g->idevs[rnd() % g->nr_idevs];
+		op->iova = 1 + rnd() % 0x100;	/* virt_id */
+		break;
+	case 18:
+		/* the selftest type on the vIOMMU of a vDEVICE */
+		op->id1 = g->videv_viommus[rnd() % g->nr_videvs];
+		op->opt_op = IFD_VEVENTQ_TYPE_SELFTEST;
+		op->nr = (uint32_t)PICK(((uint64_t[]){ 1, 2, 3, 8 }));
+		op->flags = 0;
+		break;
+	case 19: {
+		/* nested on the vIOMMU of a vDEVICE, with a fault queue or not */
+		unsigned int v = (unsigned int)(rnd() % g->nr_videvs);
+
+		op->id1 = g->videvs[v];
+		op->id2 = g->videv_viommus[v];
+		op->flags = rnd() % 2 && g->nr_faults ? IFD_HWPT_FAULT_ID_VALID : 0;
+		op->length = g->nr_faults ? g->faults[rnd() % g->nr_faults] : 0;
+		op->opt_op = 1;
+		op->nr = 8;
+		op->va_off = IFD_TEST_IOTLB_DEFAULT;
+		op->iova = 0;
+		break;
+	}
+	case 20: {
+		/* the vDEVICE's device onto it: its vEVENTs then have a way out */
+		unsigned int h = (unsigned int)(rnd() % g->nr_vnested);
+
+		op->id2 = g->vnested[h].id;
+		op->id1 = gen_stdev(g);
+		for (unsigned int i = 0; i < g->nr_stdevs && i < g->nr_idevs; i++)
+			if (g->idevs[i] == g->vnested[h].idev)
+				op->id1 = g->stdevs[i];
+		break;
+	}
+	case 17:
+		op->id1 = g->stdevs[rnd() % g->nr_stdevs];
+		op->id2 = g->fhwpts[rnd() % g->nr_fhwpts];
+		break;
+	case 11:
+		op->id1 = fhwpt;	/* a new mock device on a HWPT with a fault queue */
+		op->opt_op = 0;
+		op->flags = 0;
+		break;
+	}
+}
+
 static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu, bool pasid)
 {
-	int special = 0;
+	int special = 0, qspecial = 0;
 	static const uint32_t kinds[] = {
 		OP_IOAS_ALLOC, OP_IOAS_ALLOC, OP_DESTROY, OP_MAP, OP_MAP, OP_MAP, OP_MAP,
 		OP_MAP_FILE, OP_UNMAP, OP_UNMAP, OP_UNMAP, OP_COPY, OP_ALLOW, OP_RANGES,
@@ -693,6 +1164,50 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu, b
 		special = (int)PICK(((uint64_t[]){ 5, 5, 6, 6, 6, 7, 7, 7, 7, 7, 8, 8 }));
 		kind = special == 5 ? OP_MOCK_DOMAIN : special == 6 ? OP_HWPT_ALLOC :
 		       special == 7 ? OP_TEST_MISC : OP_MOCK_REPLACE;
+	}
+	/* drawn only with --queues, likewise; 9 and 10 (vEVENTs) with --viommu */
+	if (mock && g->queues && rnd() % 2 == 0) {
+		static const enum op_kind qkinds[] = {
+			OP_MOCK_DOMAIN, OP_FAULT_ALLOC, OP_HWPT_ALLOC, OP_MOCK_REPLACE, OP_TEST_MISC,
+			OP_QUEUE_READ, OP_QUEUE_WRITE, OP_QUEUE_CLOSE, OP_DESTROY, OP_VEVENTQ_ALLOC,
+			OP_TEST_MISC,
+		};
+
+		special = 0;
+		qspecial = (int)PICK(((uint64_t[]){ 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4, 5, 5,
+						   5, 5, 5, 6, 6, 6, 6, 7, 8, 11, 9, 9, 10, 10, 10,
+						   10 }));
+		if (!viommu && qspecial >= 9 && qspecial <= 10)
+			qspecial = (int)(rnd() % 8) + 1;
+		kind = qkinds[qspecial % 11];
+		/* mostly, the next missing piece of a working setup: 12: an
+		 * IOAS, 13: a mock device, 14: a nest parent, 15: a vIOMMU,
+		 * 16: a vDEVICE, then a fault queue, a HWPT on it, and 17: a
+		 * device moved there */
+		if (rnd() % 4) {
+			if (!g->nr_ioases)
+				qspecial = 12, kind = OP_IOAS_ALLOC;
+			else if (!g->nr_stdevs)
+				qspecial = 13, kind = OP_MOCK_DOMAIN;
+			else if (!g->nr_faults)
+				qspecial = 1, kind = OP_FAULT_ALLOC;
+			else if (viommu && !g->nr_parents)
+				qspecial = 14, kind = OP_HWPT_ALLOC;
+			else if (viommu && !g->nr_viommus)
+				qspecial = 15, kind = OP_VIOMMU_ALLOC;
+			else if (viommu && !g->nr_videvs)
+				qspecial = 16, kind = OP_VDEVICE_ALLOC;
+			else if (viommu && !g->nr_vqs)
+				qspecial = 18, kind = OP_VEVENTQ_ALLOC;
+			else if (viommu && !g->nr_vnested)
+				qspecial = 19, kind = OP_HWPT_ALLOC;
+			else if (viommu && !g->nr_vattached)
+				qspecial = 20, kind = OP_MOCK_REPLACE;
+			else if (!g->nr_fhwpts)
+				qspecial = 2, kind = OP_HWPT_ALLOC;
+			else if (!g->nr_fidevs)
+				qspecial = 17, kind = OP_MOCK_REPLACE;
+		}
 	}
 
 	memset(op, 0, sizeof(*op));
@@ -962,9 +1477,16 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu, b
 		}
 		break;
 	}
+	case OP_FAULT_ALLOC:
+	case OP_VEVENTQ_ALLOC:
+	case OP_QUEUE_READ:
+	case OP_QUEUE_WRITE:
+	case OP_QUEUE_CLOSE:
 	case OP_NR_KINDS:
 		break;
 	}
+	if (qspecial)
+		gen_queue_op(g, op, qspecial);
 	if (special == 3) {
 		op->flags = rnd() % 4 ? 1 : 3;	/* NEST_PARENT (| DIRTY_TRACKING) */
 		op->opt_op = 0;
@@ -988,8 +1510,56 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu, b
 /* Learn from what the reference backend answered: new ids and areas. */
 static void gen_learn(struct gen_state *g, const struct op *op, const struct result *r)
 {
+	/* fault records read: by a read, or before an op that may detach */
+	if (op->kind == OP_QUEUE_READ && r->ret > 0)
+		for (unsigned int i = 0; i < g->nr_queues; i++)
+			if (g->queues_made[i].id == op->id1 && g->queues_made[i].fault)
+				g->nr_fault_reads += (unsigned int)r->out[1];
+	if (may_detach(op))
+		g->nr_fault_reads += (unsigned int)r->out[2];
+	if (g->nr_fault_reads > MAX_FAULT_READS)
+		g->nr_fault_reads = MAX_FAULT_READS;
 	if (r->ret != 0)
 		return;
+	/* an ID comes again after its object went: the new queue replaces it */
+	for (unsigned int i = 0; (op->kind == OP_FAULT_ALLOC || op->kind == OP_VEVENTQ_ALLOC) &&
+				 i < g->nr_queues; i++)
+		if (g->queues_made[i].id == (uint32_t)r->out[0])
+			g->queues_made[i] = g->queues_made[--g->nr_queues];
+	if ((op->kind == OP_FAULT_ALLOC || op->kind == OP_VEVENTQ_ALLOC) && g->nr_queues < 16) {
+		g->queues_made[g->nr_queues].id = (uint32_t)r->out[0];
+		g->queues_made[g->nr_queues++].fault = op->kind == OP_FAULT_ALLOC;
+		if (g->nr_ids < 16)
+			g->ids[g->nr_ids++] = (uint32_t)r->out[0];
+	}
+	if (op->kind == OP_FAULT_ALLOC && g->nr_faults < 8)
+		g->faults[g->nr_faults++] = (uint32_t)r->out[0];
+	if (op->kind == OP_HWPT_ALLOC && (op->flags & IFD_HWPT_FAULT_ID_VALID) && g->nr_fhwpts < 8)
+		g->fhwpts[g->nr_fhwpts++] = (uint32_t)r->out[0];
+	if (op->kind == OP_VDEVICE_ALLOC && g->nr_videvs < 8) {
+		g->videv_viommus[g->nr_videvs] = op->id1;
+		g->videvs[g->nr_videvs++] = op->id2;
+	}
+	if (op->kind == OP_VEVENTQ_ALLOC && op->opt_op == IFD_VEVENTQ_TYPE_SELFTEST)
+		g->nr_vqs++;
+	for (unsigned int v = 0; v < g->nr_videvs; v++)
+		if (op->kind == OP_HWPT_ALLOC && op->opt_op && op->id1 == g->videvs[v] &&
+		    op->id2 == g->videv_viommus[v] && g->nr_vnested < 8) {
+			g->vnested[g->nr_vnested].idev = op->id1;
+			g->vnested[g->nr_vnested++].id = (uint32_t)r->out[0];
+			break;
+		}
+	for (unsigned int h = 0; h < g->nr_vnested; h++)
+		if (op->kind == OP_MOCK_REPLACE && op->id2 == g->vnested[h].id)
+			g->nr_vattached++;
+	for (unsigned int h = 0; h < g->nr_fhwpts && g->nr_fidevs < 8; h++) {
+		if (op->kind == OP_MOCK_DOMAIN && op->id1 == g->fhwpts[h])
+			g->fidevs[g->nr_fidevs++] = (uint32_t)r->out[2];
+		for (unsigned int i = 0; op->kind == OP_MOCK_REPLACE && op->id2 == g->fhwpts[h] &&
+					 i < g->nr_stdevs && i < g->nr_idevs; i++)
+			if (g->stdevs[i] == op->id1)
+				g->fidevs[g->nr_fidevs++] = g->idevs[i];
+	}
 	if (op->kind == OP_IOAS_ALLOC && g->nr_ids < 16)
 		g->ids[g->nr_ids++] = (uint32_t)r->out[0];
 	if (op->kind == OP_MOCK_DOMAIN && g->nr_ids + 3 <= 16)
@@ -1079,10 +1649,12 @@ static void live_before(const struct live *l, const struct op *op, struct ifd_ct
 	}
 }
 
-static void close_both(const struct live *l, struct ifd_ctx *a, struct ifd_ctx *b)
+static void close_both(struct env *e, const struct live *l, struct ifd_ctx *a, struct ifd_ctx *b)
 {
 	if (a && b)
 		live_before(l, NULL, a, b);
+	qside_reset(&e->side[0]);
+	qside_reset(&e->side[1]);
 	ifd_ctx_close(a);
 	ifd_ctx_close(b);
 }
@@ -1119,16 +1691,17 @@ static int replay(struct env *e, const struct op *ops, int n, const bool *skip,
 	for (int i = 0; i < n; i++) {
 		if (skip && skip[i])
 			continue;
+		queues_before(e, &ops[i], a, b);
 		live_before(&l, &ops[i], a, b);
-		run_op(a, &ops[i], e, ra);
-		run_op(b, &ops[i], e, rb);
+		run_op(a, &ops[i], e, &e->side[0], ra);
+		run_op(b, &ops[i], e, &e->side[1], rb);
 		live_learn(&l, &ops[i], ra);
 		if (!result_eq(ra, rb)) {
 			bad = i;
 			break;
 		}
 	}
-	close_both(&l, a, b);
+	close_both(e, &l, a, b);
 	return bad;
 }
 
@@ -1186,9 +1759,10 @@ static void report_mismatch_to(FILE *out, struct env *e, struct op *ops, int n, 
 	for (int i = 0; i < n; i++) {
 		if (skip[i])
 			continue;
+		queues_before(e, &ops[i], a, b);
 		live_before(&l, &ops[i], a, b);
-		run_op(a, &ops[i], e, &xa);
-		run_op(b, &ops[i], e, &xb);
+		run_op(a, &ops[i], e, &e->side[0], &xa);
+		run_op(b, &ops[i], e, &e->side[1], &xb);
 		live_learn(&l, &ops[i], &xa);
 		fprintf(out, "  ");
 		print_op(out, &ops[i]);
@@ -1203,10 +1777,11 @@ static void report_mismatch_to(FILE *out, struct env *e, struct op *ops, int n, 
 		if (i == bad)
 			break;
 	}
-	close_both(&l, a, b);
-	fprintf(out, "ifd-diff: reproduce with: ifd-diff --seed %" PRIu64 " --sequences 1 --length %d%s%s%s%s\n",
+	close_both(e, &l, a, b);
+	fprintf(out, "ifd-diff: reproduce with: ifd-diff --seed %" PRIu64 " --sequences 1 --length %d%s%s%s%s%s\n",
 		seed, n, e->mock ? " --mock" : "", e->mock && e->viommu ? " --viommu" : "",
-		e->mock && e->pasid ? " --pasid" : "", e->mock && e->hw_queue ? " --hw-queue" : "");
+		e->mock && e->pasid ? " --pasid" : "", e->mock && e->hw_queue ? " --hw-queue" : "",
+		e->mock && e->queues ? " --queues" : "");
 }
 
 /*
@@ -1244,8 +1819,9 @@ static void report_mismatch(struct env *e, struct op *ops, int n, bool ref_kerne
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ifd-diff [--seed N] [--sequences N] [--length N] [--mock [--viommu [--hw-queue]] [--pasid]]\n"
-		   "                [--against kernel|sim] [--quiet] [--stats]\n");
+	fprintf(f, "usage: ifd-diff [--seed N] [--sequences N] [--length N]\n"
+		   "                [--mock [--viommu [--hw-queue]] [--pasid] [--queues]]\n"
+		   "                [--against kernel|sim] [--quiet] [--stats] [--trace]\n");
 }
 
 int main(int argc, char **argv)
@@ -1258,19 +1834,21 @@ int main(int argc, char **argv)
 		{ "viommu", no_argument, NULL, 'V' },
 		{ "pasid", no_argument, NULL, 'P' },
 		{ "hw-queue", no_argument, NULL, 'Q' },
+		{ "queues", no_argument, NULL, 'E' },
 		{ "against", required_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "trace", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	long sequences = 200, length = 60;
-	bool ref_kernel = true, quiet = false, stats = false;
+	bool ref_kernel = true, quiet = false, stats = false, trace = false;
 	struct env e = { .memfd = -1 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:l:mVPQa:qSh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:l:mVPQEa:qSTh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'n': sequences = strtol(optarg, NULL, 0); break;
@@ -1279,14 +1857,17 @@ int main(int argc, char **argv)
 		case 'V': e.viommu = true; break;
 		case 'P': e.pasid = true; break;
 		case 'Q': e.hw_queue = true; break;
+		case 'E': e.queues = true; break;
 		case 'a': ref_kernel = strcmp(optarg, "sim") != 0; break;
 		case 'q': quiet = true; break;
 		case 'S': stats = true; break;
+		case 'T': trace = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (length < 1 || length > MAX_OPS || sequences < 1 || (e.hw_queue && !e.viommu)) {
+	if (length < 1 || length > MAX_OPS || sequences < 1 || (e.hw_queue && !e.viommu) ||
+	    (e.queues && !e.mock)) {
 		usage(stderr);
 		return 2;
 	}
@@ -1319,9 +1900,10 @@ int main(int argc, char **argv)
 	}
 	snprintf(e.state_path, sizeof(e.state_path), "%s/state", dir);
 
-	printf("ifd-diff: seed=%" PRIu64 " sequences=%ld length=%ld mock=%s%s%s%s against=%s\n", seed,
-	       sequences, length, e.mock ? "yes" : "no", e.viommu ? " viommu=yes" : "",
+	printf("ifd-diff: seed=%" PRIu64 " sequences=%ld length=%ld mock=%s%s%s%s%s against=%s\n",
+	       seed, sequences, length, e.mock ? "yes" : "no", e.viommu ? " viommu=yes" : "",
 	       e.hw_queue ? " hw_queue=yes" : "", e.pasid ? " pasid=yes" : "",
+	       e.queues ? " queues=yes" : "",
 	       ref_kernel ? "kernel" : "sim");
 	fflush(stdout);
 
@@ -1338,20 +1920,35 @@ int main(int argc, char **argv)
 
 		memset(&g, 0, sizeof(g));
 		g.hw_queue = e.hw_queue;
+		g.queues = e.queues;
 		l.n = 0;
 		rng_state = sseed * 0x9E3779B97F4A7C15ULL + 1;
 		if (open_backend(&a, ref_kernel, &e) || open_backend(&b, false, &e))
 			return 2;
 		for (int i = 0; i < length; i++) {
 			gen_op(&g, &ops[n], e.mock, e.viommu, e.pasid);
+			queues_before(&e, &ops[n], a, b);
 			live_before(&l, &ops[n], a, b);
-			run_op(a, &ops[n], &e, &ra);
-			run_op(b, &ops[n], &e, &rb);
+			run_op(a, &ops[n], &e, &e.side[0], &ra);
+			run_op(b, &ops[n], &e, &e.side[1], &rb);
 			live_learn(&l, &ops[n], &ra);
+			if (trace) {
+				printf("  ");
+				print_op(stdout, &ops[n]);
+				printf("\n    -> ");
+				print_result(stdout, &ra);
+				printf("\n");
+			}
+			if (ops[n].kind == OP_QUEUE_READ && ra.ret > 0) {
+				int q = qside_find(&e.side[0], ops[n].id1);
+
+				if (q >= 0)
+					stat_records[e.side[0].q[q].fault] += ra.out[1];
+			}
 			n++;
 			ops_run++;
 			if (!result_eq(&ra, &rb)) {
-				close_both(&l, a, b);
+				close_both(&e, &l, a, b);
 				report_mismatch(&e, ops, n, ref_kernel, sseed);
 				unlink(e.state_path);
 				rmdir(dir);
@@ -1362,7 +1959,7 @@ int main(int argc, char **argv)
 			stat_ok[ops[n - 1].kind] += ra.ret >= 0;
 			stat_pasid(&ops[n - 1], &ra);
 		}
-		close_both(&l, a, b);
+		close_both(&e, &l, a, b);
 		if (!quiet && (s + 1) % 100 == 0) {
 			printf("ifd-diff: %ld sequences, %ld ops, no mismatch\n", s + 1, ops_run);
 			fflush(stdout);
@@ -1379,5 +1976,8 @@ int main(int argc, char **argv)
 		if (stat_pasid_run[k])
 			printf("ifd-diff: stats %-13s %6lu run %7lu succeeded (at a PASID)\n",
 			       pasid_op_names[k], stat_pasid_run[k], stat_pasid_ok[k]);
+	if (stats && e.queues)
+		printf("ifd-diff: stats records read: %lu faults, %lu vEVENT records\n",
+		       stat_records[1], stat_records[0]);
 	return 0;
 }

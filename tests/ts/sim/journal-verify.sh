@@ -1,6 +1,6 @@
 #!/bin/bash
 # The undo journal covers every write: the simulator's unit tests and the
-# differential tester (simulator against simulator, mock included) with
+# differential tester (simulator against simulator, mock and queues included) with
 # IFD_SIM_JOURNAL_VERIFY=1, where every operation proves at its commit that
 # each byte it changed was journaled and that its roll-back restores the
 # state it started from (lib/sim/journal.c); a write that escaped the journal
@@ -25,4 +25,7 @@ for seed in 1 1000; do
 done
 "$diff" --against sim --mock --viommu --quiet --sequences 100 --length 60 --seed 1 \
 	>"$TS_TMP/diff.log" 2>&1 || { tail -20 "$TS_TMP/diff.log" >&2; ts_fail "ifd-diff --viommu"; }
+ts_grep 'no mismatch' "$TS_TMP/diff.log"
+"$diff" --against sim --mock --viommu --queues --quiet --sequences 100 --length 60 --seed 1 \
+	>"$TS_TMP/diff.log" 2>&1 || { tail -20 "$TS_TMP/diff.log" >&2; ts_fail "ifd-diff --queues"; }
 ts_grep 'no mismatch' "$TS_TMP/diff.log"
