@@ -431,6 +431,9 @@ uint64_t sim_extent_carve(struct sim *sim, uint64_t length, uint64_t align)
 	if (sim_grow(sim, end))
 		return 0;
 	h = sim_hdr(sim);
+	/* The padding must read as padding (zero tags): a rolled-back operation
+	 * leaves the records it made past the bump in the file. */
+	memset(sim->base + h->bump, 0, start - h->bump);
 	h->pad_bytes += start - h->bump;
 	h->bump = end;
 	sim->dirty = true;
