@@ -331,6 +331,25 @@ IFD_EXPORT int ifd_ioctl(struct ifd_ctx *ctx, unsigned long cmd, void *arg)
 	return ret;
 }
 
+IFD_EXPORT int ifd_device_ioctl(struct ifd_ctx *ctx, int dev_fd, unsigned long cmd, void *arg)
+{
+	char detail[sizeof(ctx->last_err.detail)] = "";
+	int ret;
+
+	if (ctx->backend == IFD_BACKEND_SIM) {
+		ret = sim_device_ioctl(ctx->sim, dev_fd, cmd, arg, detail, sizeof(detail));
+	} else {
+		ret = ioctl(dev_fd, cmd, arg);
+		if (ret < 0)
+			ret = -errno;
+	}
+	if (ret < 0)
+		ifd_set_error(ctx, cmd, NULL, -ret, detail[0] ? "%s" : NULL, detail);
+	if (ctx->trace)
+		ctx->trace(ctx->trace_user, cmd, arg, ret);
+	return ret;
+}
+
 IFD_EXPORT const char *ifd_version(void)
 {
 	return IFD_VERSION;

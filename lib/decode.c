@@ -110,21 +110,54 @@ static const struct field *const cmd_fields[] = {
 #define NR_CMDS (sizeof(cmd_infos) / sizeof(cmd_infos[0]))
 _Static_assert(NR_CMDS == sizeof(cmd_fields) / sizeof(cmd_fields[0]), "command tables");
 
-/* Index into the tables, or -1.  iommufd commands carry no size or direction
- * bits, so the number must match exactly. */
+/* The VFIO cdev's iommufd commands (ifd_device_ioctl), decoded alike but not
+ * in the iommufd command table. */
+static const struct field f_VFIO_BIND[] = {
+	FLD("flags", 4, 4, F_HEX), FLD("iommufd", 8, 4, F_S32), FLD("out_devid", 12, 4, F_DEC),
+	FLD("token_uuid_ptr", 16, 8, F_HEX), END };
+static const struct field f_VFIO_ATTACH[] = {
+	FLD("flags", 4, 4, F_HEX), FLD("pt_id", 8, 4, F_DEC), FLD("pasid", 12, 4, F_DEC), END };
+static const struct field f_VFIO_DETACH[] = {
+	FLD("flags", 4, 4, F_HEX), FLD("pasid", 8, 4, F_DEC), END };
+static const struct {
+	unsigned long cmd;
+	const char *name;
+	const struct field *fields;
+} vfio_cmds[] = {
+	{ IFD_VFIO_DEVICE_BIND_IOMMUFD, "VFIO_DEVICE_BIND_IOMMUFD", f_VFIO_BIND },
+	{ IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", f_VFIO_ATTACH },
+	{ IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT, "VFIO_DEVICE_DETACH_IOMMUFD_PT", f_VFIO_DETACH },
+};
+#define NR_VFIO_CMDS (sizeof(vfio_cmds) / sizeof(vfio_cmds[0]))
+
+/* Index into the tables (VFIO's after iommufd's), or -1.  iommufd commands
+ * carry no size or direction bits, so the number must match exactly. */
 static int find_cmd(unsigned long cmd)
 {
 	for (size_t i = 0; i < NR_CMDS; i++)
 		if (cmd_infos[i].cmd == cmd)
 			return (int)i;
+	for (size_t i = 0; i < NR_VFIO_CMDS; i++)
+		if (vfio_cmds[i].cmd == cmd)
+			return (int)(NR_CMDS + i);
 	return -1;
+}
+
+static const char *cmd_name(int idx)
+{
+	return (size_t)idx < NR_CMDS ? cmd_infos[idx].name : vfio_cmds[idx - (int)NR_CMDS].name;
+}
+
+static const struct field *cmd_field_list(int idx)
+{
+	return (size_t)idx < NR_CMDS ? cmd_fields[idx] : vfio_cmds[idx - (int)NR_CMDS].fields;
 }
 
 IFD_EXPORT const char *ifd_ioctl_name(unsigned long cmd)
 {
 	int i = find_cmd(cmd);
 
-	return i < 0 ? NULL : cmd_infos[i].name;
+	return i < 0 ? NULL : cmd_name(i);
 }
 
 IFD_EXPORT const struct ifd_cmd_info *ifd_cmd_table(size_t *nr)
@@ -188,7 +221,7 @@ IFD_EXPORT int ifd_decode_ioctl(unsigned long cmd, const void *arg, int ret, cha
 		return -EINVAL;
 	buf[0] = '\0';
 	if (idx >= 0)
-		pos = append(buf, len, pos, "%s", cmd_infos[idx].name);
+		pos = append(buf, len, pos, "%s", cmd_name(idx));
 	else
 		pos = append(buf, len, pos, "ioctl(0x%lx)", cmd);
 
@@ -197,7 +230,7 @@ IFD_EXPORT int ifd_decode_ioctl(unsigned long cmd, const void *arg, int ret, cha
 	} else if (idx >= 0) {
 		memcpy(&size, p, sizeof(size));
 		pos = append(buf, len, pos, " {size=%u", size);
-		for (const struct field *f = cmd_fields[idx]; f->name; f++) {
+		for (const struct field *f = cmd_field_list(idx); f->name; f++) {
 			if ((uint32_t)f->off + f->width > size)
 				break;	/* the caller did not pass this field */
 			uint64_t v = load(p + f->off, f->width);

@@ -23,7 +23,7 @@ static const struct errno_name errno_names[] = {
 	{ ENOTTY, "ENOTTY" }, { EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" }, { ESPIPE, "ESPIPE" },
 	{ EROFS, "EROFS" }, { ERANGE, "ERANGE" }, { EDEADLK, "EDEADLOCK" },
 	{ ENAMETOOLONG, "ENAMETOOLONG" }, { ENOSYS, "ENOSYS" }, { ELOOP, "ELOOP" },
-	{ EPROTO, "EPROTO" }, { EOVERFLOW, "EOVERFLOW" }, { EMSGSIZE, "EMSGSIZE" },
+	{ EPROTO, "EPROTO" }, { EBADFD, "EBADFD" }, { EOVERFLOW, "EOVERFLOW" }, { EMSGSIZE, "EMSGSIZE" },
 	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EADDRINUSE, "EADDRINUSE" }, { ETIMEDOUT, "ETIMEDOUT" },
 	{ EUCLEAN, "EUCLEAN" }, { EOWNERDEAD, "EOWNERDEAD" }, { ENOTRECOVERABLE, "ENOTRECOVERABLE" },
 	{ EWOULDBLOCK == EAGAIN ? 0 : EWOULDBLOCK, "EWOULDBLOCK" },
@@ -40,6 +40,9 @@ IFD_EXPORT const char *ifd_errno_name(int err)
 }
 
 /* nr 0 = any command (the uAPI's general errno meanings). */
+enum { VFIO_NR_BIND = 118, VFIO_NR_ATTACH, VFIO_NR_DETACH };
+_Static_assert(IFD_CMD(VFIO_NR_BIND) == IFD_VFIO_DEVICE_BIND_IOMMUFD &&
+	       IFD_CMD(VFIO_NR_DETACH) == IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT, "VFIO numbers");
 struct hint {
 	unsigned int nr;
 	int err;
@@ -109,6 +112,26 @@ static const struct hint hints[] = {
 	{ IFD_NR_HWPT_ALLOC, ENOENT, "no device with this ID (or no fault object)" },
 	{ IFD_NR_GET_HW_INFO, ENOENT, "no device with this ID" },
 	{ IFD_NR_IOAS_CHANGE_PROCESS, EINVAL, "every mapping must come from MAP_FILE" },
+	/* the VFIO cdev's commands (same ioctl type, numbers 118-120) */
+	{ VFIO_NR_BIND, EINVAL, "the device is bound already, through this fd or another "
+				"open fd of its cdev (or argsz or flags are wrong)" },
+	{ VFIO_NR_BIND, EPERM, "MSI interrupts are not isolated here (no interrupt "
+			       "remapping): see 'iommuctl doctor'" },
+	{ VFIO_NR_BIND, EBUSY, "the device's VFIO group (/dev/vfio/GROUP) is open: the "
+			       "legacy group interface has it" },
+	{ VFIO_NR_BIND, EBADF, "the iommufd is not an open fd" },
+	{ VFIO_NR_BIND, EBADFD, "the iommufd fd is not an iommufd (or not this context's)" },
+	{ VFIO_NR_BIND, ENOTTY, "the fd is not a VFIO cdev" },
+	{ VFIO_NR_ATTACH, EINVAL, "the fd is not bound, pt_id is neither an IOAS nor a HWPT "
+				  "or is another IOMMU's, or a PASID meets a page table not "
+				  "allocated for PASIDs (before Linux 6.16, any PASID)" },
+	{ VFIO_NR_ATTACH, EADDRINUSE, "the IOAS has a mapping or an allowed range over the "
+				      "device's reserved regions (its MSI window) or past its "
+				      "IOMMU's aperture" },
+	{ VFIO_NR_ATTACH, ENOENT, "no IOAS or HWPT has this ID" },
+	{ VFIO_NR_ATTACH, ENOTTY, "the fd is not a VFIO cdev" },
+	{ VFIO_NR_DETACH, EINVAL, "the fd is not bound" },
+	{ VFIO_NR_DETACH, ENOTTY, "the fd is not a VFIO cdev" },
 
 	/* the general meanings, from the uAPI's description of the ioctl format */
 	{ 0, ENOTTY, "this kernel (or backend) does not have this ioctl" },

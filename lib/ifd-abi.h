@@ -437,6 +437,60 @@ static inline uint32_t ifd_struct_size(unsigned int nr)
 	}
 }
 
+/*
+ * The VFIO cdev's iommufd commands (6.6; the PASID fields 6.16, the token
+ * 6.17), which ifd_device_ioctl() issues on a device fd.  Our own layouts,
+ * checked against <linux/vfio.h> where it has them.
+ */
+#define IFD_VFIO_DEVICE_BIND_IOMMUFD		_IO(IFD_TYPE, 100 + 18)
+#define IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(IFD_TYPE, 100 + 19)
+#define IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT	_IO(IFD_TYPE, 100 + 20)
+#define IFD_VFIO_DEVICE_BIND_FLAG_TOKEN		(1u << 0)
+#define IFD_VFIO_DEVICE_ATTACH_PASID		(1u << 0)
+#define IFD_VFIO_DEVICE_DETACH_PASID		(1u << 0)
+
+struct ifd_vfio_device_bind_iommufd {
+	uint32_t argsz;
+	uint32_t flags;
+	int32_t iommufd;
+	uint32_t out_devid;
+	uint64_t token_uuid_ptr;	/* with IFD_VFIO_DEVICE_BIND_FLAG_TOKEN: 16 bytes */
+};
+struct ifd_vfio_device_attach_iommufd_pt {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t pt_id;			/* in: IOAS or HWPT; out: the HWPT attached */
+	uint32_t pasid;			/* with IFD_VFIO_DEVICE_ATTACH_PASID */
+};
+struct ifd_vfio_device_detach_iommufd_pt {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t pasid;			/* with IFD_VFIO_DEVICE_DETACH_PASID */
+};
+#define IFD_VFIO_BIND_MINSZ		16u	/* to out_devid */
+#define IFD_VFIO_ATTACH_MINSZ		12u	/* to pt_id */
+#define IFD_VFIO_DETACH_MINSZ		8u	/* to flags */
+
+_Static_assert(sizeof(struct ifd_vfio_device_bind_iommufd) == 24, "bind layout");
+_Static_assert(sizeof(struct ifd_vfio_device_attach_iommufd_pt) == 16, "attach layout");
+_Static_assert(sizeof(struct ifd_vfio_device_detach_iommufd_pt) == 12, "detach layout");
+#ifdef VFIO_DEVICE_BIND_IOMMUFD
+_Static_assert(VFIO_DEVICE_BIND_IOMMUFD == IFD_VFIO_DEVICE_BIND_IOMMUFD &&
+	       VFIO_DEVICE_ATTACH_IOMMUFD_PT == IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT &&
+	       VFIO_DEVICE_DETACH_IOMMUFD_PT == IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT, "VFIO numbers");
+_Static_assert(offsetof(struct vfio_device_bind_iommufd, out_devid) ==
+	       offsetof(struct ifd_vfio_device_bind_iommufd, out_devid), "bind out_devid");
+_Static_assert(offsetof(struct vfio_device_attach_iommufd_pt, pt_id) ==
+	       offsetof(struct ifd_vfio_device_attach_iommufd_pt, pt_id), "attach pt_id");
+#endif
+#ifdef VFIO_DEVICE_BIND_FLAG_TOKEN
+_Static_assert(sizeof(struct vfio_device_bind_iommufd) == 24, "bind with its token");
+#endif
+#ifdef VFIO_DEVICE_ATTACH_PASID
+_Static_assert(sizeof(struct vfio_device_attach_iommufd_pt) == 16 &&
+	       sizeof(struct vfio_device_detach_iommufd_pt) == 12, "the PASID fields");
+#endif
+
 /* The header's structs must have the sizes the table says, where it has them. */
 _Static_assert(sizeof(struct iommu_hwpt_alloc) >= 24, "iommu_hwpt_alloc");
 _Static_assert(sizeof(struct iommu_hw_info) >= 32, "iommu_hw_info");

@@ -298,6 +298,35 @@ int ifd_sim_areas(struct ifd_ctx *ctx, uint32_t ioas_id, struct ifd_sim_area **a
 /* The ALLOW_IOVAS list of an IOAS. */
 int ifd_sim_allowed(struct ifd_ctx *ctx, uint32_t ioas_id, struct ifd_range **ranges, uint32_t *nr);
 
+/* ---- VFIO devices ---------------------------------------------------------- */
+
+/*
+ * An iommufd command of a VFIO device cdev, on the device's fd 'dev_fd', with
+ * the kernel's numbers and structs (<linux/vfio.h>):
+ * VFIO_DEVICE_BIND_IOMMUFD (its iommufd: ifd_ctx_fd(ctx)),
+ * VFIO_DEVICE_ATTACH_IOMMUFD_PT and VFIO_DEVICE_DETACH_IOMMUFD_PT.  On the
+ * kernel, ioctl(2) on dev_fd; on the simulator, dev_fd is an open node of
+ * one of its VFIO devices (ifd_sim_vfio_devices), and a binding lasts, as on
+ * the kernel, until every copy of that fd is closed, in whatever process.
+ * Traced, and failures recorded, as ifd_ioctl() does.  Returns >= 0 or -errno.
+ */
+int ifd_device_ioctl(struct ifd_ctx *ctx, int dev_fd, unsigned long cmd, void *arg);
+
+/* The simulator's VFIO devices: PCI functions on vfio-pci, fixed at creation. */
+struct ifd_sim_vfio_dev {
+	char name[16];			/* "vfio0" */
+	char bdf[16];			/* "0000:00:02.0" */
+	char node[4096];		/* its cdev node (a file next to the state) */
+	uint32_t group;			/* its IOMMU group */
+	uint8_t bound;			/* bound to a context of the state ... */
+	uint8_t bound_here;		/* ... to this handle's context */
+	uint16_t reserved;
+	uint32_t dev_id;		/* bound: its DEVICE object's ID in that context */
+	uint32_t pt_id;			/* bound and attached: the HWPT (no PASID), else 0 */
+	uint32_t nr_pasids;		/* bound: PASIDs attached besides */
+};
+int ifd_sim_vfio_devices(struct ifd_ctx *ctx, struct ifd_sim_vfio_dev **devs, size_t *nr);
+
 /* ---- IOMMU_GET_HW_INFO, decoded -------------------------------------------- */
 
 /* "intel_vtd", "arm_smmuv3", "amd", "selftest", "none"; NULL if unknown. */

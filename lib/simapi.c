@@ -163,6 +163,14 @@ IFD_EXPORT int ifd_sim_objects(struct ifd_ctx *ctx, struct ifd_sim_object **objs
 	return ret ? ret : sim_result(ctx, "sim objects", sim_objects(ctx->sim, objs, nr));
 }
 
+IFD_EXPORT int ifd_sim_vfio_devices(struct ifd_ctx *ctx, struct ifd_sim_vfio_dev **devs,
+				    size_t *nr)
+{
+	int ret = need_sim(ctx, "sim VFIO devices");
+
+	return ret ? ret : sim_result(ctx, "sim VFIO devices", sim_vfio_devices(ctx->sim, devs, nr));
+}
+
 IFD_EXPORT int ifd_sim_areas(struct ifd_ctx *ctx, uint32_t ioas_id, struct ifd_sim_area **areas,
 			     size_t *nr)
 {

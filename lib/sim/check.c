@@ -1095,10 +1095,21 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 			break;
 		}
 		case SIM_OBJ_DEVICE:
-			x = obj_in(c, ctx_off, obj->idev.stdev, SIM_OBJ_SELFTEST);
-			if (!x || x->stdev.idev != o)
-				problem(c, "device %u: its driver 0x%llx is not a selftest object that "
-					"owns it", id, (unsigned long long)obj->idev.stdev);
+			if (obj->idev.vfio_fn) {
+				/* a VFIO device's: the header's binding names it */
+				const struct sim_hdr *hd = sim_hdr(c->sim);
+
+				if (obj->idev.stdev || obj->idev.vfio_fn > SIM_MIN(hd->vfio.t.nr, SIM_VFIO_MAX) ||
+				    hd->vfio_idev[obj->idev.vfio_fn - 1] != o)
+					problem(c, "device %u: VFIO device %u does not bind it", id,
+						obj->idev.vfio_fn - 1);
+			} else {
+				x = obj_in(c, ctx_off, obj->idev.stdev, SIM_OBJ_SELFTEST);
+				if (!x || x->stdev.idev != o)
+					problem(c, "device %u: its driver 0x%llx is not a selftest "
+						"object that owns it", id,
+						(unsigned long long)obj->idev.stdev);
+			}
 			x = obj->idev.hwpt ? obj_in(c, ctx_off, obj->idev.hwpt, SIM_OBJ_HWPT_PAGING) : NULL;
 			if (obj->idev.hwpt && !x)
 				x = obj_in(c, ctx_off, obj->idev.hwpt, SIM_OBJ_HWPT_NESTED);
@@ -1467,7 +1478,7 @@ static void check_journal(struct checker *c, struct ext_walk *arena)
 /* ---- the whole ---------------------------------------------------------------------------------- */
 
 struct totals {
-	uint64_t objects, areas, mapped, open_queues;
+	uint64_t objects, areas, mapped, open_queues, vfio_bound;
 };
 
 static void total_obj(struct checker *c, uint64_t off, void *arg)
@@ -1480,6 +1491,8 @@ static void total_obj(struct checker *c, uint64_t off, void *arg)
 	t->objects++;
 	if ((obj->type == SIM_OBJ_FAULT || obj->type == SIM_OBJ_VEVENTQ) && obj->eq.fd_open)
 		t->open_queues++;
+	if (obj->type == SIM_OBJ_DEVICE && obj->idev.vfio_fn)
+		t->vfio_bound++;
 	if (obj->type == SIM_OBJ_IOAS) {
 		t->areas += obj->ioas.nr_areas;
 		t->mapped += obj->ioas.mapped_bytes;
@@ -1538,6 +1551,19 @@ int sim_check_locked(struct sim *sim, char *report, size_t len)
 				(unsigned long long)t.areas, (unsigned long long)t.mapped,
 				(unsigned long long)h->nr_objects, (unsigned long long)h->nr_areas,
 				(unsigned long long)h->mapped_bytes);
+		uint64_t nbound = 0;
+
+		for (uint32_t i = 0; i < SIM_VFIO_MAX; i++)
+			if (h->vfio_idev[i] && (i >= h->vfio.t.nr ||
+						!sim_rec_ok(sim, h->vfio_idev[i], SIM_TAG_OBJ)))
+				problem(&c, "VFIO device %u: bound as 0x%llx, not a device record", i,
+					(unsigned long long)h->vfio_idev[i]);
+			else if (h->vfio_idev[i])
+				nbound++;
+		if (nbound != t.vfio_bound)
+			problem(&c, "%llu VFIO devices are bound, %llu DEVICE objects are VFIO "
+				"devices'", (unsigned long long)nbound,
+				(unsigned long long)t.vfio_bound);
 		if (t.open_queues != h->nr_open_queues)
 			problem(&c, "%llu queues have their fd open, the header counts %llu",
 				(unsigned long long)t.open_queues,

@@ -359,6 +359,30 @@ void sim_hwpt_abort(struct sim *sim, uint64_t off);
 /* The HWPT a device is attached to at 'pasid' (IOMMU_NO_PASID: its own
  * attachment), 0 = none. */
 uint64_t sim_dev_attached_at(struct sim *sim, uint64_t idev_off, uint32_t pasid);
+/* iommufd_device_bind: a published DEVICE with its driver's reference, of
+ * mock device 'stdev' or (stdev 0) of VFIO device 'vfio_fn' (1-based). */
+int sim_dev_bind(struct sim *sim, uint64_t stdev, uint32_t dev_flags, uint32_t vfio_fn,
+		 uint64_t *out);
+/* VFIO's attach: attach the device (or its PASID), or replace where it is
+ * attached; *pt is an IOAS or HWPT, the HWPT on return. */
+int sim_dev_attach(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_t *pt);
+/* iommufd_device_detach: nothing attached there is no error. */
+void sim_dev_detach(struct sim *sim, uint64_t idev_off, uint32_t pasid);
+/* The driver lets go: every PASID detached, the device detached, unbound. */
+void sim_dev_release(struct sim *sim, uint64_t idev_off);
+
+/* ---- cdev.c: VFIO devices and their cdev fds ------------------------------------------ */
+/* The node of VFIO device 'idx' of the state at 'state_path'. */
+int sim_cdev_node_path(const char *state_path, unsigned int idx, char *buf, size_t len);
+/* Make the nodes of a state being created at 'state_path' (replacing old
+ * ones) and fill the table with the devices and the nodes' inodes. */
+int sim_cdev_make_nodes(const char *state_path, struct sim_vfio_tab *tab, char *detail,
+			size_t dlen);
+/* Unbind the VFIO devices whose binding fd is closed everywhere
+ * (sim_sweep_dead_owners). */
+void sim_cdev_sweep(struct sim *sim);
+/* Context 'ctx_off' is being released: its VFIO devices are unbound. */
+void sim_cdev_close_ctx(struct sim *sim, uint64_t ctx_off);
 
 /* ---- viommu.c: vIOMMUs and vDEVICEs --------------------------------------------------- */
 #define SIM_VIOMMU_TYPE_SELFTEST	0xdeadbeefu	/* the only type the mock has */

@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #define SIM_MAGIC		"IFDSIMST"
-#define SIM_FORMAT_VERSION	7u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
+#define SIM_FORMAT_VERSION	8u	/* 2: gap trees (struct sim_gap); 3: the robust lock and
 					 * the undo journal in the header; 4: user HWPTs (nest
 					 * parents, nested, dirty tracking: struct sim_dirty) and
 					 * the platform (the emulated IOMMU) in the header; 5:
@@ -32,7 +32,9 @@
 					 * the areas they lock; 6: attachments at a PASID
 					 * (struct sim_pasid); 7: a HW queue's internal
 					 * access is an object with an ID (struct
-					 * sim_access), and its IOAS wants PAGE_SIZE */
+					 * sim_access), and its IOAS wants PAGE_SIZE; 8:
+					 * VFIO devices (struct sim_vfio_fn, the
+					 * header's vfio_idev) */
 #define SIM_HDR_SIZE		4096u
 #define SIM_REC_ALIGN		32u
 #define SIM_KERNEL_VERSION	"7.2.13"
@@ -157,7 +159,8 @@ struct sim_idev {
 	uint64_t owner_ctx;		/* number of the context the device is bound to (the fd
 					 * that owns its DMA) */
 	uint32_t dev_flags;
-	uint32_t pad;
+	uint32_t vfio_fn;		/* a VFIO device's: 1 + its function's index in the
+					 * platform (no SELFTEST object then); 0 = a mock device */
 	uint64_t vdev;			/* its VDEVICE (no reference: a vDEVICE holds none on
 					 * its device either way), 0 = none */
 	uint64_t viommu;		/* the mock's mdev->viommu: the vIOMMU of the nested
@@ -525,6 +528,20 @@ struct sim_plat_resv {
 	uint32_t pad;
 };
 
+/*
+ * A PCI function on vfio-pci with a VFIO cdev (vfio.c's bindings): its node
+ * is a regular file next to the state, made with it; an fd of that file is
+ * the device's cdev fd, told by its inode.  A binding is an OFD lock on the
+ * node taken through the fd that bound it, so it ends when the last copy of
+ * that fd is closed, in whichever process.
+ */
+#define SIM_VFIO_MAX		4
+struct sim_vfio_fn {
+	uint64_t dev, ino;		/* the node's file */
+	uint32_t bdf;			/* domain << 16 | bus << 8 | devfn */
+	uint32_t group;			/* its IOMMU group */
+};
+
 struct sim_platform {
 	uint32_t iommu;			/* enum sim_iommu */
 	uint32_t aperture_bits;		/* the address width asked for; 0 = none (mock) */
@@ -537,6 +554,12 @@ struct sim_platform {
 	uint32_t max_pasid_log2;	/* of a device with MOCK_FLAGS_DEVICE_PASID */
 	uint32_t hw_info_len;
 	uint8_t hw_info[SIM_PLAT_HW_INFO_MAX];	/* the driver's payload */
+};
+
+struct sim_vfio_tab {
+	uint32_t nr;			/* VFIO devices */
+	uint32_t pad;
+	struct sim_vfio_fn fn[SIM_VFIO_MAX];
 };
 
 struct sim_hdr {
@@ -575,6 +598,7 @@ struct sim_hdr {
 	uint64_t nr_areas;
 	uint64_t mapped_bytes;
 	uint64_t nr_open_queues;	/* FAULT and VEVENTQ objects whose fd is open */
+	uint64_t vfio_idev[SIM_VFIO_MAX];	/* the DEVICE each VFIO device is bound as, 0 = none */
 
 	/* The writers' lock: a process-shared robust pthread mutex. */
 	uint8_t lock[64];
@@ -590,6 +614,10 @@ struct sim_hdr {
 		struct sim_platform p;	/* fixed at creation, covered by static_sum */
 		uint8_t room[1024];
 	} platform;
+	union {
+		struct sim_vfio_tab t;	/* fixed at creation, covered by static_sum */
+		uint8_t room[256];
+	} vfio;
 };
 
 #define SIM_HDR_JOURNALED_START	offsetof(struct sim_hdr, generation)
@@ -602,6 +630,7 @@ _Static_assert(sizeof(struct sim_jext) % SIM_REC_ALIGN == 0, "journal extent hea
 _Static_assert(sizeof(struct sim_jent) == 16, "journal entry");
 _Static_assert(sizeof(struct sim_hdr) <= SIM_HDR_SIZE, "header too big");
 _Static_assert(sizeof(struct sim_platform) <= 1024, "platform room");
+_Static_assert(sizeof(struct sim_vfio_tab) <= 256, "VFIO device room");
 _Static_assert(sizeof(struct sim_area) <= 96, "area class");
 _Static_assert(sizeof(struct sim_resv) <= 96, "resv class");
 _Static_assert(sizeof(struct sim_allow) <= 96, "allow class");

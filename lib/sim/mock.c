@@ -702,6 +702,57 @@ static void device_unbind(struct sim *sim, uint64_t idev_off)
 	sim_obj_unpublish_destroy(sim, idev_off);
 }
 
+void sim_dev_release(struct sim *sim, uint64_t idev_off)
+{
+	for (uint64_t steps = 0, limit = itree_max_nodes(sim);
+	     obj_at(sim, idev_off)->idev.pasid_root && !sim->corrupt && steps <= limit; steps++) {
+		uint64_t p = itree_first(sim, obj_at(sim, idev_off)->idev.pasid_root, SIM_TAG_PASID);
+
+		device_detach(sim, idev_off, (uint32_t)pasid_at(sim, p)->n.start);
+	}
+	device_detach(sim, idev_off, 0);
+	device_unbind(sim, idev_off);
+}
+
+/* iommufd_device_bind: a DEVICE object, published at once, with the
+ * driver's users reference; 'stdev' (a mock device's SELFTEST object) or
+ * 'vfio_fn' says which driver. */
+int sim_dev_bind(struct sim *sim, uint64_t stdev, uint32_t dev_flags, uint32_t vfio_fn,
+		 uint64_t *out)
+{
+	struct sim_obj *o;
+	uint64_t dv;
+	int ret = sim_obj_new(sim, SIM_OBJ_DEVICE, &dv);
+
+	if (ret)
+		return ret;
+	o = obj_w(sim, dv);
+	o->users = 2;
+	o->idev.stdev = stdev;
+	o->idev.vfio_fn = vfio_fn;
+	o->idev.dev_flags = dev_flags;
+	o->idev.owner_ctx = sim_my_ctx(sim)->n.start;
+	for (unsigned int i = 0; i < SIM_MOCK_DEV_CACHE_NUM; i++)
+		o->idev.cache[i] = MOCK_DEV_CACHE_DEFAULT;
+	sim_obj_finalize(sim, dv);
+	*out = dv;
+	return sim->corrupt ? -EUCLEAN : 0;
+}
+
+/* VFIO's attach_ioas and pasid_attach_ioas: a replace when the device (or
+ * the PASID) is attached already. */
+int sim_dev_attach(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_t *pt)
+{
+	if (sim_dev_attached_at(sim, idev_off, pasid))
+		return change_pt(sim, idev_off, pasid, pt, true);
+	return device_attach(sim, idev_off, pasid, pt);
+}
+
+void sim_dev_detach(struct sim *sim, uint64_t idev_off, uint32_t pasid)
+{
+	device_detach(sim, idev_off, pasid);
+}
+
 void sim_mock_destroy_obj(struct sim *sim, uint64_t off)
 {
 	struct sim_obj *obj = obj_at(sim, off);
@@ -714,16 +765,8 @@ void sim_mock_destroy_obj(struct sim *sim, uint64_t off)
 		 * users see to them first); detach them first, as VFIO's unbind
 		 * does, so that the device can go. */
 		dv = obj->stdev.idev;
-		if (!dv)
-			break;
-		for (uint64_t steps = 0, limit = itree_max_nodes(sim);
-		     obj_at(sim, dv)->idev.pasid_root && !sim->corrupt && steps <= limit; steps++) {
-			uint64_t p = itree_first(sim, obj_at(sim, dv)->idev.pasid_root, SIM_TAG_PASID);
-
-			device_detach(sim, dv, (uint32_t)pasid_at(sim, p)->n.start);
-		}
-		device_detach(sim, dv, 0);
-		device_unbind(sim, dv);
+		if (dv)
+			sim_dev_release(sim, dv);
 		break;
 	case SIM_OBJ_HWPT_PAGING:
 	case SIM_OBJ_HWPT_NESTED:
@@ -761,7 +804,6 @@ static int test_mock_domain(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
 	uint32_t flags = cmd->op == IFD_TEST_OP_MOCK_DOMAIN_FLAGS ? cmd->mock_domain.dev_flags : 0;
 	uint32_t pt = cmd->id;
 	uint64_t st, dv;
-	struct sim_obj *o;
 	int ret;
 
 	ret = sim_reserve(sim, 8, 0);
@@ -776,20 +818,11 @@ static int test_mock_domain(struct sim_ucmd *uc, struct ifd_test_cmd *cmd)
 				flags & ~SIM_MOCK_DEV_FLAGS);
 	}
 	obj_w(sim, st)->stdev.dev_flags = flags;
-	/* iommufd_device_bind: the device is published at once */
-	ret = sim_obj_new(sim, SIM_OBJ_DEVICE, &dv);
+	ret = sim_dev_bind(sim, st, flags, 0, &dv);
 	if (ret) {
 		sim_obj_abort(sim, st);
 		return ret;
 	}
-	o = obj_w(sim, dv);
-	o->users = 2;
-	o->idev.stdev = st;
-	o->idev.dev_flags = flags;
-	o->idev.owner_ctx = sim_my_ctx(sim)->n.start;
-	for (unsigned int i = 0; i < SIM_MOCK_DEV_CACHE_NUM; i++)
-		o->idev.cache[i] = MOCK_DEV_CACHE_DEFAULT;
-	sim_obj_finalize(sim, dv);
 	obj_w(sim, st)->stdev.idev = dv;
 
 	ret = device_attach(sim, dv, 0, &pt);

@@ -226,6 +226,9 @@ static int ctx_destroy_objects(struct sim *sim, uint64_t ctx_off)
 	/* The kernel's queue fds hold the context open; here they close with it
 	 * (the library cannot serve an fd of a context that is gone). */
 	sim_eventq_close_ctx(sim, ctx_off);
+	/* So do the VFIO devices bound to it (the kernel's cdev fds hold a
+	 * reference on the context instead). */
+	sim_cdev_close_ctx(sim, ctx_off);
 
 	for (uint64_t pass = 0; !sim->corrupt; pass++) {
 		struct sim_ctx *ctx = sim_rec(sim, ctx_off, SIM_TAG_CTX);
@@ -316,5 +319,6 @@ int sim_sweep_dead_owners(struct sim *sim)
 	/* Fd-owned objects whose owner process is gone are closed as the kernel
 	 * would close them. */
 	sim_eventq_sweep(sim);
+	sim_cdev_sweep(sim);
 	return sim->corrupt ? -EUCLEAN : 0;
 }

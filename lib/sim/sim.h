@@ -60,6 +60,12 @@ int sim_stats(struct sim *sim, struct ifd_sim_stats *stats);
  * the last call, once.  -EBADF: 'fd' is no open queue fd of this handle. */
 int sim_queue_sync(struct sim *sim, int fd, char *detail, size_t dlen);
 
+/* A VFIO device cdev's command on 'fd', a node of one of the state's VFIO
+ * devices (cdev.c).  Returns >= 0 or -errno. */
+int sim_device_ioctl(struct sim *sim, int fd, unsigned long cmd, void *arg, char *detail,
+		     size_t dlen);
+int sim_vfio_devices(struct sim *sim, struct ifd_sim_vfio_dev **devs, size_t *nr);
+
 /* Test hooks: kill this process (SIGKILL) at the step-th journal step of the
  * operations that follow (0: never); the steps the last operation took. */
 void sim_test_crash_at(struct sim *sim, uint64_t step);

@@ -456,6 +456,11 @@ uint64_t sim_static_sum(const struct sim_hdr *h)
 		sum ^= p[i];
 		sum *= 0x100000001b3ull;
 	}
+	p = (const uint8_t *)&h->vfio;
+	for (size_t i = 0; i < sizeof(h->vfio); i++) {
+		sum ^= p[i];
+		sum *= 0x100000001b3ull;
+	}
 	return sum;
 }
 
@@ -1082,7 +1087,7 @@ static void sim_destroy(struct sim *sim)
 
 /* Lay out a fresh state in the empty file sim->fd. */
 static int init_state(struct sim *sim, const struct sim_profile *prof,
-		      const struct sim_platform *plat)
+		      const struct sim_platform *plat, const struct sim_vfio_tab *vfio)
 {
 	struct sim_hdr *h;
 	uint64_t ctx;
@@ -1107,6 +1112,7 @@ static int init_state(struct sim *sim, const struct sim_profile *prof,
 	snprintf(h->kernel_version, sizeof(h->kernel_version), "%s", SIM_KERNEL_VERSION);
 	h->features = 0;
 	h->platform.p = *plat;
+	h->vfio.t = *vfio;
 	h->static_sum = sim_static_sum(h);
 	h->file_size = SIM_INITIAL_SIZE;
 	h->bump = SIM_HDR_SIZE;
@@ -1135,6 +1141,7 @@ int sim_create_aperture(const char *path, const char *profile, uint32_t aperture
 	const struct sim_profile *prof = profile_find(profile ? profile : "default");
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	struct sim_platform plat;
+	struct sim_vfio_tab vfio;
 	struct sim *sim;
 	struct stat st;
 	int ret, n;
@@ -1163,6 +1170,10 @@ int sim_create_aperture(const char *path, const char *profile, uint32_t aperture
 		sim_set_detail(detail, dlen, "%s exists", path);
 		return -EEXIST;
 	}
+	/* The VFIO devices' nodes first: the state records their inodes. */
+	ret = sim_cdev_make_nodes(path, &vfio, detail, dlen);
+	if (ret)
+		return ret;
 	/* Build it under a temporary name, then publish it whole. */
 	dir_of(path, dir, sizeof(dir));
 	n = snprintf(tmp, sizeof(tmp), "%s/.iommufd-sim-XXXXXX", dir);
@@ -1180,7 +1191,7 @@ int sim_create_aperture(const char *path, const char *profile, uint32_t aperture
 		free(sim);
 		return ret;
 	}
-	ret = init_state(sim, prof, &plat);
+	ret = init_state(sim, prof, &plat, &vfio);
 	if (!ret) {
 		if (replace) {
 			if (rename(tmp, path) < 0)

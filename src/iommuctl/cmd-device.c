@@ -64,8 +64,55 @@ static const char *sysroot(void)
 
 /* ---- device list ------------------------------------------------------------ */
 
+/* The simulator's VFIO devices, as the host's would show: on vfio-pci, in a
+ * group of their own, with the platform's IOMMU and reserved regions. */
+static int sim_device_list(struct iommuctl *g)
+{
+	struct ifd_sim_vfio_dev *devs = NULL;
+	struct ifd_sim_platform plat;
+	struct row_vfio_dev *rows;
+	size_t n = 0;
+
+	if (ifd_sim_vfio_devices(g->ctx, &devs, &n) || ifd_sim_platform(g->ctx, &plat)) {
+		free(devs);
+		return iommuctl_fail(g, NULL, NULL, NULL);
+	}
+	rows = calloc(n ? n : 1, sizeof(*rows));
+	if (!rows) {
+		free(devs);
+		return iommuctl_fail_errno(g, NULL, "device list", ENOMEM, NULL, NULL);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct row_vfio_dev *r = &rows[i];
+		size_t used = 0;
+
+		snprintf(r->cdev, sizeof(r->cdev), "%s", devs[i].node);
+		r->node_present = access(devs[i].node, F_OK) == 0;
+		snprintf(r->bdf, sizeof(r->bdf), "%s", devs[i].bdf);
+		snprintf(r->driver, sizeof(r->driver), "vfio-pci");
+		r->has_driver = true;
+		r->group = devs[i].group;
+		snprintf(r->iommu, sizeof(r->iommu), "%s", sim_iommu_unit(plat.iommu));
+		r->has_reserved = true;
+		for (uint32_t k = 0; k < plat.nr_resv && k < IFD_SIM_MAX_RESV; k++)
+			used += (size_t)snprintf(r->reserved + used,
+						 used < sizeof(r->reserved) ? sizeof(r->reserved) - used : 0,
+						 "%s0x%llx-0x%llx %s", used ? ", " : "",
+						 (unsigned long long)plat.resv[k].start,
+						 (unsigned long long)plat.resv[k].last,
+						 strcmp(plat.resv[k].type, "sw_msi") ? plat.resv[k].type : "msi");
+		r->bound_here = devs[i].bound_here;
+		r->dev_id = devs[i].dev_id;
+	}
+	out_rows(&g->out, &fam_vfio_devs, rows, n, sizeof(*rows), NULL);
+	free(rows);
+	free(devs);
+	return 0;
+}
+
 int cmd_device_list(struct iommuctl *g, struct cmd_args *a)
 {
+	struct ifd_error e = { 0 };
 	struct host h;
 	struct row_vfio_dev *rows;
 	char **cdevs;
@@ -77,6 +124,11 @@ int cmd_device_list(struct iommuctl *g, struct cmd_args *a)
 	ret = iommuctl_columns(g, &fam_vfio_devs);
 	if (ret)
 		return ret;
+	/* The simulator's devices, unless a host tree is asked for; a host
+	 * whose /dev/iommu cannot be opened still lists its devices. */
+	if (!sysroot() && iommuctl_open_ctx(g, &e) == 0 &&
+	    ifd_ctx_backend(g->ctx) == IFD_BACKEND_SIM)
+		return sim_device_list(g);
 	host_init(&h, sysroot());
 	cdevs = host_list_dir(&h, "/sys/class/vfio-dev", &n);
 	rows = calloc(n ? n : 1, sizeof(*rows));
@@ -379,27 +431,13 @@ int cmd_device_vfio_release(struct iommuctl *g, struct cmd_args *a)
 
 /* ---- bind / attach / detach ------------------------------------------------------ */
 
-static int need_kernel(struct iommuctl *g, const char *what)
-{
-	if (ifd_ctx_backend(g->ctx) == IFD_BACKEND_KERNEL)
-		return 0;
-	return iommuctl_fail_errno(g, NULL, what, EOPNOTSUPP,
-				   "the simulator has no VFIO devices",
-				   "its devices are the selftest's mock devices: 'mock domain' makes "
-				   "one attached to an IOAS, 'mock replace' moves it");
-}
-
-/* The columns, the context, and the kernel: what bind, attach and detach
- * need once their arguments are checked. */
-static int device_open(struct iommuctl *g, const struct out_family *fam, const char *what)
+/* The columns and the context: what bind, attach and detach need once their
+ * arguments are checked. */
+static int device_open(struct iommuctl *g, const struct out_family *fam)
 {
 	int ret = iommuctl_columns(g, fam);
 
-	if (!ret)
-		ret = iommuctl_open(g);
-	if (!ret)
-		ret = need_kernel(g, what);
-	return ret;
+	return ret ? ret : iommuctl_open(g);
 }
 
 /* The cdev fd of a device: --device-fd N, or the one this session bound. */
@@ -433,12 +471,64 @@ static int device_fd(struct iommuctl *g, struct cmd_args *a, int opt_id, int opt
 	return 0;
 }
 
+/* The simulator's node of device 'arg' (vfioN or its PCI address). */
+static int sim_node(struct iommuctl *g, const char *arg, char *node, size_t len)
+{
+	struct ifd_sim_vfio_dev *devs = NULL;
+	size_t n = 0;
+	int ret = ifd_sim_vfio_devices(g->ctx, &devs, &n);
+
+	if (ret)
+		return iommuctl_fail(g, NULL, NULL, NULL);
+	ret = -ENOENT;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(devs[i].name, arg) == 0 || strcmp(devs[i].bdf, arg) == 0) {
+			snprintf(node, len, "%s", devs[i].node);
+			ret = 0;
+		}
+	free(devs);
+	if (ret)
+		return iommuctl_fail_errno(g, arg, "device bind", ENOENT,
+					   "the simulator has no such VFIO device",
+					   "its devices are in 'iommuctl device list'");
+	return 0;
+}
+
+/* The node --device names: a path as it is; vfioN and a PCI address as the
+ * backend has them (/dev/vfio/devices, or the simulator's nodes). */
+static int device_node(struct iommuctl *g, const char *arg, char *node, size_t len)
+{
+	char cdev[64];
+	struct host h;
+	int ret;
+
+	if (arg[0] == '/') {
+		snprintf(node, len, "%s", arg);
+		return 0;
+	}
+	if (ifd_ctx_backend(g->ctx) == IFD_BACKEND_SIM)
+		return sim_node(g, arg, node, len);
+	if (strncmp(arg, "vfio", 4) == 0) {
+		snprintf(node, len, "/dev/vfio/devices/%s", arg);
+		return 0;
+	}
+	host_init(&h, NULL);
+	ret = host_pci_vfio_dev(&h, arg, cdev, sizeof(cdev));
+	host_free(&h);
+	if (ret)
+		return iommuctl_fail_errno(g, arg, "device bind", ENOENT,
+					   "no VFIO cdev: the device is not on vfio-pci",
+					   "iommuctl device vfio-bind, or see 'iommuctl doctor'");
+	snprintf(node, len, "/dev/vfio/devices/%s", cdev);
+	return 0;
+}
+
 int cmd_device_bind(struct iommuctl *g, struct cmd_args *a)
 {
 	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
 	struct row_device row = { 0 };
 	const char *name = a->val[DEVICE_BIND_OPT_NAME], *why;
-	char node[300] = "";
+	char node[4200] = "";
 	uint32_t n;
 	int fd = -1, ret;
 	bool own_fd = false;
@@ -459,28 +549,13 @@ int cmd_device_bind(struct iommuctl *g, struct cmd_args *a)
 		fd = (int)n;
 		snprintf(node, sizeof(node), "fd %u", n);
 	}
-	ret = device_open(g, &fam_device, "device bind");
+	ret = device_open(g, &fam_device);
 	if (ret)
 		return ret;
 	if (fd < 0) {
-		const char *arg = a->val[DEVICE_BIND_OPT_DEVICE];
-		char cdev[64];
-		struct host h;
-
-		if (arg[0] == '/') {
-			snprintf(node, sizeof(node), "%s", arg);
-		} else if (strncmp(arg, "vfio", 4) == 0) {
-			snprintf(node, sizeof(node), "/dev/vfio/devices/%s", arg);
-		} else {
-			host_init(&h, NULL);
-			ret = host_pci_vfio_dev(&h, arg, cdev, sizeof(cdev));
-			host_free(&h);
-			if (ret)
-				return iommuctl_fail_errno(g, arg, "device bind", ENOENT,
-							   "no VFIO cdev: the device is not on vfio-pci",
-							   "iommuctl device vfio-bind, or see 'iommuctl doctor'");
-			snprintf(node, sizeof(node), "/dev/vfio/devices/%s", cdev);
-		}
+		ret = device_node(g, a->val[DEVICE_BIND_OPT_DEVICE], node, sizeof(node));
+		if (ret)
+			return ret;
 		fd = open(node, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			return iommuctl_fail_errno(g, node, "open", errno, NULL,
@@ -488,19 +563,10 @@ int cmd_device_bind(struct iommuctl *g, struct cmd_args *a)
 		own_fd = true;
 	}
 	bind.iommufd = ifd_ctx_fd(g->ctx);
-	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
-		int err = errno;
-
+	if (ifd_device_ioctl(g->ctx, fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
 		if (own_fd)
 			close(fd);
-		return iommuctl_fail_errno(g, node, "VFIO_DEVICE_BIND_IOMMUFD", err, NULL,
-					   err == EPERM ? "MSI interrupts are not isolated here (no "
-					   "interrupt remapping): see 'iommuctl doctor'" :
-					   err == EBUSY ? "the device's VFIO group (/dev/vfio/GROUP) is "
-					   "open: the legacy group interface has it" :
-					   err == EINVAL ? "the device is bound already, through this fd "
-					   "or another open fd of its cdev" :
-					   err == ENOTTY ? "the fd or node is not a VFIO cdev" : NULL);
+		return iommuctl_fail(g, node, NULL, NULL);
 	}
 	row.dev_id = bind.out_devid;
 	snprintf(row.node, sizeof(row.node), "%s", node);
@@ -545,24 +611,13 @@ int cmd_device_attach(struct iommuctl *g, struct cmd_args *a)
 		at.argsz = sizeof(at);
 	}
 	if (!ret)
-		ret = device_open(g, &fam_attach, "device attach");
+		ret = device_open(g, &fam_attach);
 	if (ret)
 		return ret;
 	row.pt_requested = at.pt_id;
-	if (ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) < 0) {
-		int err = errno;
-
+	if (ifd_device_ioctl(g->ctx, fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) < 0) {
 		snprintf(object, sizeof(object), "pt %u", row.pt_requested);
-		return iommuctl_fail_errno(g, object, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", err, NULL,
-					   err == EINVAL ? "the fd is not bound (device bind), --pt is "
-					   "neither an IOAS nor a HWPT or is another IOMMU's, or a PASID "
-					   "meets a page table not allocated with 'hwpt alloc --pasid' "
-					   "(before Linux 6.16, any --pasid)" :
-					   err == EADDRINUSE ? "the IOAS has a mapping or an allowed range "
-					   "over the device's reserved regions (its MSI window) or past "
-					   "its IOMMU's aperture: see 'device list'" :
-					   err == ENOENT ? "no IOAS or HWPT has this ID" :
-					   err == ENOTTY ? "the fd is not a VFIO cdev" : NULL);
+		return iommuctl_fail(g, object, NULL, NULL);
 	}
 	row.dev_id = dev_id;
 	row.attached = true;
@@ -589,16 +644,11 @@ int cmd_device_detach(struct iommuctl *g, struct cmd_args *a)
 		dt.argsz = sizeof(dt);
 	}
 	if (!ret)
-		ret = device_open(g, &fam_attach, "device detach");
+		ret = device_open(g, &fam_attach);
 	if (ret)
 		return ret;
-	if (ioctl(fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt) < 0) {
-		int err = errno;
-
-		return iommuctl_fail_errno(g, NULL, "VFIO_DEVICE_DETACH_IOMMUFD_PT", err, NULL,
-					   err == EINVAL ? "the fd is not bound (device bind)" :
-					   err == ENOTTY ? "the fd is not a VFIO cdev" : NULL);
-	}
+	if (ifd_device_ioctl(g->ctx, fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt) < 0)
+		return iommuctl_fail(g, NULL, NULL, NULL);
 	row.dev_id = dev_id;
 	row.has_pasid = a->count[DEVICE_DETACH_OPT_PASID] > 0;
 	row.pasid = dt.pasid;

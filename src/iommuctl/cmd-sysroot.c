@@ -76,6 +76,15 @@ static const struct machine machines[] = {
 	  "XIVE-IRQ", "pSeries-PCI-MSI-", true },
 };
 
+const char *sim_iommu_unit(const char *iommu)
+{
+	for (size_t i = 0; i < sizeof(machines) / sizeof(machines[0]); i++)
+		if (strcmp(machines[i].iommu, iommu) == 0)
+			return machines[i].unit;
+	return "";	/* the selftest mock is on no real host */
+}
+
+
 /* The tree being written: the first failure sticks, so the writing code
  * stays linear and is checked once. */
 struct tree {

@@ -212,7 +212,7 @@ extern const struct out_family fam_mock_reserved;
 
 /* device list: a VFIO device of the host */
 struct row_vfio_dev {
-	char cdev[64];
+	char cdev[4200];
 	bool node_present;
 	char bdf[32];
 	bool has_driver;
@@ -221,7 +221,8 @@ struct row_vfio_dev {
 	char iommu[64];			/* "" if unknown */
 	bool has_reserved;
 	char reserved[256];
-	bool bound_here;		/* bound by this batch or shell */
+	bool bound_here;		/* bound by this batch or shell (simulator: to its
+					 * context, by any process) */
 	uint32_t dev_id;
 };
 extern const struct out_family fam_vfio_devs;
@@ -242,7 +243,7 @@ extern const struct out_family fam_sysfs_writes;
 /* device bind */
 struct row_device {
 	uint32_t dev_id;
-	char node[300];
+	char node[4200];
 	const char *lifetime;		/* "session", "fd", "command" */
 };
 extern const struct out_family fam_device;

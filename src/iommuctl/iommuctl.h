@@ -137,6 +137,9 @@ int iommuctl_fail(struct iommuctl *g, const char *object, const char *partial_te
 /* Report a failure that is not in the context (errno err). */
 int iommuctl_fail_errno(struct iommuctl *g, const char *object, const char *what, int err,
 			const char *message, const char *hint);
+/* The /sys/class/iommu name of the unit of a simulator platform
+ * (struct ifd_sim_platform's iommu), "" for the selftest mock. */
+const char *sim_iommu_unit(const char *iommu);
 int iommuctl_usage(struct iommuctl *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void iommuctl_note(struct iommuctl *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

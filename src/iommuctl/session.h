@@ -32,7 +32,7 @@ struct session_allowed {
 struct session_device {
 	uint32_t dev_id;
 	int fd;
-	char node[64];			/* /dev/vfio/devices/vfioN */
+	char node[4200];		/* /dev/vfio/devices/vfioN, or the simulator's node */
 };
 
 /* The fd of a fault queue or vEVENTQ this session allocated: its records can

@@ -5,8 +5,8 @@
 # errno, the exit status that errno maps to, and nothing on stdout.  The
 # sections and these cases are checked against each other at the end, so a
 # documented errno without a case (or a case whose errno is undocumented)
-# fails here.  Only the device commands differ by backend (the simulator has
-# no VFIO devices): their cases say where they can happen.
+# fails here.  A few device cases need what only a real host has (a legacy
+# VFIO group, a second IOMMU driver): their cases say where they can happen.
 . "$TS_TOP/tests/functions.sh"
 . "$TS_TOP/tests/ts/iommuctl/common.bash"
 
@@ -125,15 +125,25 @@ run veventq alloc --viommu 12 --type selftest		# veventq 15 (its fd closes with 
 err EEXIST veventq alloc --viommu 12 --type selftest	# one queue per type
 err EBUSY free 12					# the vIOMMU has a vdevice and queues
 
-# ---- device: VFIO cdevs, which only the kernel has ---------------------------------
-# here WHERE: whether a case of WHERE can happen on this backend: sim, kernel,
-# or cdev (a kernel with a VFIO cdev, as the VM lab's edu device on vfio-pci).
-cdev=/dev/vfio/devices/vfio0
+# ---- device: VFIO cdevs ------------------------------------------------------------
+# On the simulator, a state of the intel-vtd profile (its devices' MSI
+# window); on the kernel, the VM lab's edu device on vfio-pci.
+# here WHERE: whether a case of WHERE can happen on this backend: cdev (a
+# VFIO device with its cdev: the simulator's, or the kernel's when it has
+# one) or kcdev (the kernel's only: a legacy VFIO group, a second IOMMU).
+main_state=$IOMMUFD_SIM
+if ts_on sim; then
+	export IOMMUFD_SIM=$TS_TMP/vtd.state
+	sim_new --profile intel-vtd
+	run alloc					# ioas 1
+fi
+run device list
+cdev=$(jq_r '.devices[0].cdev // empty' "$TS_TMP/out")
+ts_on sim || cdev=/dev/vfio/devices/vfio0
 here() {
 	case $1 in
-	sim) ts_on sim ;;
-	kernel) ts_on kernel ;;
-	cdev) ts_on kernel && [ -c "$cdev" ] ;;
+	cdev) ts_on sim || [ -c "$cdev" ] ;;
+	kcdev) ts_on kernel && [ -c "$cdev" ] ;;
 	*) ts_fail "here: no such place '$1'" ;;
 	esac
 }
@@ -155,17 +165,16 @@ if ts_on kernel && ! here cdev; then
 fi
 dev= ioas= ioas_msi= ioas_allowed= hwpt_pasid=		# made only where a cdev is
 exec 5</dev/null					# an open fd, no VFIO cdev
-on sim EOPNOTSUPP device bind --device vfio0
-on sim EOPNOTSUPP device attach --device-fd 5 --pt 1
-on sim EOPNOTSUPP device detach --device-fd 5
-on kernel ENOTTY device bind --device /dev/null
-on kernel ENOTTY device attach --device-fd 5 --pt 1
-on kernel ENOTTY device detach --device-fd 5
-on kernel ENOENT device bind --device vfio999
+err ENOTTY device bind --device /dev/null
+err ENOTTY device attach --device-fd 5 --pt 1
+err ENOTTY device detach --device-fd 5
+err ENOENT device bind --device vfio999
 if here cdev; then
 	exec 4<>"$cdev"
-	# the IOVA of the device's MSI window, from its group's reserved regions
-	msi=$(awk '$3 == "msi" { print $1; exit }' "/sys/class/vfio-dev/${cdev##*/}/device/iommu_group/reserved_regions")
+	# the IOVA of the device's MSI window, from its reserved regions
+	run device list
+	msi=$(jq -r --arg c "$cdev" '.devices[] | select(.cdev == $c) | .reserved // "" |
+		split(", ")[] | select(endswith(" msi")) | split("-")[0]' "$TS_TMP/out" | head -n 1)
 	[ -n "$msi" ] || ts_fail "no MSI window among the reserved regions of ${cdev##*/}"
 fi
 on cdev EINVAL device attach --device-fd 4 --pt 1	# not bound yet
@@ -186,7 +195,7 @@ on cdev EINVAL device bind --device-fd 4		# bound already
 on cdev EINVAL device bind --device "$cdev"		# another fd of a bound cdev
 on cdev ENOENT device attach --device-fd 4 --pt 99
 on cdev EINVAL device attach --device-fd 4 --pt "$dev"	# a device, no page table
-on cdev EINVAL device attach --device-fd 4 --pt 5	# the mock's domain: another IOMMU's
+on kcdev EINVAL device attach --device-fd 4 --pt 5	# the mock's domain: another IOMMU's
 on cdev EADDRINUSE device attach --device-fd 4 --pt "$ioas_msi"	# mapped in the MSI window
 on cdev EADDRINUSE device attach --device-fd 4 --pt "$ioas_allowed"	# allowed there
 on cdev EINVAL device attach --device-fd 4 --pt "$ioas" --pasid 1	# automatic domain
@@ -199,12 +208,15 @@ on cdev EINVAL device attach --device-fd 4 --pt "$hwpt_pasid" --pasid 1	# the de
 if here cdev; then
 	run device detach --device-fd 4
 	exec 4>&-					# unbound: its group can be opened
+fi
+if here kcdev; then
 	group=$(readlink "/sys/class/vfio-dev/${cdev##*/}/device/iommu_group")
 	exec 6<>"/dev/vfio/${group##*/}"
 fi
-on cdev EBUSY device bind --device "$cdev"		# the legacy group interface has it
-if here cdev; then exec 6>&-; fi
+on kcdev EBUSY device bind --device "$cdev"		# the legacy group interface has it
+if here kcdev; then exec 6>&-; fi
 exec 5<&-
+export IOMMUFD_SIM=$main_state
 # vfio-bind and vfio-release read sysfs only until they write: a host tree
 # with one device, on e1000e, and no vfio-pci driver
 host=$TS_TMP/host
