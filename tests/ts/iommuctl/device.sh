@@ -105,4 +105,11 @@ ts_expect_exit 0 "$IOMMUCTL" -J device bind --device vfio0
 ts_jq '.bound[0].lifetime == "command"' "$TS_TMP/out"
 ts_expect_exit 0 "$IOMMUCTL" device bind --device vfio0
 ts_grep 'the binding ended with this command' "$TS_TMP/err"
+# -v decodes the VFIO commands like iommufd's
+exec 4<>"$cdev"
+ts_expect_exit 0 "$IOMMUCTL" -v device bind --device-fd 4
+ts_grep 'ioctl VFIO_DEVICE_BIND_IOMMUFD {size=[0-9]* flags=0x0 iommufd=[0-9]* out_devid=[1-9][0-9]*.*} = 0' "$TS_TMP/err"
+ts_expect_exit 1 "$IOMMUCTL" -v device attach --device-fd 4 --pt 99999
+ts_grep 'ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT {size=12 flags=0x0 pt_id=99999} = -1 ENOENT' "$TS_TMP/err"
+exec 4>&-
 exit 0

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The undo journal covers every write: the simulator's unit tests and the
-# differential tester (simulator against simulator, mock and queues included) with
+# differential tester (simulator against simulator, mock and queues included),
+# and the VFIO devices (test-sim-cdev), with
 # IFD_SIM_JOURNAL_VERIFY=1, where every operation proves at its commit that
 # each byte it changed was journaled and that its roll-back restores the
 # state it started from (lib/sim/journal.c); a write that escaped the journal
@@ -9,7 +10,7 @@
 . "$TS_TOP/tests/functions.sh"
 
 export IFD_SIM_JOURNAL_VERIFY=1
-for t in test-sim-ioctl test-sim-mock test-sim-queues test-lib; do
+for t in test-sim-ioctl test-sim-mock test-sim-queues test-sim-cdev test-lib; do
 	bin=$TS_BUILD/tests/$t
 	[ -x "$bin" ] || ts_fail "$bin is not built (make unit)"
 	"$bin" >"$TS_TMP/$t.log" 2>&1 || { tail -20 "$TS_TMP/$t.log" >&2; ts_fail "$t under IFD_SIM_JOURNAL_VERIFY"; }
