@@ -312,6 +312,17 @@ IFD_EXPORT const struct ifd_error *ifd_ctx_last_error(const struct ifd_ctx *ctx)
 	return &ctx->last_err;
 }
 
+/* After either backend's ioctl: the error, then the trace hook. */
+static int ioctl_done(struct ifd_ctx *ctx, unsigned long cmd, void *arg, int ret,
+		      const char *detail)
+{
+	if (ret < 0)
+		ifd_set_error(ctx, cmd, NULL, -ret, detail[0] ? "%s" : NULL, detail);
+	if (ctx->trace)
+		ctx->trace(ctx->trace_user, cmd, arg, ret);
+	return ret;
+}
+
 IFD_EXPORT int ifd_ioctl(struct ifd_ctx *ctx, unsigned long cmd, void *arg)
 {
 	char detail[sizeof(ctx->last_err.detail)] = "";
@@ -324,11 +335,7 @@ IFD_EXPORT int ifd_ioctl(struct ifd_ctx *ctx, unsigned long cmd, void *arg)
 		if (ret < 0)
 			ret = -errno;
 	}
-	if (ret < 0)
-		ifd_set_error(ctx, cmd, NULL, -ret, detail[0] ? "%s" : NULL, detail);
-	if (ctx->trace)
-		ctx->trace(ctx->trace_user, cmd, arg, ret);
-	return ret;
+	return ioctl_done(ctx, cmd, arg, ret, detail);
 }
 
 IFD_EXPORT int ifd_device_ioctl(struct ifd_ctx *ctx, int dev_fd, unsigned long cmd, void *arg)
@@ -343,11 +350,7 @@ IFD_EXPORT int ifd_device_ioctl(struct ifd_ctx *ctx, int dev_fd, unsigned long c
 		if (ret < 0)
 			ret = -errno;
 	}
-	if (ret < 0)
-		ifd_set_error(ctx, cmd, NULL, -ret, detail[0] ? "%s" : NULL, detail);
-	if (ctx->trace)
-		ctx->trace(ctx->trace_user, cmd, arg, ret);
-	return ret;
+	return ioctl_done(ctx, cmd, arg, ret, detail);
 }
 
 IFD_EXPORT const char *ifd_version(void)
