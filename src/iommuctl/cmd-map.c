@@ -84,9 +84,9 @@ static void note_file(struct row_mapping *m, int fd)
  * MAP_OPT_FILE is preferred: the IOAS then holds the file, so the memory outlives
  * this short-lived process.  Anonymous memory dies with the process. */
 static int map_new_memory(struct iommuctl *g, struct row_mapping *m, const char *object,
-			  bool huge)
+			  bool huge, bool anonymous)
 {
-	int probe = on_sim(g) ? 0 : ifd_probe_ioctl(g->ctx, IOMMU_IOAS_MAP_FILE);
+	int probe = on_sim(g) || anonymous ? 0 : ifd_probe_ioctl(g->ctx, IOMMU_IOAS_MAP_FILE);
 
 	if (probe < 0)
 		return iommuctl_fail(g, object, NULL, NULL);
@@ -143,7 +143,8 @@ static int map_new_memory(struct iommuctl *g, struct row_mapping *m, const char 
 	iommuctl_note(g, "the memory is iommuctl's own (pid %d, anonymous) and is gone when "
 		      "iommuctl exits%s", (int)getpid(),
 		      on_sim(g) ? ": use --sim-mem for memory that outlives it"
-				: " (this kernel has no IOMMU_IOAS_MAP_FILE for a memfd)");
+		      : anonymous ? " (--anonymous)"
+				  : " (this kernel has no IOMMU_IOAS_MAP_FILE for a memfd)");
 	return 0;
 }
 
@@ -208,6 +209,8 @@ int cmd_map(struct iommuctl *g, struct cmd_args *a)
 		return iommuctl_usage(g, "--file needs --length");
 	if (a->count[MAP_OPT_READONLY] && a->count[MAP_OPT_WRITEONLY])
 		return iommuctl_usage(g, "--readonly and --writeonly exclude each other");
+	if (a->count[MAP_OPT_ANONYMOUS] && !a->count[MAP_OPT_SIZE])
+		return iommuctl_usage(g, "--anonymous goes with --size");
 	if (a->count[MAP_OPT_HUGEPAGES] && !a->count[MAP_OPT_SIZE])
 		return iommuctl_usage(g, "--hugepages goes with --size (for --file, give a file on "
 				      "hugetlbfs)");
@@ -259,7 +262,8 @@ int cmd_map(struct iommuctl *g, struct cmd_args *a)
 	snprintf(object, sizeof(object), "ioas %u", m.ioas);
 
 	if (a->count[MAP_OPT_SIZE]) {
-		ret = map_new_memory(g, &m, object, a->count[MAP_OPT_HUGEPAGES] > 0);
+		ret = map_new_memory(g, &m, object, a->count[MAP_OPT_HUGEPAGES] > 0,
+				     a->count[MAP_OPT_ANONYMOUS] > 0);
 	} else if (a->count[MAP_OPT_SIM_MEM]) {
 		ret = map_sim_memory(g, &m, object);
 	} else {

@@ -101,6 +101,9 @@ static const struct cmd_opt map_opts[] = {
 	[MAP_OPT_HUGEPAGES] = { "hugepages", 0, OPT_NOARG, NULL,
 			    "with --size: huge pages (hugetlbfs memfd, or MAP_HUGETLB)",
 			    OPT_CPL_NONE, NULL },
+	[MAP_OPT_ANONYMOUS] = { "anonymous", 0, OPT_NOARG, NULL,
+			    "with --size: iommuctl's anonymous memory (IOMMU_IOAS_MAP), "
+			    "not a memfd, on either backend", OPT_CPL_NONE, NULL },
 	IOMMUCTL_META_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
@@ -613,7 +616,7 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	{ NULL, "free", cmd_free, "destroy objects by ID (IOMMU_DESTROY)", "ID...",
 	  free_opts, FAMILIES(&fam_freed), CMD_MUTATES },
 	{ NULL, "map", cmd_map, "map memory into an IOAS (IOMMU_IOAS_MAP, IOMMU_IOAS_MAP_FILE)",
-	  "--ioas ID (--size SIZE [--hugepages] | --sim-mem SIZE | --file PATH [--offset OFF] "
+	  "--ioas ID (--size SIZE [--hugepages] [--anonymous] | --sim-mem SIZE | --file PATH [--offset OFF] "
 	  "--length LEN) [--iova IOVA] [--readonly | --writeonly]",
 	  map_opts, FAMILIES(&fam_mapping), CMD_MUTATES },
 	{ NULL, "unmap", cmd_unmap, "unmap IOVA ranges (IOMMU_IOAS_UNMAP)",

@@ -57,6 +57,10 @@ err EINVAL map --ioas 2 --size 4K --iova 0x20ff000	# inside a reserved range
 run allow set --ioas 2 0x3000000-0x3000fff
 err ENOSPC map --ioas 2 --size 64K			# no room in the allowed ranges
 err ENOENT unmap --ioas 9 --all
+# an area of user memory (not MAP_FILE) cannot change process
+run map --ioas 2 --size 4K --anonymous --iova 0x4000000
+err EINVAL change-process
+run unmap --ioas 2 --iova 0x4000000 --length 4K
 err ENOENT unmap --ioas 1 --iova 0x5000000 --length 4K	# nothing there
 err ENOENT unmap --ioas 1 --iova 0x1000000 --length 4K	# would split an area
 err ENOENT copy --src-ioas 9 --dst-ioas 2 --range 0x1000000+4K
@@ -240,7 +244,6 @@ elsewhere mock ENOMEM mock-pasid	# the mock's planted failure at PASID 1024
 elsewhere fault EINVAL uapi-queues	# a response to a cookie not waiting
 untested fault ENOMEM "the kernel out of memory"
 untested device EPERM "needs a boot without interrupt remapping: the lab's doctor-noir step checks that bind gives it, exit 4"
-untested change-process EINVAL "on the kernel 'map --size' is a memfd (MAP_FILE), on the simulator anonymous memory"
 
 # ---- the manual pages' ERRORS sections against these cases -------------------------
 # A page's section lists its errnos as "*ENAME*" lines; the command of a case

@@ -39,6 +39,11 @@ ts_expect_exit 0 "$IOMMUCTL" --fd 5 -J map --ioas "$id" --size 64K --iova 0x1000
 ts_jq '.mappings[0] | .iova == "0x100000" and (.source == "memfd" or .source == "anon")' "$TS_TMP/out"
 ts_expect_exit 1 "$IOMMUCTL" --fd 5 map --ioas "$id" --size 4K --iova 0x100000
 ts_grep 'EEXIST' "$TS_TMP/err"
+# --anonymous: user memory, never the memfd
+ts_expect_exit 0 "$IOMMUCTL" --fd 5 -J map --ioas "$id" --size 4K --anonymous --iova 0x300000
+ts_jq '.mappings[0] | .source == "anon" and (.va | startswith("0x"))' "$TS_TMP/out"
+ts_expect_exit 0 "$IOMMUCTL" --fd 5 -J unmap --ioas "$id" --iova 0x300000 --length 4K
+ts_expect_exit 2 "$IOMMUCTL" --fd 5 map --ioas "$id" --file /dev/null --length 4K --anonymous
 ts_expect_exit 3 "$IOMMUCTL" --fd 5 map --ioas "$id" --sim-mem 4K
 ts_expect_exit 0 "$IOMMUCTL" --fd 5 -J map --ioas "$id" --size 8K --iova 0x200000
 # a failed multi-area unmap may have removed areas: the kernel cannot say which
