@@ -171,6 +171,16 @@ struct ifd_sim_create_opts {
 	uint32_t aperture_bits;		/* intel-vtd: 39 (0 = default) or 48; others: 0 */
 	const char *profile;		/* NULL: "default" */
 	int replace;			/* replace an existing state */
+	uint32_t msi;			/* enum ifd_sim_msi: the host's interrupts */
+};
+/* Whether the host the state emulates isolates the MSIs of its VFIO devices
+ * (interrupt remapping, a GICv3 ITS), which VFIO_DEVICE_BIND_IOMMUFD needs
+ * unless iommufd's allow_unsafe_interrupts parameter is on (else EPERM). */
+enum ifd_sim_msi {
+	IFD_SIM_MSI_DEFAULT = 0,	/* the profile's: isolated; spapr: unsafe allowed */
+	IFD_SIM_MSI_ISOLATED,
+	IFD_SIM_MSI_UNSAFE_ALLOWED,	/* not isolated, allow_unsafe_interrupts=Y */
+	IFD_SIM_MSI_UNISOLATED,		/* not isolated, allow_unsafe_interrupts=N */
 };
 int ifd_sim_create_opts(const char *path, const struct ifd_sim_create_opts *opts,
 			struct ifd_error *error);
@@ -320,7 +330,8 @@ struct ifd_sim_vfio_dev {
 	uint32_t group;			/* its IOMMU group */
 	uint8_t bound;			/* bound to a context of the state ... */
 	uint8_t bound_here;		/* ... to this handle's context */
-	uint16_t reserved;
+	uint8_t msi_isolated;		/* its MSIs are isolated (see enum ifd_sim_msi) */
+	uint8_t unsafe_interrupts;	/* allow_unsafe_interrupts is on */
 	uint32_t dev_id;		/* bound: its DEVICE object's ID in that context */
 	uint32_t pt_id;			/* bound and attached: the HWPT (no PASID), else 0 */
 	uint32_t nr_pasids;		/* bound: PASIDs attached besides */

@@ -60,7 +60,7 @@ IFD_EXPORT int ifd_sim_create_opts(const char *path, const struct ifd_sim_create
 		snprintf(detail, sizeof(detail), "ifd_sim_create_opts: size %u is too small",
 			 opts->size);
 	} else {
-		ret = sim_create_aperture(path, o.profile, o.aperture_bits, o.replace, detail,
+		ret = sim_create_aperture(path, o.profile, o.aperture_bits, o.msi, o.replace, detail,
 					  sizeof(detail));
 	}
 

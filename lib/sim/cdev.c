@@ -68,14 +68,44 @@ static int make_dir(const char *path)
 	return -errno;
 }
 
-int sim_cdev_make_nodes(const char *state_path, struct sim_vfio_tab *tab, char *detail,
-			size_t dlen)
+/* The host's interrupts: pSeries has no MSI isolation Linux counts, so a
+ * host that uses iommufd there allows unsafe interrupts. */
+static int msi_flags(uint32_t iommu, uint32_t msi, uint32_t *flags, char *detail, size_t dlen)
+{
+	if (msi == IFD_SIM_MSI_DEFAULT)
+		msi = iommu == SIM_IOMMU_SPAPR ? IFD_SIM_MSI_UNSAFE_ALLOWED : IFD_SIM_MSI_ISOLATED;
+	switch (msi) {
+	case IFD_SIM_MSI_ISOLATED:
+		if (iommu == SIM_IOMMU_SPAPR) {
+			sim_set_detail(detail, dlen, "profile spapr: pSeries has no MSI isolation "
+				       "(its hosts allow unsafe interrupts or cannot bind)");
+			return -EINVAL;
+		}
+		*flags = 0;
+		return 0;
+	case IFD_SIM_MSI_UNSAFE_ALLOWED:
+		*flags = SIM_VFIO_MSI_UNISOLATED | SIM_VFIO_UNSAFE_OK;
+		return 0;
+	case IFD_SIM_MSI_UNISOLATED:
+		*flags = SIM_VFIO_MSI_UNISOLATED;
+		return 0;
+	default:
+		sim_set_detail(detail, dlen, "unknown MSI isolation %u", msi);
+		return -EINVAL;
+	}
+}
+
+int sim_cdev_make_nodes(const char *state_path, uint32_t iommu, uint32_t msi,
+			struct sim_vfio_tab *tab, char *detail, size_t dlen)
 {
 	char path[PATH_MAX];
 	static const char *const dirs[] = { ".dev", ".dev/vfio", ".dev/vfio/devices" };
 	int ret;
 
 	memset(tab, 0, sizeof(*tab));
+	ret = msi_flags(iommu, msi, &tab->flags, detail, dlen);
+	if (ret)
+		return ret;
 	for (size_t i = 0; i < SIM_ARRAY_SIZE(dirs); i++) {
 		if (snprintf(path, sizeof(path), "%s%s", state_path, dirs[i]) >= (int)sizeof(path))
 			return -ENAMETOOLONG;
@@ -267,6 +297,12 @@ static int bind_iommufd(struct sim *sim, int fd, uint32_t i, uint64_t uarg)
 	    theirs.st_dev != mine.st_dev || theirs.st_ino != mine.st_ino)
 		return sim_fail(sim, EBADFD, "iommufd %d is not this context's (the state %s)",
 				bind.iommufd, sim->path);
+	/* iommufd_device_bind: a device whose MSIs could reach outside its
+	 * context, unless the administrator allowed it */
+	if ((vfio_tab(sim)->flags & SIM_VFIO_MSI_UNISOLATED) &&
+	    !(vfio_tab(sim)->flags & SIM_VFIO_UNSAFE_OK))
+		return sim_fail(sim, EPERM, "the host does not isolate MSIs (no interrupt "
+				"remapping) and allow_unsafe_interrupts is off");
 	ret = sim_reserve(sim, 4, 0);
 	if (ret)
 		return ret;
@@ -422,6 +458,8 @@ int sim_vfio_devices(struct sim *sim, struct ifd_sim_vfio_dev **devs, size_t *nr
 			 (fn->bdf >> 8) & 0xff, (fn->bdf >> 3) & 0x1f, fn->bdf & 7);
 		sim_cdev_node_path(sim->path, i, v[i].node, sizeof(v[i].node));
 		v[i].group = fn->group;
+		v[i].msi_isolated = !(vfio_tab(sim)->flags & SIM_VFIO_MSI_UNISOLATED);
+		v[i].unsafe_interrupts = !!(vfio_tab(sim)->flags & SIM_VFIO_UNSAFE_OK);
 		if (!dv)
 			continue;
 		v[i].bound = 1;

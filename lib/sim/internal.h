@@ -375,9 +375,10 @@ void sim_dev_release(struct sim *sim, uint64_t idev_off);
 /* The node of VFIO device 'idx' of the state at 'state_path'. */
 int sim_cdev_node_path(const char *state_path, unsigned int idx, char *buf, size_t len);
 /* Make the nodes of a state being created at 'state_path' (replacing old
- * ones) and fill the table with the devices and the nodes' inodes. */
-int sim_cdev_make_nodes(const char *state_path, struct sim_vfio_tab *tab, char *detail,
-			size_t dlen);
+ * ones) and fill the table with the devices, the nodes' inodes and the MSI
+ * isolation 'msi' (enum ifd_sim_msi) of a host with IOMMU 'iommu'. */
+int sim_cdev_make_nodes(const char *state_path, uint32_t iommu, uint32_t msi,
+			struct sim_vfio_tab *tab, char *detail, size_t dlen);
 /* Unbind the VFIO devices whose binding fd is closed everywhere
  * (sim_sweep_dead_owners). */
 void sim_cdev_sweep(struct sim *sim);

@@ -556,9 +556,13 @@ struct sim_platform {
 	uint8_t hw_info[SIM_PLAT_HW_INFO_MAX];	/* the driver's payload */
 };
 
+#define SIM_VFIO_MSI_UNISOLATED	(1u << 0)	/* no MSI isolation (interrupt remapping, ITS) */
+#define SIM_VFIO_UNSAFE_OK	(1u << 1)	/* iommufd's allow_unsafe_interrupts=Y */
+#define SIM_VFIO_FLAGS		(SIM_VFIO_MSI_UNISOLATED | SIM_VFIO_UNSAFE_OK)
+
 struct sim_vfio_tab {
 	uint32_t nr;			/* VFIO devices */
-	uint32_t pad;
+	uint32_t flags;			/* SIM_VFIO_*, the host's */
 	struct sim_vfio_fn fn[SIM_VFIO_MAX];
 };
 

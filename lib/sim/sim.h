@@ -25,9 +25,10 @@ void sim_close(struct sim *sim);
  * ownership and mode like sim_check_path(). */
 int sim_create(const char *path, const char *profile, int replace, char *detail, size_t dlen);
 /* The same with the aperture's address width (intel-vtd: 39 or 48; 0: the
- * profile's default); -EINVAL for a width the profile does not take. */
+ * profile's default) and the host's MSI isolation (enum ifd_sim_msi);
+ * -EINVAL for a width or an isolation the profile does not take. */
 int sim_create_aperture(const char *path, const char *profile, uint32_t aperture_bits,
-			int replace, char *detail, size_t dlen);
+			uint32_t msi, int replace, char *detail, size_t dlen);
 
 /* Refuse a state, or its directory, owned by another user or writable by
  * group/others (-EPERM with a detail). */

@@ -567,6 +567,10 @@ static int check_fixed(const struct sim_hdr *h, char *detail, size_t dlen)
 		sim_set_detail(detail, dlen, "corrupt state: bad profile in the header");
 		return -EUCLEAN;
 	}
+	if (h->vfio.t.nr > SIM_VFIO_MAX || (h->vfio.t.flags & ~SIM_VFIO_FLAGS)) {
+		sim_set_detail(detail, dlen, "corrupt state: bad VFIO device table in the header");
+		return -EUCLEAN;
+	}
 	return check_platform(h, detail, dlen);
 }
 
@@ -1132,11 +1136,11 @@ static int init_state(struct sim *sim, const struct sim_profile *prof,
 
 int sim_create(const char *path, const char *profile, int replace, char *detail, size_t dlen)
 {
-	return sim_create_aperture(path, profile, 0, replace, detail, dlen);
+	return sim_create_aperture(path, profile, 0, IFD_SIM_MSI_DEFAULT, replace, detail, dlen);
 }
 
 int sim_create_aperture(const char *path, const char *profile, uint32_t aperture_bits,
-			int replace, char *detail, size_t dlen)
+			uint32_t msi, int replace, char *detail, size_t dlen)
 {
 	const struct sim_profile *prof = profile_find(profile ? profile : "default");
 	char dir[PATH_MAX], tmp[PATH_MAX];
@@ -1171,7 +1175,7 @@ int sim_create_aperture(const char *path, const char *profile, uint32_t aperture
 		return -EEXIST;
 	}
 	/* The VFIO devices' nodes first: the state records their inodes. */
-	ret = sim_cdev_make_nodes(path, &vfio, detail, dlen);
+	ret = sim_cdev_make_nodes(path, prof->iommu, msi, &vfio, detail, dlen);
 	if (ret)
 		return ret;
 	/* Build it under a temporary name, then publish it whole. */

@@ -10,8 +10,9 @@
 
 static int print_info(struct iommuctl *g)
 {
+	struct ifd_sim_vfio_dev *devs = NULL;
 	struct row_sim row;
-	size_t used = 0;
+	size_t used = 0, ndev = 0;
 
 	memset(&row, 0, sizeof(row));
 	if (ifd_sim_info(g->ctx, &row.info) || ifd_sim_platform(g->ctx, &row.plat))
@@ -26,6 +27,12 @@ static int print_info(struct iommuctl *g)
 			break;
 		used += (size_t)n;
 	}
+	if (ifd_sim_vfio_devices(g->ctx, &devs, &ndev))
+		return iommuctl_fail(g, NULL, NULL, NULL);
+	row.nr_vfio = (uint32_t)ndev;
+	row.msi = sim_msi_words_list[!ndev || devs[0].msi_isolated ? 0 :
+				     devs[0].unsafe_interrupts ? 1 : 2];
+	free(devs);
 	out_record(&g->out, &fam_sim, &row, NULL);
 	return 0;
 }
@@ -72,6 +79,19 @@ int cmd_sim_create(struct iommuctl *g, struct cmd_args *a)
 		if (strcmp(bits, "39") && strcmp(bits, "48"))
 			return iommuctl_usage(g, "--aperture-bits: '%s' is not 39 or 48", bits);
 		o.aperture_bits = (uint32_t)atoi(bits);
+	}
+	if (a->count[SIM_CREATE_OPT_MSI]) {
+		const char *v = a->val[SIM_CREATE_OPT_MSI];
+
+		for (uint32_t i = 0; sim_msi_words_list[i]; i++)
+			if (strcmp(v, sim_msi_words_list[i]) == 0)
+				o.msi = IFD_SIM_MSI_ISOLATED + i;
+		if (!o.msi)
+			return iommuctl_usage(g, "--msi: '%s' is not isolated, unsafe-allowed or "
+					      "unisolated", v);
+		if (o.msi == IFD_SIM_MSI_ISOLATED && profile && strcmp(profile, "spapr") == 0)
+			return iommuctl_usage(g, "--msi isolated: pSeries (--profile spapr) has no "
+					      "MSI isolation");
 	}
 	o.replace = a->count[SIM_CREATE_OPT_FORCE] > 0;
 	ret = iommuctl_columns(g, &fam_sim);

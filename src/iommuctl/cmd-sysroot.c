@@ -318,6 +318,38 @@ static void write_device(struct tree *t, const struct machine *m, const struct i
 	node(t, r->cdev, 0600, VFIO_MAJOR, r->minor);
 }
 
+/* The machine as the state's host boots it: without MSI isolation (sim
+ * create --msi), x86 has interrupt remapping off and Arm a GICv2m instead
+ * of the ITS; allow_unsafe_interrupts as the state has it. */
+static int host_interrupts(struct iommuctl *g, const struct machine *m, struct machine *host,
+			   char *cmdline, size_t len)
+{
+	struct ifd_sim_vfio_dev *devs = NULL;
+	size_t n = 0;
+	bool isolated = true, unsafe = m->unsafe_interrupts;
+
+	if (ifd_sim_vfio_devices(g->ctx, &devs, &n))
+		return iommuctl_fail(g, NULL, NULL, NULL);
+	if (n) {
+		isolated = devs[0].msi_isolated;
+		unsafe = devs[0].unsafe_interrupts;
+	}
+	free(devs);
+	*host = *m;
+	host->unsafe_interrupts = unsafe;
+	if (isolated || strcmp(m->iommu, "spapr") == 0)
+		return 0;
+	if (strcmp(m->iommu, "arm-smmuv3") == 0) {
+		host->msi_chip = "GICv2m-PCI-MSIX-";
+		return 0;
+	}
+	snprintf(cmdline, len, "%s intremap=off", m->cmdline);
+	host->cmdline = cmdline;
+	host->root_chip = "IO-APIC";
+	host->msi_chip = "PCI-MSIX-";
+	return 0;
+}
+
 /* Where the i-th mock device sits: slots 2-31 of bus 0 (the VM lab's edu
  * device is 00:02.0), then their other functions. */
 #define MAX_DEVICES	(30 * 8)
@@ -326,6 +358,8 @@ int cmd_sim_sysroot(struct iommuctl *g, struct cmd_args *a)
 {
 	struct ifd_sim_platform plat;
 	struct ifd_sim_info info;
+	struct machine host = { 0 };
+	char cmdline[160];
 	struct ifd_sim_object *objs = NULL;
 	struct row_sysroot *rows = NULL;
 	const struct machine *m = NULL;
@@ -360,6 +394,10 @@ int cmd_sim_sysroot(struct iommuctl *g, struct cmd_args *a)
 					   "the selftest mock IOMMU of this profile is on no real host",
 					   "create the state with --profile intel-vtd, amd-vi, arm-smmuv3 "
 					   "or spapr");
+	ret = host_interrupts(g, m, &host, cmdline, sizeof(cmdline));
+	if (ret)
+		return ret;
+	m = &host;
 	if (ifd_sim_objects(g->ctx, &objs, &nobj))
 		return iommuctl_fail(g, NULL, NULL, NULL);
 	rows = calloc(nobj ? nobj : 1, sizeof(*rows));

@@ -889,6 +889,8 @@ GETTER(sim_ap_start, struct row_sim, v->u = r->plat.aperture_start)
 GETTER(sim_ap_last, struct row_sim, v->u = r->plat.aperture_last)
 GETTER(sim_pgsizes, struct row_sim, v->u = r->plat.pgsize_bitmap)
 GETTER(sim_resv, struct row_sim, v->s = r->reserved)
+GETTER(sim_msi, struct row_sim, v->s = r->msi)
+GETTER(sim_nr_vfio, struct row_sim, v->u = r->nr_vfio)
 
 static void sim_ap_bits(const void *row, struct out_value *v)
 {
@@ -916,6 +918,10 @@ static const struct out_column sim_cols[] = {
 	{ "RESERVED_REGIONS", "reserved_regions", "reserved regions", OUT_STRING, 0,
 	  "what a mock device reserves in the IOAS it attaches to: START-LAST TYPE, comma "
 	  "separated", sim_resv },
+	{ "VFIO_DEVICES", "vfio_devices", "VFIO devices", OUT_INT, 0,
+	  "PCI devices on vfio-pci, with cdev nodes next to the state", sim_nr_vfio },
+	{ "MSI", "msi", "MSI", OUT_STRING, 0,
+	  "the host's MSI isolation: isolated, unsafe-allowed or unisolated", sim_msi },
 	{ "EMULATED_RELEASE", "emulated_release", "emulated release", OUT_STRING, D,
 	  "the kernel release whose behaviour it emulates", sim_kernel },
 	{ "FORMAT", "format_version", "format version", OUT_INT, 0, "state file format",

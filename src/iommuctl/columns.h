@@ -144,6 +144,8 @@ struct row_sim {
 	struct ifd_sim_info info;
 	struct ifd_sim_platform plat;
 	char reserved[4 * 64];		/* the platform's reserved regions, as text */
+	const char *msi;		/* sim create --msi's word */
+	uint32_t nr_vfio;		/* VFIO devices */
 };
 extern const struct out_family fam_sim;
 

@@ -14,6 +14,13 @@ static const char *const *sim_profile_words(void)
 	return ifd_sim_profiles();
 }
 
+const char *const sim_msi_words_list[] = { "isolated", "unsafe-allowed", "unisolated", NULL };
+
+static const char *const *sim_msi_words(void)
+{
+	return sim_msi_words_list;
+}
+
 static const char *const *aperture_bits_words(void)
 {
 	static const char *const w[] = { "39", "48", NULL };
@@ -586,6 +593,10 @@ static const struct cmd_opt sim_create_opts[] = {
 				       OPT_CPL_WORDS, aperture_bits_words },
 	[SIM_CREATE_OPT_FORCE] = { "force", 0, OPT_NOARG, NULL, "replace an existing state",
 			       OPT_CPL_NONE, NULL },
+	[SIM_CREATE_OPT_MSI] = { "msi", 0, OPT_REQUIRED, "ISOLATION",
+			     "the host's MSI isolation: isolated, unsafe-allowed (none, but "
+			     "allow_unsafe_interrupts=Y) or unisolated (device bind: EPERM)",
+			     OPT_CPL_WORDS, sim_msi_words },
 	IOMMUCTL_META_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0, NULL },
 };
@@ -773,7 +784,7 @@ const struct iommuctl_cmd iommuctl_commands[] = {
 	{ NULL, "sim", NULL, "manage a simulator state", "create|reset|check|info|sysroot",
 	  sim_group_opts, NULL, CMD_GROUP },
 	{ "sim", "create", cmd_sim_create, "create a simulator state",
-	  "[--profile PROFILE [--aperture-bits BITS]] [--force]", sim_create_opts, FAMILIES(&fam_sim),
+	  "[--profile PROFILE [--aperture-bits BITS]] [--msi ISOLATION] [--force]", sim_create_opts, FAMILIES(&fam_sim),
 	  CMD_MUTATES | CMD_SIM_ONLY },
 	{ "sim", "reset", cmd_sim_reset, "destroy every object of a simulator state", "",
 	  sim_plain_opts, FAMILIES(&fam_sim), CMD_MUTATES | CMD_SIM_ONLY },

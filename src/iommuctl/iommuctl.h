@@ -63,7 +63,10 @@ enum { OPTION_OPT_IOAS };
 enum { VFIO_OPT_IOAS };
 enum { UNMAP_OPT_IOAS, UNMAP_OPT_IOVA, UNMAP_OPT_LENGTH, UNMAP_OPT_RANGE, UNMAP_OPT_ALL };
 enum { QUERY_OPT_IOAS };
-enum { SIM_CREATE_OPT_PROFILE, SIM_CREATE_OPT_APERTURE_BITS, SIM_CREATE_OPT_FORCE };
+enum { SIM_CREATE_OPT_PROFILE, SIM_CREATE_OPT_APERTURE_BITS, SIM_CREATE_OPT_FORCE,
+       SIM_CREATE_OPT_MSI };
+/* sim create --msi: the words, in enum ifd_sim_msi's order from ISOLATED */
+extern const char *const sim_msi_words_list[];
 enum { SIM_SYSROOT_OPT_FORCE };
 enum { DOCTOR_OPT_MEMORY };
 enum { HWINFO_OPT_DEV_ID, HWINFO_OPT_DEVICE };

@@ -255,6 +255,50 @@ static void test_lifetime_across_processes(void)
 	sim_close(sim);
 }
 
+/* A host without MSI isolation: binding is EPERM unless unsafe interrupts
+ * are allowed; pSeries has no isolation to ask for. */
+static void test_msi_isolation(void)
+{
+	char path[PATH_MAX];
+	struct sim *sim;
+	int fd, ifd, err;
+
+	for (uint32_t msi = IFD_SIM_MSI_ISOLATED; msi <= IFD_SIM_MSI_UNISOLATED; msi++) {
+		snprintf(path, sizeof(path), "%s/msi-%u", st_dir, msi);
+		CHECK_EQ(sim_create_aperture(path, "amd-vi", 0, msi, 0, st_detail,
+					     sizeof(st_detail)), 0);
+		sim = st_open_path(path, 0, &err);
+		CHECK(sim != NULL);
+		if (!sim)
+			continue;
+		fd = node_open(sim, 0);
+		ifd = state_fd(path);
+		CHECK_EQ(bind(sim, fd, ifd, NULL), msi == IFD_SIM_MSI_UNISOLATED ? -EPERM : 0);
+		CHECK_EQ(st_nr_objects(sim), msi == IFD_SIM_MSI_UNISOLATED ? 0 : 1);
+		close(fd);
+		close(ifd);
+		sim_close(sim);
+	}
+	snprintf(path, sizeof(path), "%s/msi-spapr", st_dir);
+	CHECK_EQ(sim_create_aperture(path, "spapr", 0, IFD_SIM_MSI_ISOLATED, 0, st_detail,
+				     sizeof(st_detail)), -EINVAL);
+	CHECK_EQ(sim_create_aperture(path, "spapr", 0, 9, 0, st_detail, sizeof(st_detail)),
+		 -EINVAL);
+	CHECK_EQ(sim_create_aperture(path, "spapr", 0, IFD_SIM_MSI_DEFAULT, 0, st_detail,
+				     sizeof(st_detail)), 0);
+	sim = st_open_path(path, 0, &err);
+	CHECK(sim != NULL);
+	if (sim) {
+		struct ifd_sim_vfio_dev *v = NULL;
+		size_t n = 0;
+
+		CHECK_EQ(sim_vfio_devices(sim, &v, &n), 0);
+		CHECK(n == 2 && !v[0].msi_isolated && v[0].unsafe_interrupts);
+		free(v);
+		sim_close(sim);
+	}
+}
+
 /* A private context released with a device bound to it unbinds it. */
 static void test_private_context_release(void)
 {
@@ -330,6 +374,7 @@ int main(void)
 	UNIT_RUN(test_bind_attach_detach);
 	UNIT_RUN(test_argument_rules);
 	UNIT_RUN(test_lifetime_across_processes);
+	UNIT_RUN(test_msi_isolation);
 	UNIT_RUN(test_private_context_release);
 	UNIT_RUN(test_crash_during_bind);
 	st_cleanup();

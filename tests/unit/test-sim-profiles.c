@@ -112,7 +112,7 @@ static struct sim *open_profile(const char *profile, uint32_t bits, char *path, 
 	int err;
 
 	snprintf(p, sizeof(p), "%s/profile-%u", st_dir, st_seq++);
-	err = sim_create_aperture(p, profile, bits, 0, st_detail, sizeof(st_detail));
+	err = sim_create_aperture(p, profile, bits, 0, 0, st_detail, sizeof(st_detail));
 	CHECK_EQ(err, 0);
 	if (err)
 		return NULL;
@@ -143,9 +143,9 @@ static void test_create_choices(void)
 	struct sim *sim;
 
 	st_path(p, sizeof(p), "bad-bits");
-	CHECK_EQ(sim_create_aperture(p, "intel-vtd", 40, 0, st_detail, sizeof(st_detail)), -EINVAL);
-	CHECK_EQ(sim_create_aperture(p, "amd-vi", 48, 0, st_detail, sizeof(st_detail)), -EINVAL);
-	CHECK_EQ(sim_create_aperture(p, "default", 39, 0, st_detail, sizeof(st_detail)), -EINVAL);
+	CHECK_EQ(sim_create_aperture(p, "intel-vtd", 40, 0, 0, st_detail, sizeof(st_detail)), -EINVAL);
+	CHECK_EQ(sim_create_aperture(p, "amd-vi", 48, 0, 0, st_detail, sizeof(st_detail)), -EINVAL);
+	CHECK_EQ(sim_create_aperture(p, "default", 39, 0, 0, st_detail, sizeof(st_detail)), -EINVAL);
 	CHECK(access(p, F_OK) != 0);
 
 	/* every profile the library lists can be made and checks clean */

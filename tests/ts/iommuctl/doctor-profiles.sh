@@ -165,6 +165,29 @@ for p in intel-vtd:39 intel-vtd:48 amd-vi arm-smmuv3 spapr; do
 	ts_expect_exit 1 doctor
 	ts_jq '.failed == 1' "$TS_TMP/out"
 	check "$TS_TMP/out" irq_remapping --arg f "$fix" '.status == "fail" and (.fix | contains($f))'
+
+	# ---- the same host made by the state (sim create --msi): doctor reads
+	# it from the tree, and binding the state's VFIO device agrees
+	for msi in unisolated unsafe-allowed; do
+		s sim create --force --profile "$profile" ${bits:+--aperture-bits "$bits"} \
+			--msi "$msi" >/dev/null
+		s -J sim info >"$TS_TMP/info"
+		ts_jq --arg m "$msi" '.sim.msi == $m and .sim.vfio_devices == 2' "$TS_TMP/info"
+		s alloc >/dev/null
+		s mock domain --ioas 1 >/dev/null
+		fresh
+		if [ "$msi" = unisolated ]; then
+			ts_expect_exit 1 doctor
+			check "$TS_TMP/out" irq_remapping --arg f "$fix" \
+				'.status == "fail" and (.fix | contains($f))'
+			ts_expect_exit 4 s -J device bind --device vfio0
+			ts_jq '.error.errno_name == "EPERM"' "$TS_TMP/err"
+		else
+			ts_expect_exit 0 doctor
+			check "$TS_TMP/out" irq_remapping '.status == "warn"'
+			ts_expect_exit 0 s -J device bind --device vfio0
+		fi
+	done
 	n=$((n + 1))
 done
 [ "$n" -eq 5 ] || ts_fail "$n profiles tried, not 5"

@@ -134,7 +134,9 @@ err EBUSY free 12					# the vIOMMU has a vdevice and queues
 # window); on the kernel, the VM lab's edu device on vfio-pci.
 # here WHERE: whether a case of WHERE can happen on this backend: cdev (a
 # VFIO device with its cdev: the simulator's, or the kernel's when it has
-# one) or kcdev (the kernel's only: a legacy VFIO group, a second IOMMU).
+# one), kcdev (the kernel's only: a legacy VFIO group, a second IOMMU) or
+# sim (a host the simulator makes and the lab boots only in a step of its
+# own: no MSI isolation).
 main_state=$IOMMUFD_SIM
 if ts_on sim; then
 	export IOMMUFD_SIM=$TS_TMP/vtd.state
@@ -148,6 +150,7 @@ here() {
 	case $1 in
 	cdev) ts_on sim || [ -c "$cdev" ] ;;
 	kcdev) ts_on kernel && [ -c "$cdev" ] ;;
+	sim) ts_on sim ;;
 	*) ts_fail "here: no such place '$1'" ;;
 	esac
 }
@@ -220,6 +223,13 @@ fi
 on kcdev EBUSY device bind --device "$cdev"		# the legacy group interface has it
 if here kcdev; then exec 6>&-; fi
 exec 5<&-
+# a host without MSI isolation (on the kernel: the lab's doctor-noir step
+# boots one and checks that bind gives EPERM, exit 4)
+if here sim; then
+	export IOMMUFD_SIM=$TS_TMP/noir.state
+	sim_new --profile intel-vtd --msi unisolated
+fi
+on sim EPERM device bind --device vfio0
 export IOMMUFD_SIM=$main_state
 # vfio-bind and vfio-release read sysfs only until they write: a host tree
 # with one device, on e1000e, and no vfio-pci driver
@@ -243,7 +253,6 @@ elsewhere mock EBUSY mock-pasid		# a PASID attached already
 elsewhere mock ENOMEM mock-pasid	# the mock's planted failure at PASID 1024
 elsewhere fault EINVAL uapi-queues	# a response to a cookie not waiting
 untested fault ENOMEM "the kernel out of memory"
-untested device EPERM "needs a boot without interrupt remapping: the lab's doctor-noir step checks that bind gives it, exit 4"
 
 # ---- the manual pages' ERRORS sections against these cases -------------------------
 # A page's section lists its errnos as "*ENAME*" lines; the command of a case
