@@ -47,18 +47,24 @@
 /* The token checks read a UUID of this size (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN). */
 #define VF_TOKEN_LEN		16u
 
-int sim_cdev_node_path(const char *state_path, unsigned int idx, char *buf, size_t len)
+/* The node of a VFIO device (idx), or with 'group' of its legacy group. */
+static int node_path(const char *state_path, bool group, unsigned int idx, char *buf, size_t len)
 {
-	static const char sub[] = ".dev/vfio/devices/vfio";
-	size_t n = strlen(state_path);
+	const char *sub = group ? ".dev/vfio/" : ".dev/vfio/devices/vfio";
+	size_t n = strlen(state_path), k = strlen(sub);
 	int m;
 
-	if (n + sizeof(sub) + 10 > len)
+	if (n + k + 11 > len)
 		return -ENAMETOOLONG;
 	memcpy(buf, state_path, n);
-	memcpy(buf + n, sub, sizeof(sub) - 1);
-	m = snprintf(buf + n + sizeof(sub) - 1, 11, "%u", idx);
+	memcpy(buf + n, sub, k);
+	m = snprintf(buf + n + k, 11, "%u", idx);
 	return m < 0 ? -ENAMETOOLONG : 0;
+}
+
+int sim_cdev_node_path(const char *state_path, unsigned int idx, char *buf, size_t len)
+{
+	return node_path(state_path, false, idx, buf, len);
 }
 
 static int make_dir(const char *path)
@@ -149,10 +155,22 @@ int sim_cdev_make_nodes(const char *state_path, uint32_t iommu, uint32_t msi,
 		close(fd);
 		fn->dev = st.st_dev;
 		fn->ino = st.st_ino;
+		/* its legacy group's node: a FIFO, so that whether any process
+		 * has it open can be seen (an open for writing finds a reader) */
+		ret = node_path(state_path, true, fn->group, path, sizeof(path));
+		if (ret)
+			return ret;
+		if ((unlink(path) < 0 && errno != ENOENT) || mkfifo(path, 0600) < 0) {
+			ret = -errno;
+			sim_set_detail(detail, dlen, "cannot make the VFIO group node %s: %s", path,
+				       strerror(-ret));
+			return ret;
+		}
 		tab->nr++;
 	}
 	return 0;
 }
+
 
 static const struct sim_vfio_tab *vfio_tab(struct sim *sim)
 {
@@ -162,6 +180,23 @@ static const struct sim_vfio_tab *vfio_tab(struct sim *sim)
 static uint32_t nr_fns(struct sim *sim)
 {
 	return SIM_MIN(vfio_tab(sim)->nr, SIM_VFIO_MAX);
+}
+
+/* Has a process device 'i''s group node open, as the legacy VFIO group
+ * interface opens /dev/vfio/GROUP?  (Read-write, 'exec 6<>NODE': a FIFO
+ * opened for writing alone would wait for a reader.) */
+static bool group_open(struct sim *sim, uint32_t i)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (node_path(sim->path, true, vfio_tab(sim)->fn[i].group, path, sizeof(path)))
+		return false;
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;	/* ENXIO: no reader; ENOENT: no node */
+	close(fd);
+	return true;
 }
 
 /* Which VFIO device 'fd' is a cdev fd of: its index, or -1. */
@@ -280,9 +315,13 @@ static int bind_iommufd(struct sim *sim, int fd, uint32_t i, uint64_t uarg)
 		return sim_fail(sim, EINVAL, bind.iommufd < 0 ? "iommufd %d is negative" :
 				"unknown flags 0x%x", bind.iommufd < 0 ? bind.iommufd :
 				(int)(bind.flags & ~IFD_VFIO_DEVICE_BIND_FLAG_TOKEN));
-	if (sim_hdr(sim)->vfio_idev[i])
-		return sim_fail(sim, EINVAL, "vfio%u is bound already (through %s)", i,
-				bound_here(sim, fd, i) ? "this fd" : "another open fd of its cdev");
+	/* vfio_device_block_group: the legacy group interface has the device */
+	if (group_open(sim, i))
+		return sim_fail(sim, EBUSY, "the VFIO group of vfio%u is open (its node %s.dev/"
+				"vfio/%u): the legacy group interface has it", i, sim->path,
+				vfio_tab(sim)->fn[i].group);
+	if (bound_here(sim, fd, i))
+		return sim_fail(sim, EINVAL, "vfio%u is bound already, through this fd", i);
 	/* vfio-pci's token check: these devices are neither PF nor VF */
 	if (bind.flags & IFD_VFIO_DEVICE_BIND_FLAG_TOKEN) {
 		if (sim_uread(sim, token, bind.token_uuid_ptr, sizeof(token)))
@@ -297,6 +336,10 @@ static int bind_iommufd(struct sim *sim, int fd, uint32_t i, uint64_t uarg)
 	    theirs.st_dev != mine.st_dev || theirs.st_ino != mine.st_ino)
 		return sim_fail(sim, EBADFD, "iommufd %d is not this context's (the state %s)",
 				bind.iommufd, sim->path);
+	/* vfio_df_open: a device is opened (bound) once */
+	if (sim_hdr(sim)->vfio_idev[i])
+		return sim_fail(sim, EINVAL, "vfio%u is bound already, through another open fd "
+				"of its cdev", i);
 	/* iommufd_device_bind: a device whose MSIs could reach outside its
 	 * context, unless the administrator allowed it */
 	if ((vfio_tab(sim)->flags & SIM_VFIO_MSI_UNISOLATED) &&

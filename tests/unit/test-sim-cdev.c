@@ -255,6 +255,37 @@ static void test_lifetime_across_processes(void)
 	sim_close(sim);
 }
 
+/* vfio_df_ioctl_bind_iommufd's order: the legacy group (EBUSY) first, then
+ * a bind through this very fd (EINVAL), the token and the iommufd, and only
+ * then another fd's binding (EINVAL). */
+static void test_group_and_order(void)
+{
+	char path[PATH_MAX], group[PATH_MAX + 32];
+	struct sim *sim = vtd(path, sizeof(path));
+	int fd = node_open(sim, 0), other = node_open(sim, 0), fd1 = node_open(sim, 1);
+	int ifd = state_fd(path), g;
+
+	snprintf(group, sizeof(group), "%s.dev/vfio/0", path);
+	g = open(group, O_RDWR | O_CLOEXEC);
+	CHECK(g >= 0);
+	CHECK_EQ(bind(sim, fd, ifd, NULL), -EBUSY);
+	CHECK_EQ(bind(sim, fd1, ifd, NULL), 0);		/* another group */
+	close(g);
+	CHECK_EQ(bind(sim, fd, ifd, NULL), 0);
+	CHECK_EQ(bind(sim, fd, 999, NULL), -EINVAL);		/* this fd's: first */
+	CHECK_EQ(bind(sim, other, 999, NULL), -EBADF);		/* another fd's: after */
+	CHECK_EQ(bind(sim, other, ifd, NULL), -EINVAL);
+	g = open(group, O_RDWR | O_CLOEXEC);
+	CHECK_EQ(bind(sim, fd, ifd, NULL), -EBUSY);
+	close(g);
+	CHECK_EQ(st_check(sim), 0);
+	close(fd);
+	close(fd1);
+	close(other);
+	close(ifd);
+	sim_close(sim);
+}
+
 /* A host without MSI isolation: binding is EPERM unless unsafe interrupts
  * are allowed; pSeries has no isolation to ask for. */
 static void test_msi_isolation(void)
@@ -374,6 +405,7 @@ int main(void)
 	UNIT_RUN(test_bind_attach_detach);
 	UNIT_RUN(test_argument_rules);
 	UNIT_RUN(test_lifetime_across_processes);
+	UNIT_RUN(test_group_and_order);
 	UNIT_RUN(test_msi_isolation);
 	UNIT_RUN(test_private_context_release);
 	UNIT_RUN(test_crash_during_bind);

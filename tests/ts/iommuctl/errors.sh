@@ -134,7 +134,7 @@ err EBUSY free 12					# the vIOMMU has a vdevice and queues
 # window); on the kernel, the VM lab's edu device on vfio-pci.
 # here WHERE: whether a case of WHERE can happen on this backend: cdev (a
 # VFIO device with its cdev: the simulator's, or the kernel's when it has
-# one), kcdev (the kernel's only: a legacy VFIO group, a second IOMMU) or
+# one), kcdev (the kernel's only: a second IOMMU driver) or
 # sim (a host the simulator makes and the lab boots only in a step of its
 # own: no MSI isolation).
 main_state=$IOMMUFD_SIM
@@ -216,12 +216,15 @@ if here cdev; then
 	run device detach --device-fd 4
 	exec 4>&-					# unbound: its group can be opened
 fi
-if here kcdev; then
-	group=$(readlink "/sys/class/vfio-dev/${cdev##*/}/device/iommu_group")
-	exec 6<>"/dev/vfio/${group##*/}"
+if here cdev; then
+	# its legacy group's node: /dev/vfio/GROUP, or the simulator's FIFO
+	run device list
+	group=$(jq -r --arg c "$cdev" '.devices[] | select(.cdev == $c) | .group' "$TS_TMP/out")
+	if ts_on sim; then gnode=${cdev%/devices/*}/$group; else gnode=/dev/vfio/$group; fi
+	exec 6<>"$gnode"
 fi
-on kcdev EBUSY device bind --device "$cdev"		# the legacy group interface has it
-if here kcdev; then exec 6>&-; fi
+on cdev EBUSY device bind --device "$cdev"		# the legacy group interface has it
+if here cdev; then exec 6>&-; fi
 exec 5<&-
 # a host without MSI isolation (on the kernel: the lab's doctor-noir step
 # boots one and checks that bind gives EPERM, exit 4)
