@@ -370,12 +370,44 @@ static int bind_iommufd(struct sim *sim, int fd, uint32_t i, uint64_t uarg)
 	return 0;
 }
 
+/*
+ * VFIO keeps two records of a device's attachments (drivers/vfio/iommufd.c):
+ * iommufd_attached for the one attach_ioas made, an IDA of the PASIDs
+ * pasid_attach_ioas attached.  Both can name IOMMU_NO_PASID; the device's
+ * one attachment there is the one of the record that made it
+ * (SIM_PASID_VFIO_RID: the IDA's), and each command replaces or detaches
+ * only through its own record.  Is 'dv' attached at 'pasid' in the record
+ * of the PASID commands (pasid_cmd) or of the plain ones?
+ */
+static bool vfio_attached(struct sim *sim, uint64_t dv, bool pasid_cmd, uint32_t pasid)
+{
+	bool rid_by_pasid = obj_at(sim, dv)->idev.pasid_flags & SIM_PASID_VFIO_RID;
+
+	if (!sim_dev_attached_at(sim, dv, pasid))
+		return false;
+	if (pasid_cmd && pasid)
+		return true;
+	return pasid_cmd == rid_by_pasid;
+}
+
+/* vfio_iommufd_physical_detach_ioas and _pasid_detach_ioas: nothing when
+ * the record has nothing there. */
+static void vfio_detach(struct sim *sim, uint64_t dv, bool pasid_cmd, uint32_t pasid)
+{
+	if (!vfio_attached(sim, dv, pasid_cmd, pasid))
+		return;
+	sim_dev_detach(sim, dv, pasid);
+	if (!pasid)
+		obj_w(sim, dv)->idev.pasid_flags &= ~SIM_PASID_VFIO_RID;
+}
+
 /* vfio_df_ioctl_attach_pt: the argument is read in two steps, as the
  * kernel does (the PASID only with its flag). */
 static int attach_pt(struct sim *sim, uint64_t dv, uint64_t uarg)
 {
 	struct ifd_vfio_device_attach_iommufd_pt at;
 	uint32_t pasid = 0;
+	bool pasid_cmd;
 	int ret;
 
 	memset(&at, 0, sizeof(at));
@@ -395,14 +427,22 @@ static int attach_pt(struct sim *sim, uint64_t dv, uint64_t uarg)
 		if (sim_uread(sim, &pasid, uarg + IFD_VFIO_ATTACH_MINSZ, sizeof(pasid)))
 			return sim_fail(sim, EFAULT, "cannot read the PASID");
 	}
-	ret = sim_dev_attach(sim, dv, pasid, &at.pt_id);
+	pasid_cmd = at.flags & IFD_VFIO_DEVICE_ATTACH_PASID;
+	/* a new PASID goes into VFIO's IDA first, which ends at INT_MAX */
+	if (pasid_cmd && pasid > INT_MAX && !vfio_attached(sim, dv, true, pasid))
+		return sim_fail(sim, ENOSPC, "PASID 0x%x is past VFIO's PASID IDA (INT_MAX)", pasid);
+	/* a replace through the command's own record, else an attach, which
+	 * is EBUSY where the other record attached the device */
+	ret = sim_dev_attach(sim, dv, pasid, &at.pt_id, vfio_attached(sim, dv, pasid_cmd, pasid));
 	if (ret)
 		return ret;
+	if (pasid_cmd && !pasid)
+		obj_w(sim, dv)->idev.pasid_flags |= SIM_PASID_VFIO_RID;
 	if (sim_uwrite(sim, uarg + offsetof(struct ifd_vfio_device_attach_iommufd_pt, pt_id),
 		       &at.pt_id, sizeof(at.pt_id))) {
-		/* the kernel's error path detaches the device's own attachment,
-		 * PASID or not */
-		sim_dev_detach(sim, dv, 0);
+		/* the kernel's error path is the plain detach_ioas, whatever
+		 * the command attached */
+		vfio_detach(sim, dv, false, 0);
 		return sim_fail(sim, EFAULT, "cannot write pt_id back");
 	}
 	return 0;
@@ -431,7 +471,7 @@ static int detach_pt(struct sim *sim, uint64_t dv, uint64_t uarg)
 			return sim_fail(sim, EFAULT, "cannot read the PASID");
 	}
 	/* nothing attached there is no error */
-	sim_dev_detach(sim, dv, pasid);
+	vfio_detach(sim, dv, dt.flags & IFD_VFIO_DEVICE_DETACH_PASID, pasid);
 	return sim->corrupt ? -EUCLEAN : 0;
 }
 

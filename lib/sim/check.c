@@ -898,7 +898,9 @@ static void visit_pasid(struct checker *c, uint64_t off, void *arg)
 	const struct sim_pasid *p = rec(c, off, SIM_TAG_PASID);
 	const struct sim_obj *hw;
 	uint32_t id = (uint32_t)pw->dv->n.start;
-	uint64_t width = sim_dev_nr_pasids(c->sim, pw->dv->idev.dev_flags);
+	/* a VFIO device's PASIDs are only VFIO's IDA's (1 .. INT_MAX) */
+	uint64_t width = pw->dv->idev.vfio_fn ? 1ull << 31 :
+			 sim_dev_nr_pasids(c->sim, pw->dv->idev.dev_flags);
 
 	if (!p)
 		return;
@@ -997,9 +999,12 @@ static void check_links(struct checker *c, uint64_t ctx_off)
 					(unsigned long long)nodes);
 			if (y->idev.pasid_flags & ~SIM_PASID_FLAGS ||
 			    ((y->idev.pasid_flags & SIM_PASID_1024_ARMED) &&
-			     !itree_find(c->sim, y->idev.pasid_root, SIM_TAG_PASID, 1024)))
+			     !itree_find(c->sim, y->idev.pasid_root, SIM_TAG_PASID, 1024)) ||
+			    ((y->idev.pasid_flags & SIM_PASID_VFIO_RID) &&
+			     (!y->idev.hwpt || !y->idev.vfio_fn)))
 				problem(c, "device %llu: PASID flags 0x%x (armed only while PASID 1024 "
-					"is attached)", (unsigned long long)y->n.start,
+					"is attached, VFIO's PASID 0 only while a VFIO device is "
+					"attached)", (unsigned long long)y->n.start,
 					y->idev.pasid_flags);
 			rid = y->idev.hwpt ? rec(c, y->idev.hwpt, SIM_TAG_OBJ) : NULL;
 			if (y->idev.nr_pasids && rid && !(rid->hwpt.flags & SIM_HWPT_PASID))

@@ -225,6 +225,13 @@ static int alloc_paging(struct sim *sim, struct ifd_hwpt_alloc *cmd, uint64_t de
 		return sim_fail(sim, EOPNOTSUPP, "device %u cannot track dirty pages", cmd->dev_id);
 	if ((cmd->flags & IFD_HWPT_FAULT_ID_VALID) && (cmd->flags & IFD_HWPT_ALLOC_NEST_PARENT))
 		return sim_fail(sim, EOPNOTSUPP, "a nest parent cannot take a fault queue");
+	/* intel_iommu_domain_alloc_paging_flags on QEMU's VT-d (legacy mode:
+	 * second stage only, and ECAP has no NEST) */
+	if (sim_platform(sim)->iommu == SIM_IOMMU_VTD && cmd->data_len)
+		return sim_fail(sim, EOPNOTSUPP, "VT-d's paging domains take no data");
+	if (sim_platform(sim)->iommu == SIM_IOMMU_VTD && (cmd->flags & IFD_HWPT_ALLOC_NEST_PARENT))
+		return sim_fail(sim, EOPNOTSUPP, "this VT-d has no nested translation (ECAP.NEST): "
+				"no nest parent");
 	if (cmd->data_len) {
 		if (cmd->data_type != IFD_HWPT_DATA_SELFTEST)
 			return sim_fail(sim, EOPNOTSUPP, "the mock IOMMU takes no data of type 0x%x",

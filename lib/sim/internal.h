@@ -365,7 +365,8 @@ int sim_dev_bind(struct sim *sim, uint64_t stdev, uint32_t dev_flags, uint32_t v
 		 uint64_t *out);
 /* VFIO's attach: attach the device (or its PASID), or replace where it is
  * attached; *pt is an IOAS or HWPT, the HWPT on return. */
-int sim_dev_attach(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_t *pt);
+int sim_dev_attach(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_t *pt,
+		   bool replace);
 /* iommufd_device_detach: nothing attached there is no error. */
 void sim_dev_detach(struct sim *sim, uint64_t idev_off, uint32_t pasid);
 /* The driver lets go: every PASID detached, the device detached, unbound. */

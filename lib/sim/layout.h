@@ -176,7 +176,11 @@ struct sim_idev {
 /* The mock driver's set_dev_pasid fails the next change of PASID 1024 to a
  * domain (-ENOMEM) after one that succeeded; blocking PASID 1024 disarms it. */
 #define SIM_PASID_1024_ARMED	(1u << 0)
-#define SIM_PASID_FLAGS		SIM_PASID_1024_ARMED
+/* A VFIO device's IOMMU_NO_PASID attachment made with VFIO_DEVICE_ATTACH_PASID
+ * at PASID 0: VFIO keeps it in its PASID IDA, not as iommufd_attached, so only
+ * the PASID commands replace or detach it, and a plain attach is EBUSY. */
+#define SIM_PASID_VFIO_RID	(1u << 1)
+#define SIM_PASID_FLAGS		(SIM_PASID_1024_ARMED | SIM_PASID_VFIO_RID)
 #define SIM_MOCK_PASID_MAX	((1u << 20) - 1)	/* MOCK_PASID_WIDTH bits */
 
 /* A device's attachment at PASID n.start (= n.last, never IOMMU_NO_PASID). */

@@ -304,6 +304,19 @@ static int driver_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off)
 	return sim_viommu_attach_check(sim, hwpt_off, idev_off);
 }
 
+/*
+ * A VFIO device is a PCI function without a PASID capability: its
+ * dev->iommu->max_pasids is 0, for which the core skips both the range check
+ * of a PASID and the driver's set_dev_pasid (iommu_attach_device_pasid,
+ * __iommu_set_group_pasid), so a PASID attachment is bookkeeping only.  A
+ * mock device without PASIDs has a width of 0 bits, i.e. one PASID, which
+ * the range check does refuse.
+ */
+static bool pasid_less_pci(struct sim *sim, uint64_t idev_off)
+{
+	return obj_at(sim, idev_off)->idev.vfio_fn != 0;
+}
+
 /* The mock driver's set_dev_pasid to a domain: it checks neither dirty
  * tracking nor vDEVICEs, but fails every second change of PASID 1024 (its
  * planted error, for the core's roll-back). */
@@ -311,7 +324,7 @@ static int driver_set_pasid(struct sim *sim, uint64_t idev_off, uint32_t pasid)
 {
 	struct sim_idev *dv;
 
-	if (pasid != 1024)
+	if (pasid != 1024 || pasid_less_pci(sim, idev_off))
 		return 0;
 	dv = &obj_w(sim, idev_off)->idev;
 	dv->pasid_flags ^= SIM_PASID_1024_ARMED;
@@ -391,7 +404,7 @@ static int pasid_attach(struct sim *sim, uint64_t hwpt_off, uint64_t idev_off, u
 	ret = pasid_compat(sim, hwpt_off, idev_off, pasid);
 	if (ret)
 		return ret;
-	if (pasid >= limit)
+	if (pasid >= limit && !pasid_less_pci(sim, idev_off))
 		return sim_fail(sim, EINVAL, "PASID %u is beyond device %u's %llu PASIDs", pasid,
 				id_of(sim, idev_off), (unsigned long long)limit);
 	/* the record first: the driver's answer changes its state */
@@ -739,11 +752,13 @@ int sim_dev_bind(struct sim *sim, uint64_t stdev, uint32_t dev_flags, uint32_t v
 	return sim->corrupt ? -EUCLEAN : 0;
 }
 
-/* VFIO's attach_ioas and pasid_attach_ioas: a replace when the device (or
- * the PASID) is attached already. */
-int sim_dev_attach(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_t *pt)
+/* VFIO's attach_ioas and pasid_attach_ioas: iommufd_device_replace when
+ * VFIO's own record says the device (or the PASID) is attached, else
+ * iommufd_device_attach (EBUSY where it is attached all the same). */
+int sim_dev_attach(struct sim *sim, uint64_t idev_off, uint32_t pasid, uint32_t *pt,
+		   bool replace)
 {
-	if (sim_dev_attached_at(sim, idev_off, pasid))
+	if (replace)
 		return change_pt(sim, idev_off, pasid, pt, true);
 	return device_attach(sim, idev_off, pasid, pt);
 }

@@ -8,7 +8,8 @@
  * mismatch is shrunk to a minimal sequence and printed in the replay format.
  *
  *   ifd-diff [--seed N] [--sequences N] [--length N]
- *            [--mock [--viommu [--hw-queue]] [--pasid] [--queues]] [--against sim|kernel]
+ *            [--mock [--viommu [--hw-queue]] [--pasid] [--queues] | --vfio]
+ *            [--against sim|kernel]
  *            [--quiet] [--stats] [--trace]
  *
  * --stats counts the ops of each kind run and succeeded (on the reference);
@@ -79,6 +80,27 @@
  *    and replace), every fault fd is read dry on both sides and what that
  *    read is compared as part of the op (out[1], out[2]).
  *
+ * --vfio (not with --mock: the kernel's mock devices sit on another IOMMU
+ * than the VM lab's edu device) drives a VFIO device's cdev instead: the
+ * kernel's /dev/vfio/devices/vfio0 (the edu device behind intel-iommu; the
+ * run is skipped, exit 77, without it), and VFIO device 0 of a simulator
+ * made with the intel-vtd profile (lib/sim/cdev.c).  Its ops open and close
+ * fds of the cdev (two slots; each side its own fds, like the queue fds),
+ * and through them VFIO_DEVICE_BIND_IOMMUFD (the context's iommufd, none, a
+ * closed fd, another file; the token flag, unknown flags; argsz short and
+ * long, its tail zero or not; a second bind through the same or the other
+ * fd), ATTACH_IOMMUFD_PT (IOASes, HWPTs made by IOMMU_HWPT_ALLOC for the
+ * bound device, the device's own ID, any ID; the PASID flag, unknown flags,
+ * short argsz) and DETACH_IOMMUFD_PT, among the IOAS ops, so that the MSI
+ * window and the aperture an attachment brings (EADDRINUSE, the IOVA
+ * ranges) are compared too.  What differs by design and is left out:
+ *  - the fd numbers: an op names a slot, and an op on a slot that is not
+ *    open (or an open of one that is) is answered by ifd-diff alike on both;
+ *  - when a closed fd's binding ends: the kernel unbinds at the close, the
+ *    simulator at its next operation (of any kind), so a close itself
+ *    reports nothing but 0 and the state it leaves is compared from the op
+ *    after it on.
+ *
  * The kernel's mock device WARNs when it goes with PASIDs still attached
  * (and the lab's kernels panic on a WARN): before a DESTROY of a mock device
  * and before a sequence's contexts close, every PASID the generator uses is
@@ -104,13 +126,17 @@
 #define FILE_SIZE	(16ULL << 20)	/* the memfd MAP_FILE maps */
 #define MAX_OPS		4096
 #define MAX_RANGES	4
+#define VFIO_SLOTS	2	/* --vfio: open fds of the one cdev, at once */
+#define KERNEL_VFIO_NODE	"/dev/vfio/devices/vfio0"	/* the VM lab's edu device */
+#define CLOSED_FD	999	/* an fd number never open in this process */
 
 enum op_kind {
 	OP_IOAS_ALLOC, OP_DESTROY, OP_MAP, OP_MAP_FILE, OP_UNMAP, OP_COPY, OP_ALLOW,
 	OP_RANGES, OP_OPTION, OP_VFIO_IOAS, OP_MOCK_DOMAIN, OP_ADD_RESERVED, OP_MOCK_REPLACE,
 	OP_CHECK_MAP, OP_CHECK_REFS, OP_HW_INFO, OP_TEST_MISC, OP_HWPT_ALLOC, OP_VIOMMU_ALLOC,
 	OP_VDEVICE_ALLOC, OP_HW_QUEUE_ALLOC, OP_FAULT_ALLOC, OP_VEVENTQ_ALLOC, OP_QUEUE_READ,
-	OP_QUEUE_WRITE, OP_QUEUE_CLOSE, OP_NR_KINDS,
+	OP_QUEUE_WRITE, OP_QUEUE_CLOSE, OP_CDEV_OPEN, OP_CDEV_CLOSE, OP_VFIO_BIND,
+	OP_VFIO_ATTACH, OP_VFIO_DETACH, OP_NR_KINDS,
 };
 
 static const char *const op_names[OP_NR_KINDS] = {
@@ -118,7 +144,8 @@ static const char *const op_names[OP_NR_KINDS] = {
 	"ranges", "option", "vfio_ioas", "mock_domain", "add_reserved", "mock_replace",
 	"check_map", "check_refs", "hw_info", "test_op", "hwpt_alloc", "viommu_alloc",
 	"vdevice_alloc", "hw_queue_alloc", "fault_alloc", "veventq_alloc", "queue_read",
-	"queue_write", "queue_close",
+	"queue_write", "queue_close", "cdev_open", "cdev_close", "vfio_bind", "vfio_attach",
+	"vfio_detach",
 };
 
 /* One concrete operation: everything needed to issue it again exactly. */
@@ -167,6 +194,10 @@ struct env {
 	bool hw_queue;		/* --hw-queue */
 	bool queues;		/* --queues */
 	struct qside side[2];	/* [0] the reference, [1] the simulator under test */
+	bool vfio;		/* --vfio */
+	char ref_state_path[256];	/* the reference's state, when it is a simulator too */
+	char node[2][4096];	/* --vfio: each side's cdev node of its VFIO device 0 */
+	int cdev[2][VFIO_SLOTS];	/* ... and its open fds of it, -1 when closed */
 };
 
 static uint64_t rng_state;
@@ -199,26 +230,82 @@ static uint64_t pick(const uint64_t *v, size_t n)
 }
 #define PICK(arr) pick(arr, sizeof(arr) / sizeof(arr[0]))
 
-static int open_backend(struct ifd_ctx **ctx, bool kernel, struct env *e)
+/* Side 0 is the reference, side 1 the simulator under test. */
+static int open_backend(struct ifd_ctx **ctx, bool kernel, struct env *e, int side)
 {
 	struct ifd_error err;
 	struct ifd_open_opts o = { .size = sizeof(o), .error = &err };
+	/* each simulator its own state: a state's VFIO nodes lie next to it */
+	const char *path = side ? e->state_path : e->ref_state_path;
 
 	if (kernel) {
 		o.backend = IFD_BACKEND_KERNEL;
 	} else {
 		/* a fresh state per replay: IDs and areas start from nothing */
-		unlink(e->state_path);
+		unlink(path);
 		o.backend = IFD_BACKEND_SIM;
-		o.sim_path = e->state_path;
+		o.sim_path = path;
 		o.flags = IFD_OPEN_SIM_CREATE;
+		/* --vfio: the IOMMU the VM lab's edu device sits behind */
+		o.sim_profile = e->vfio ? "intel-vtd" : NULL;
 	}
 	int ret = ifd_ctx_open(ctx, &o);
 
-	if (ret)
+	if (ret) {
 		fprintf(stderr, "ifd-diff: cannot open the %s: %s\n", kernel ? "kernel" : "simulator",
 			err.detail[0] ? err.detail : strerror(-ret));
-	return ret;
+		return ret;
+	}
+	if (!e->vfio)
+		return 0;
+	if (kernel) {
+		snprintf(e->node[side], sizeof(e->node[side]), "%s", KERNEL_VFIO_NODE);
+	} else {
+		struct ifd_sim_vfio_dev *v = NULL;
+		size_t n = 0;
+
+		ret = ifd_sim_vfio_devices(*ctx, &v, &n);
+		if (!ret && !n)
+			ret = -ENODEV;
+		if (ret) {
+			fprintf(stderr, "ifd-diff: the simulator lists no VFIO device: %s\n",
+				strerror(-ret));
+			ifd_ctx_close(*ctx);
+			*ctx = NULL;
+			free(v);
+			return ret;
+		}
+		snprintf(e->node[side], sizeof(e->node[side]), "%s", v[0].node);
+		free(v);
+	}
+	return 0;
+}
+
+/* Both contexts of a sequence, or exit. */
+static void open_both(struct env *e, bool ref_kernel, struct ifd_ctx **a, struct ifd_ctx **b)
+{
+	*a = *b = NULL;
+	if (open_backend(a, ref_kernel, e, 0) || open_backend(b, false, e, 1)) {
+		ifd_ctx_close(*a);
+		exit(2);
+	}
+}
+
+/* A state and, with --vfio, the VFIO device nodes the simulator made by it. */
+static void remove_state(const char *path)
+{
+	static const char *const dirs[] = { ".dev/vfio/devices", ".dev/vfio", ".dev" };
+	char p[512];
+
+	unlink(path);
+	for (unsigned int i = 0; i < 8; i++) {
+		snprintf(p, sizeof(p), "%s.dev/vfio/devices/vfio%u", path, i);
+		unlink(p);
+	}
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, dirs[i]);
+		rmdir(p);
+	}
 }
 
 /* ---- --queues: the fds of each side -------------------------------------------- */
@@ -407,6 +494,85 @@ static void run_queue_io(struct ifd_ctx *ctx, const struct op *op, struct qside 
 	}
 }
 
+/*
+ * --vfio: CDEV_OPEN and CDEV_CLOSE of fd slot id1 of this side's cdev, and the
+ * device commands through it.  A slot that is not open (or open already, for
+ * CDEV_OPEN) is answered here, the same on both sides, as the fd numbers
+ * differ.  VFIO_BIND: opt_op picks the iommufd (0 the context's, 1 -1, 2 a
+ * closed fd, 3 the memfd, 4 the cdev fd itself), nr a readable token (else
+ * an unreadable address); size is argsz (0: the whole struct) and a tail
+ * makes argsz 32 with a non-zero byte past the struct.  ATTACH: id2 the
+ * pt_id, nr the PASID; DETACH: nr the PASID.
+ */
+static void run_vfio(struct ifd_ctx *ctx, const struct op *op, struct env *e, int side,
+		     struct result *res)
+{
+	int *fd = &e->cdev[side][op->id1 % VFIO_SLOTS];
+	union {
+		unsigned char raw[64];
+		struct ifd_vfio_device_bind_iommufd bind;
+		struct ifd_vfio_device_attach_iommufd_pt attach;
+		struct ifd_vfio_device_detach_iommufd_pt detach;
+	} u;
+	static const uint8_t token[16] = { 0x11, 0x22 };
+	unsigned long cmd;
+
+	if (op->kind == OP_CDEV_OPEN) {
+		if (*fd >= 0) {
+			res->ret = -EBUSY;
+			return;
+		}
+		*fd = open(e->node[side], O_RDWR | O_CLOEXEC);
+		res->ret = *fd < 0 ? -errno : 0;
+		return;
+	}
+	if (*fd < 0) {
+		res->ret = -EBADF;
+		return;
+	}
+	if (op->kind == OP_CDEV_CLOSE) {
+		close(*fd);
+		*fd = -1;
+		res->ret = 0;
+		return;
+	}
+	memset(&u, 0, sizeof(u));
+	switch (op->kind) {
+	case OP_VFIO_BIND: {
+		const int fds[] = { ifd_ctx_fd(ctx), -1, CLOSED_FD, e->memfd, *fd };
+
+		cmd = IFD_VFIO_DEVICE_BIND_IOMMUFD;
+		u.bind.argsz = op->size ? op->size : (uint32_t)sizeof(u.bind);
+		u.bind.flags = op->flags;
+		u.bind.iommufd = fds[op->opt_op % (sizeof(fds) / sizeof(fds[0]))];
+		u.bind.token_uuid_ptr = op->nr ? (uintptr_t)token : 8;
+		if (op->tail) {
+			u.bind.argsz = 32;
+			u.raw[sizeof(u.bind)] = op->tail;
+		}
+		break;
+	}
+	case OP_VFIO_ATTACH:
+		cmd = IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT;
+		u.attach.argsz = op->size ? op->size : (uint32_t)sizeof(u.attach);
+		u.attach.flags = op->flags;
+		u.attach.pt_id = op->id2;
+		u.attach.pasid = op->nr;
+		break;
+	default:
+		cmd = IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT;
+		u.detach.argsz = op->size ? op->size : (uint32_t)sizeof(u.detach);
+		u.detach.flags = op->flags;
+		u.detach.pasid = op->nr;
+		break;
+	}
+	res->ret = ifd_device_ioctl(ctx, *fd, cmd, &u);
+	if (res->ret == 0 && op->kind == OP_VFIO_BIND)
+		res->out[0] = u.bind.out_devid;
+	else if (res->ret == 0 && op->kind == OP_VFIO_ATTACH)
+		res->out[0] = u.attach.pt_id;
+}
+
 /* Issue one op; fill 'res'.  The struct is built in a zeroed buffer larger
  * than any command, so short and long sizes are both representable. */
 static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, struct qside *qs,
@@ -443,6 +609,10 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 	memset(rbuf, 0xa5, sizeof(rbuf));
 	if (op->kind == OP_QUEUE_READ || op->kind == OP_QUEUE_WRITE || op->kind == OP_QUEUE_CLOSE) {
 		run_queue_io(ctx, op, qs, res);
+		return;
+	}
+	if (op->kind >= OP_CDEV_OPEN && op->kind <= OP_VFIO_DETACH) {
+		run_vfio(ctx, op, e, qs == &e->side[0] ? 0 : 1, res);
 		return;
 	}
 	switch (op->kind) {
@@ -625,6 +795,11 @@ static void run_op(struct ifd_ctx *ctx, const struct op *op, struct env *e, stru
 	case OP_QUEUE_READ:
 	case OP_QUEUE_WRITE:
 	case OP_QUEUE_CLOSE:
+	case OP_CDEV_OPEN:
+	case OP_CDEV_CLOSE:
+	case OP_VFIO_BIND:
+	case OP_VFIO_ATTACH:
+	case OP_VFIO_DETACH:
 	case OP_NR_KINDS:
 		break;
 	}
@@ -785,6 +960,12 @@ struct gen_state {
 	unsigned int nr_vattached;	/* devices moved onto one */
 	uint32_t fidevs[8];		/* devices put on a HWPT with a fault queue */
 	unsigned int nr_fidevs;
+	bool vfio;			/* --vfio */
+	bool cdev_open[VFIO_SLOTS];	/* the cdev fd slots open */
+	bool bound;			/* the device bound ... */
+	uint32_t bound_slot;		/* ... through this slot ... */
+	uint32_t vdev_id;		/* ... as this DEVICE */
+	bool vattached;			/* ... and attached (no PASID) */
 };
 
 
@@ -1128,9 +1309,94 @@ static void gen_queue_op(struct gen_state *g, struct op *op, int q)
 	}
 }
 
+/* --vfio: a cdev fd slot, mostly an open one (the bound one when asked). */
+static uint32_t gen_slot(struct gen_state *g, bool bound)
+{
+	uint32_t k = (uint32_t)(rnd() % VFIO_SLOTS);
+
+	if (bound && g->bound && rnd() % 6)
+		return g->bound_slot;
+	for (uint32_t i = 0; i < VFIO_SLOTS && rnd() % 6; i++)
+		if (g->cdev_open[(k + i) % VFIO_SLOTS])
+			return (k + i) % VFIO_SLOTS;
+	return k;
+}
+
+/* --vfio: what gen_op's specials 21..26 make of 'op' (its kind set). */
+static void gen_vfio_op(struct gen_state *g, struct op *op, int v)
+{
+	uint64_t r = rnd() % 12;
+
+	switch (v) {
+	case 21:
+		/* mostly a slot that is closed */
+		op->id1 = (uint32_t)(rnd() % VFIO_SLOTS);
+		if (g->cdev_open[op->id1] && rnd() % 4)
+			op->id1 = (op->id1 + 1) % VFIO_SLOTS;
+		break;
+	case 22:
+		op->id1 = gen_slot(g, rnd() % 2);
+		break;
+	case 23:
+		/* unknown flags, the token (no PF nor VF takes one); an iommufd
+		 * that is none, argsz short, long with zeroes or not */
+		op->id1 = gen_slot(g, false);
+		op->flags = (uint32_t)PICK(((uint64_t[]){ 0, 0, 0, 0, 0, 0, 0, 0,
+							  IFD_VFIO_DEVICE_BIND_FLAG_TOKEN, 2,
+							  0x80000000u }));
+		op->opt_op = rnd() % 6 ? 0 : 1 + (uint32_t)(rnd() % 4);
+		op->nr = rnd() % 4 != 0;
+		if (r == 0)
+			op->size = (uint32_t)PICK(((uint64_t[]){ 4, 12, 15 }));
+		else if (r == 1)
+			op->size = IFD_VFIO_BIND_MINSZ;
+		else if (r == 2)
+			op->size = 32;
+		else if (r == 3)
+			op->tail = (uint8_t)(1 + rnd() % 255);
+		break;
+	case 24:
+		/* the IOAS or a HWPT, the device's own ID, any ID; at a PASID */
+		op->id1 = gen_slot(g, true);
+		op->id2 = g->nr_ioases && rnd() % 2 ? g->ioases[rnd() % g->nr_ioases] :
+			  g->nr_hwpts && rnd() % 2 ? g->hwpts[rnd() % g->nr_hwpts].id :
+			  g->bound && rnd() % 4 == 0 ? g->vdev_id : gen_id(g);
+		op->flags = rnd() % 8 ? 0 : (uint32_t)PICK(((uint64_t[]){
+				IFD_VFIO_DEVICE_ATTACH_PASID, IFD_VFIO_DEVICE_ATTACH_PASID, 2, 3 }));
+		op->nr = (uint32_t)PICK(((uint64_t[]){ 1, 1, 0, 0xfffff, 0x100000, 0x80000000u }));
+		if (r == 0)
+			op->size = (uint32_t)PICK(((uint64_t[]){ 4, 8, 11 }));
+		else if (r == 1)
+			op->size = IFD_VFIO_ATTACH_MINSZ;
+		break;
+	case 25:
+		op->id1 = gen_slot(g, true);
+		op->flags = rnd() % 6 ? 0 : (uint32_t)PICK(((uint64_t[]){
+				IFD_VFIO_DEVICE_DETACH_PASID, IFD_VFIO_DEVICE_DETACH_PASID, 4 }));
+		op->nr = (uint32_t)PICK(((uint64_t[]){ 1, 1, 0, 0xfffff }));
+		if (r == 0)
+			op->size = (uint32_t)PICK(((uint64_t[]){ 4, 7 }));
+		else if (r == 1)
+			op->size = IFD_VFIO_DETACH_MINSZ;
+		break;
+	default:
+		/* a HWPT for the bound device: paging, with flags VT-d takes or not */
+		op->id1 = g->bound && rnd() % 6 ? g->vdev_id : gen_id(g);
+		op->id2 = g->nr_ioases && rnd() % 6 ? g->ioases[rnd() % g->nr_ioases] : gen_id(g);
+		op->flags = (uint32_t)PICK(((uint64_t[]){ 0, 0, 0, 0, IFD_HWPT_ALLOC_NEST_PARENT,
+							  IFD_HWPT_ALLOC_DIRTY_TRACKING,
+							  IFD_HWPT_ALLOC_PASID, 0x100 }));
+		op->opt_op = 0;
+		op->nr = 0;
+		op->va_off = 0;
+		op->iova = 0;
+		break;
+	}
+}
+
 static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu, bool pasid)
 {
-	int special = 0, qspecial = 0;
+	int special = 0, qspecial = 0, vspecial = 0;
 	static const uint32_t kinds[] = {
 		OP_IOAS_ALLOC, OP_IOAS_ALLOC, OP_DESTROY, OP_MAP, OP_MAP, OP_MAP, OP_MAP,
 		OP_MAP_FILE, OP_UNMAP, OP_UNMAP, OP_UNMAP, OP_COPY, OP_ALLOW, OP_RANGES,
@@ -1208,6 +1474,33 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu, b
 			else if (!g->nr_fidevs)
 				qspecial = 17, kind = OP_MOCK_REPLACE;
 		}
+	}
+
+	/* drawn only with --vfio, likewise: 21: open a cdev fd, 22: close one,
+	 * 23: BIND_IOMMUFD, 24: ATTACH_IOMMUFD_PT, 25: DETACH_IOMMUFD_PT, 26: a
+	 * HWPT for the bound device */
+	if (g->vfio && rnd() % 2 == 0) {
+		static const enum op_kind vkinds[] = {
+			OP_CDEV_OPEN, OP_CDEV_CLOSE, OP_VFIO_BIND, OP_VFIO_ATTACH, OP_VFIO_DETACH,
+			OP_HWPT_ALLOC,
+		};
+
+		vspecial = (int)PICK(((uint64_t[]){ 21, 21, 22, 23, 23, 23, 24, 24, 24, 24, 24, 24,
+						   25, 25, 26, 26, 26 }));
+		/* mostly, the next missing piece: an IOAS, a cdev fd, the bind,
+		 * an attachment */
+		if (rnd() % 3) {
+			if (!g->nr_ioases)
+				vspecial = 0, kind = OP_IOAS_ALLOC;
+			else if (!g->cdev_open[0] && !g->cdev_open[1])
+				vspecial = 21;
+			else if (!g->bound)
+				vspecial = 23;
+			else if (!g->vattached)
+				vspecial = 24;
+		}
+		if (vspecial)
+			kind = vkinds[vspecial - 21];
 	}
 
 	memset(op, 0, sizeof(*op));
@@ -1482,9 +1775,16 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu, b
 	case OP_QUEUE_READ:
 	case OP_QUEUE_WRITE:
 	case OP_QUEUE_CLOSE:
+	case OP_CDEV_OPEN:
+	case OP_CDEV_CLOSE:
+	case OP_VFIO_BIND:
+	case OP_VFIO_ATTACH:
+	case OP_VFIO_DETACH:
 	case OP_NR_KINDS:
 		break;
 	}
+	if (vspecial)
+		gen_vfio_op(g, op, vspecial);
 	if (qspecial)
 		gen_queue_op(g, op, qspecial);
 	if (special == 3) {
@@ -1507,6 +1807,47 @@ static void gen_op(struct gen_state *g, struct op *op, bool mock, bool viommu, b
 	gen_size(op, kind);
 }
 
+/* --vfio: the cdev fds, the binding and the attachment, from a success. */
+static void gen_learn_vfio(struct gen_state *g, const struct op *op, const struct result *r)
+{
+	switch (op->kind) {
+	case OP_CDEV_OPEN:
+		g->cdev_open[op->id1 % VFIO_SLOTS] = true;
+		break;
+	case OP_CDEV_CLOSE:
+		g->cdev_open[op->id1 % VFIO_SLOTS] = false;
+		/* the kernel unbinds at the close, the simulator at its next op */
+		if (g->bound && g->bound_slot == op->id1 % VFIO_SLOTS)
+			g->bound = g->vattached = false;
+		break;
+	case OP_VFIO_BIND:
+		g->bound = true;
+		g->bound_slot = op->id1 % VFIO_SLOTS;
+		g->vdev_id = (uint32_t)r->out[0];
+		if (g->nr_ids < 16)
+			g->ids[g->nr_ids++] = g->vdev_id;
+		break;
+	case OP_VFIO_ATTACH:
+		if (op->flags & IFD_VFIO_DEVICE_ATTACH_PASID)
+			break;
+		g->vattached = true;
+		/* onto an IOAS: the HWPT made for it */
+		if (r->out[0] != op->id2 && g->nr_hwpts < 8) {
+			g->hwpts[g->nr_hwpts].id = (uint32_t)r->out[0];
+			g->hwpts[g->nr_hwpts++].ioas = op->id2;
+			if (g->nr_ids < 16)
+				g->ids[g->nr_ids++] = (uint32_t)r->out[0];
+		}
+		break;
+	case OP_VFIO_DETACH:
+		if (!(op->flags & IFD_VFIO_DEVICE_DETACH_PASID))
+			g->vattached = false;
+		break;
+	default:
+		break;
+	}
+}
+
 /* Learn from what the reference backend answered: new ids and areas. */
 static void gen_learn(struct gen_state *g, const struct op *op, const struct result *r)
 {
@@ -1521,6 +1862,7 @@ static void gen_learn(struct gen_state *g, const struct op *op, const struct res
 		g->nr_fault_reads = MAX_FAULT_READS;
 	if (r->ret != 0)
 		return;
+	gen_learn_vfio(g, op, r);
 	/* an ID comes again after its object went: the new queue replaces it */
 	for (unsigned int i = 0; (op->kind == OP_FAULT_ALLOC || op->kind == OP_VEVENTQ_ALLOC) &&
 				 i < g->nr_queues; i++)
@@ -1655,6 +1997,13 @@ static void close_both(struct env *e, const struct live *l, struct ifd_ctx *a, s
 		live_before(l, NULL, a, b);
 	qside_reset(&e->side[0]);
 	qside_reset(&e->side[1]);
+	/* before the contexts: the kernel's binding holds its context */
+	for (int s = 0; s < 2; s++)
+		for (int k = 0; k < VFIO_SLOTS; k++) {
+			if (e->cdev[s][k] >= 0)
+				close(e->cdev[s][k]);
+			e->cdev[s][k] = -1;
+		}
 	ifd_ctx_close(a);
 	ifd_ctx_close(b);
 }
@@ -1684,10 +2033,7 @@ static int replay(struct env *e, const struct op *ops, int n, const bool *skip,
 	int bad = -1;
 
 	l.n = 0;
-	if (open_backend(&a, ref_kernel, e) || open_backend(&b, false, e)) {
-		ifd_ctx_close(a);
-		exit(2);
-	}
+	open_both(e, ref_kernel, &a, &b);
 	for (int i = 0; i < n; i++) {
 		if (skip && skip[i])
 			continue;
@@ -1754,8 +2100,7 @@ static void report_mismatch_to(FILE *out, struct env *e, struct op *ops, int n, 
 	struct result xa, xb;
 
 	l.n = 0;
-	if (open_backend(&a, ref_kernel, e) || open_backend(&b, false, e))
-		exit(2);
+	open_both(e, ref_kernel, &a, &b);
 	for (int i = 0; i < n; i++) {
 		if (skip[i])
 			continue;
@@ -1778,10 +2123,10 @@ static void report_mismatch_to(FILE *out, struct env *e, struct op *ops, int n, 
 			break;
 	}
 	close_both(e, &l, a, b);
-	fprintf(out, "ifd-diff: reproduce with: ifd-diff --seed %" PRIu64 " --sequences 1 --length %d%s%s%s%s%s\n",
+	fprintf(out, "ifd-diff: reproduce with: ifd-diff --seed %" PRIu64 " --sequences 1 --length %d%s%s%s%s%s%s\n",
 		seed, n, e->mock ? " --mock" : "", e->mock && e->viommu ? " --viommu" : "",
 		e->mock && e->pasid ? " --pasid" : "", e->mock && e->hw_queue ? " --hw-queue" : "",
-		e->mock && e->queues ? " --queues" : "");
+		e->mock && e->queues ? " --queues" : "", e->vfio ? " --vfio" : "");
 }
 
 /*
@@ -1820,7 +2165,7 @@ static void report_mismatch(struct env *e, struct op *ops, int n, bool ref_kerne
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: ifd-diff [--seed N] [--sequences N] [--length N]\n"
-		   "                [--mock [--viommu [--hw-queue]] [--pasid] [--queues]]\n"
+		   "                [--mock [--viommu [--hw-queue]] [--pasid] [--queues] | --vfio]\n"
 		   "                [--against kernel|sim] [--quiet] [--stats] [--trace]\n");
 }
 
@@ -1835,6 +2180,7 @@ int main(int argc, char **argv)
 		{ "pasid", no_argument, NULL, 'P' },
 		{ "hw-queue", no_argument, NULL, 'Q' },
 		{ "queues", no_argument, NULL, 'E' },
+		{ "vfio", no_argument, NULL, 'F' },
 		{ "against", required_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 'S' },
@@ -1848,7 +2194,7 @@ int main(int argc, char **argv)
 	struct env e = { .memfd = -1 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:l:mVPQEa:qSTh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:l:mVPQEFa:qSTh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'n': sequences = strtol(optarg, NULL, 0); break;
@@ -1858,6 +2204,7 @@ int main(int argc, char **argv)
 		case 'P': e.pasid = true; break;
 		case 'Q': e.hw_queue = true; break;
 		case 'E': e.queues = true; break;
+		case 'F': e.vfio = true; break;
 		case 'a': ref_kernel = strcmp(optarg, "sim") != 0; break;
 		case 'q': quiet = true; break;
 		case 'S': stats = true; break;
@@ -1867,10 +2214,18 @@ int main(int argc, char **argv)
 		}
 	}
 	if (length < 1 || length > MAX_OPS || sequences < 1 || (e.hw_queue && !e.viommu) ||
-	    (e.queues && !e.mock)) {
+	    (e.queues && !e.mock) || (e.vfio && e.mock)) {
 		usage(stderr);
 		return 2;
 	}
+	if (e.vfio && ref_kernel && access(KERNEL_VFIO_NODE, F_OK) != 0) {
+		printf("ifd-diff: --vfio: no %s (a VFIO device's cdev, on vfio-pci behind an "
+		       "IOMMU): skipped\n", KERNEL_VFIO_NODE);
+		return 77;
+	}
+	for (int s = 0; s < 2; s++)
+		for (int k = 0; k < VFIO_SLOTS; k++)
+			e.cdev[s][k] = -1;
 
 	/* 2 MiB-aligned buffer so the auto-IOVA alignment rule sees THP-sized VAs */
 	unsigned char *raw = mmap(NULL, BUF_SIZE + (2 << 20), PROT_READ | PROT_WRITE,
@@ -1899,11 +2254,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	snprintf(e.state_path, sizeof(e.state_path), "%s/state", dir);
+	snprintf(e.ref_state_path, sizeof(e.ref_state_path), "%s/ref", dir);
 
-	printf("ifd-diff: seed=%" PRIu64 " sequences=%ld length=%ld mock=%s%s%s%s%s against=%s\n",
+	printf("ifd-diff: seed=%" PRIu64 " sequences=%ld length=%ld mock=%s%s%s%s%s%s against=%s\n",
 	       seed, sequences, length, e.mock ? "yes" : "no", e.viommu ? " viommu=yes" : "",
 	       e.hw_queue ? " hw_queue=yes" : "", e.pasid ? " pasid=yes" : "",
-	       e.queues ? " queues=yes" : "",
+	       e.queues ? " queues=yes" : "", e.vfio ? " vfio=yes" : "",
 	       ref_kernel ? "kernel" : "sim");
 	fflush(stdout);
 
@@ -1921,10 +2277,10 @@ int main(int argc, char **argv)
 		memset(&g, 0, sizeof(g));
 		g.hw_queue = e.hw_queue;
 		g.queues = e.queues;
+		g.vfio = e.vfio;
 		l.n = 0;
 		rng_state = sseed * 0x9E3779B97F4A7C15ULL + 1;
-		if (open_backend(&a, ref_kernel, &e) || open_backend(&b, false, &e))
-			return 2;
+		open_both(&e, ref_kernel, &a, &b);
 		for (int i = 0; i < length; i++) {
 			gen_op(&g, &ops[n], e.mock, e.viommu, e.pasid);
 			queues_before(&e, &ops[n], a, b);
@@ -1950,7 +2306,8 @@ int main(int argc, char **argv)
 			if (!result_eq(&ra, &rb)) {
 				close_both(&e, &l, a, b);
 				report_mismatch(&e, ops, n, ref_kernel, sseed);
-				unlink(e.state_path);
+				remove_state(e.state_path);
+				remove_state(e.ref_state_path);
 				rmdir(dir);
 				return 1;
 			}
@@ -1965,7 +2322,8 @@ int main(int argc, char **argv)
 			fflush(stdout);
 		}
 	}
-	unlink(e.state_path);
+	remove_state(e.state_path);
+	remove_state(e.ref_state_path);
 	rmdir(dir);
 	printf("ifd-diff: %ld sequences, %ld ops: no mismatch\n", sequences, ops_run);
 	for (int k = 0; stats && k < OP_NR_KINDS; k++)

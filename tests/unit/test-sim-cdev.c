@@ -6,8 +6,10 @@
  * made it, across processes.
  */
 #include "sim-test.h"
+#include "ifd-test-abi.h"
 
 #include <linux/vfio.h>
+#include <stdbool.h>
 
 static struct sim *vtd(char *path, size_t len)
 {
@@ -115,6 +117,10 @@ static void test_bind_attach_detach(void)
 	/* once: through the same fd or another open file of the node */
 	CHECK_EQ(bind(sim, fd, ifd, NULL), -EINVAL);
 	CHECK_EQ(bind(sim, other, ifd, NULL), -EINVAL);
+	/* the same fd is refused before its iommufd is looked at, another fd
+	 * after (a cdev fd is no iommufd) */
+	CHECK_EQ(bind(sim, fd, other, NULL), -EINVAL);
+	CHECK_EQ(bind(sim, other, fd, NULL), -EBADFD);
 	/* only the fd that bound acts for it */
 	CHECK_EQ(attach(sim, other, &pt), -EINVAL);
 	CHECK_EQ(attach(sim, fd, &pt), 0);
@@ -149,6 +155,130 @@ static void test_bind_attach_detach(void)
 	CHECK_EQ(bind(sim, other, ifd, &dev), 0);
 	CHECK_EQ(st_check(sim), 0);
 	close(other);
+	close(ifd);
+	sim_close(sim);
+}
+
+/* VFIO's two records of the RID's attachment (drivers/vfio/iommufd.c): a
+ * plain attach and one with the PASID flag at PASID 0 each replace or
+ * detach only what they made, and are EBUSY over the other's. */
+static int pasid0(struct sim *sim, int fd, uint32_t *pt, bool detach_it)
+{
+	struct ifd_vfio_device_attach_iommufd_pt a = {
+		.argsz = sizeof(a), .flags = IFD_VFIO_DEVICE_ATTACH_PASID, .pt_id = *pt,
+	};
+	struct ifd_vfio_device_detach_iommufd_pt d = {
+		.argsz = sizeof(d), .flags = IFD_VFIO_DEVICE_DETACH_PASID,
+	};
+	int ret;
+
+	if (detach_it)
+		return dio(sim, fd, IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT, &d);
+	ret = dio(sim, fd, IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a);
+	if (!ret)
+		*pt = a.pt_id;
+	return ret;
+}
+
+static void test_pasid0_records(void)
+{
+	char path[PATH_MAX];
+	struct sim *sim = vtd(path, sizeof(path));
+	uint32_t ioas = st_ioas(sim), pt = ioas, pt0 = ioas, dev = 0;
+	int fd = node_open(sim, 0), ifd = state_fd(path);
+	struct ifd_sim_vfio_dev *v = NULL;
+	size_t n = 0;
+
+	CHECK(fd >= 0 && ifd >= 0);
+	CHECK_EQ(bind(sim, fd, ifd, &dev), 0);
+	CHECK_EQ(attach(sim, fd, &pt), 0);
+	CHECK_EQ(pasid0(sim, fd, &pt0, false), -EBUSY);
+	CHECK_EQ(pasid0(sim, fd, &pt0, true), 0);	/* not the PASID record's: nothing */
+	CHECK_EQ(sim_vfio_devices(sim, &v, &n), 0);
+	CHECK(n == 2 && v[0].pt_id == pt);
+	free(v);
+	CHECK_EQ(detach(sim, fd), 0);
+	/* now through the PASID record */
+	pt0 = ioas;
+	CHECK_EQ(pasid0(sim, fd, &pt0, false), 0);
+	CHECK(pt0 != ioas);
+	pt = ioas;
+	CHECK_EQ(attach(sim, fd, &pt), -EBUSY);
+	CHECK_EQ(detach(sim, fd), 0);			/* not the plain record's: nothing */
+	CHECK_EQ(sim_vfio_devices(sim, &v, &n), 0);
+	CHECK(n == 2 && v[0].pt_id == pt0);
+	free(v);
+	pt = ioas;
+	CHECK_EQ(pasid0(sim, fd, &pt, false), 0);	/* its own: a replace */
+	CHECK_EQ(pt, pt0);
+	CHECK_EQ(st_check(sim), 0);
+	CHECK_EQ(pasid0(sim, fd, &pt0, true), 0);
+	CHECK_EQ(sim_vfio_devices(sim, &v, &n), 0);
+	CHECK(n == 2 && v[0].pt_id == 0);
+	free(v);
+	pt = ioas;
+	CHECK_EQ(attach(sim, fd, &pt), 0);
+	CHECK_EQ(st_check(sim), 0);
+	close(fd);
+	close(ifd);
+	sim_close(sim);
+}
+
+/* A PCI function without a PASID capability has no PASID width at all, so
+ * the core neither checks a PASID's range nor asks VT-d: an attachment at a
+ * PASID is taken, onto a HWPT allocated for PASIDs; VT-d makes no nest
+ * parent (QEMU's has no ECAP.NEST) and takes no data. */
+static void test_pasid_without_capability(void)
+{
+	char path[PATH_MAX];
+	struct sim *sim = vtd(path, sizeof(path));
+	uint32_t ioas = st_ioas(sim), dev = 0, pt;
+	int fd = node_open(sim, 0), ifd = state_fd(path);
+	struct ifd_hwpt_alloc h = { .size = sizeof(h), .pt_id = ioas };
+	struct ifd_vfio_device_attach_iommufd_pt a = {
+		.argsz = sizeof(a), .flags = IFD_VFIO_DEVICE_ATTACH_PASID, .pasid = 0xfffff,
+	};
+	struct ifd_vfio_device_detach_iommufd_pt d = {
+		.argsz = sizeof(d), .flags = IFD_VFIO_DEVICE_DETACH_PASID, .pasid = 0xfffff,
+	};
+	uint8_t data[8] = { 0 };
+
+	CHECK(fd >= 0 && ifd >= 0);
+	CHECK_EQ(bind(sim, fd, ifd, &dev), 0);
+	h.dev_id = dev;
+	h.flags = IFD_HWPT_ALLOC_NEST_PARENT;
+	CHECK_EQ(io(sim, IOMMU_HWPT_ALLOC, &h), -EOPNOTSUPP);
+	h.flags = 0;
+	h.data_type = IFD_HWPT_DATA_SELFTEST;
+	h.data_len = sizeof(data);
+	h.data_uptr = (uint64_t)(uintptr_t)data;
+	CHECK_EQ(io(sim, IOMMU_HWPT_ALLOC, &h), -EOPNOTSUPP);
+	memset(&h, 0, sizeof(h));
+	h.size = sizeof(h);
+	h.dev_id = dev;
+	h.pt_id = ioas;
+	h.flags = IFD_HWPT_ALLOC_PASID;
+	CHECK_EQ(io(sim, IOMMU_HWPT_ALLOC, &h), 0);
+	pt = h.out_hwpt_id;
+	/* an IOAS's automatic domain is not for PASIDs */
+	a.pt_id = ioas;
+	CHECK_EQ(dio(sim, fd, IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a), -EINVAL);
+	a.pt_id = pt;
+	CHECK_EQ(dio(sim, fd, IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a), 0);
+	CHECK_EQ(a.pt_id, pt);
+	a.pasid = 1024;			/* no mock driver to fail every second one */
+	CHECK_EQ(dio(sim, fd, IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a), 0);
+	CHECK_EQ(dio(sim, fd, IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT, &d), 0);
+	a.pasid = 0x80000000u;		/* past VFIO's IDA */
+	CHECK_EQ(dio(sim, fd, IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a), -ENOSPC);
+	a.pasid = 1024;
+	d.pasid = 1024;
+	CHECK_EQ(dio(sim, fd, IFD_VFIO_DEVICE_DETACH_IOMMUFD_PT, &d), 0);
+	CHECK_EQ(dio(sim, fd, IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a), 0);
+	CHECK_EQ(st_check(sim), 0);
+	close(fd);
+	CHECK_EQ(st_users(sim, dev), 0);	/* the unbind detached the PASID too */
+	CHECK_EQ(st_check(sim), 0);
 	close(ifd);
 	sim_close(sim);
 }
@@ -193,7 +323,7 @@ static void test_argument_rules(void)
 	CHECK_EQ(dio(sim, 999, IFD_VFIO_DEVICE_BIND_IOMMUFD, &b), -EBADF);
 	/* bound: another command is ENOTTY */
 	CHECK_EQ(dio(sim, fd, _IO(';', 100 + 7), &b), -ENOTTY);
-	/* attach's flags and sizes; the device has no PASID support */
+	/* attach's flags and sizes; an IOAS's automatic domain is not for PASIDs */
 	a.pt_id = ioas;
 	a.flags = 2;
 	CHECK_EQ(dio(sim, fd, IFD_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a), -EINVAL);
@@ -403,6 +533,8 @@ int main(void)
 	st_setup_dir();
 	UNIT_RUN(test_nodes_and_list);
 	UNIT_RUN(test_bind_attach_detach);
+	UNIT_RUN(test_pasid0_records);
+	UNIT_RUN(test_pasid_without_capability);
 	UNIT_RUN(test_argument_rules);
 	UNIT_RUN(test_lifetime_across_processes);
 	UNIT_RUN(test_group_and_order);

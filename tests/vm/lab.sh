@@ -955,6 +955,10 @@ cmd_check() {
 			# fault and vEVENT queues likewise (the simulator's queue fds are
 			# AF_UNIX sockets: kernel.config has CONFIG_UNIX for them)
 			printf 'diff-queues\t600\t%s\n' "build/ifd-diff --mock --viommu --queues --quiet --stats --sequences $((LAB_DIFF_SEQUENCES / 2)) --length 60 --seed $LAB_DIFF_SEED" >> "$steps"
+			# VFIO_DEVICE_BIND_IOMMUFD and ATTACH/DETACH_IOMMUFD_PT on the edu
+			# device's cdev (vfio0, behind intel-iommu) against a simulator
+			# made with the intel-vtd profile
+			printf 'diff-vfio\t600\t%s\n' "build/ifd-diff --vfio --quiet --stats --sequences $((LAB_DIFF_SEQUENCES / 2)) --length 60 --seed $LAB_DIFF_SEED" >> "$steps"
 			printf 'diff-regress\t300\t%s\n' "grep -v '^#' tests/diff/regress.txt | while read -r seed len opt; do [ -n \"\$seed\" ] || continue; build/ifd-diff --quiet --sequences 1 --seed \$seed --length \$len \$opt || exit 1; done" >> "$steps"
 			for m in $LAB_MUTANTS; do
 				printf 'mutant%s\t600\t%s\n' "$m" "build/mutants/ifd-diff-mutant$m --mock --quiet --sequences $LAB_DIFF_SEQUENCES --length 60 --seed $LAB_DIFF_SEED; rc=\$?; if [ \$rc -eq 1 ]; then echo 'mutant $m: caught'; exit 0; fi; echo 'mutant $m: NOT caught (ifd-diff exit '\$rc')'; exit 1" >> "$steps"

@@ -1,12 +1,12 @@
 #!/bin/bash
 # The undo journal covers every write: the simulator's unit tests and the
-# differential tester (simulator against simulator, mock and queues included),
-# and the VFIO devices (test-sim-cdev), with
-# IFD_SIM_JOURNAL_VERIFY=1, where every operation proves at its commit that
-# each byte it changed was journaled and that its roll-back restores the
-# state it started from (lib/sim/journal.c); a write that escaped the journal
-# aborts the process with the place it wrote.  test-sim-state has a test of
-# its own (journal-verify-state), it takes longest.
+# differential tester (simulator against simulator, mock, queues and VFIO
+# devices included), and test-sim-cdev, with IFD_SIM_JOURNAL_VERIFY=1, where
+# every operation proves at its commit that each byte it changed was
+# journaled and that its roll-back restores the state it started from
+# (lib/sim/journal.c); a write that escaped the journal aborts the process
+# with the place it wrote.  test-sim-state has a test of its own
+# (journal-verify-state), it takes longest.
 . "$TS_TOP/tests/functions.sh"
 
 export IFD_SIM_JOURNAL_VERIFY=1
@@ -29,4 +29,8 @@ done
 ts_grep 'no mismatch' "$TS_TMP/diff.log"
 "$diff" --against sim --mock --viommu --queues --quiet --sequences 100 --length 60 --seed 1 \
 	>"$TS_TMP/diff.log" 2>&1 || { tail -20 "$TS_TMP/diff.log" >&2; ts_fail "ifd-diff --queues"; }
+ts_grep 'no mismatch' "$TS_TMP/diff.log"
+# VFIO devices: binds, attachments and unbinds at a cdev fd's close
+"$diff" --against sim --vfio --quiet --sequences 100 --length 60 --seed 1 \
+	>"$TS_TMP/diff.log" 2>&1 || { tail -20 "$TS_TMP/diff.log" >&2; ts_fail "ifd-diff --vfio"; }
 ts_grep 'no mismatch' "$TS_TMP/diff.log"
