@@ -25,7 +25,10 @@
  * any process, not at the close itself; a node deleted while its fd binds
  * the device cannot be looked at, so the binding is taken as closed; and a
  * context released while its devices are bound (a private context whose
- * process died) unbinds them, where the kernel's fd would keep the context.
+ * process died, sim reset) unbinds them, where the kernel's fd would keep
+ * the context; that fd keeps its lock, so until it is closed the device's
+ * next binding (through any fd) looks held to the sweep even after its own
+ * fd is closed.
  */
 #include <errno.h>
 #include <fcntl.h>

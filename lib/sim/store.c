@@ -1174,8 +1174,19 @@ int sim_create_aperture(const char *path, const char *profile, uint32_t aperture
 		sim_set_detail(detail, dlen, "%s exists", path);
 		return -EEXIST;
 	}
-	/* The VFIO devices' nodes first: the state records their inodes. */
-	ret = sim_cdev_make_nodes(path, prof->iommu, msi, &vfio, detail, dlen);
+	/* The VFIO devices' nodes first: the state records their inodes.  They
+	 * go next to the state's path as an open state sees it (its directory
+	 * with symbolic links resolved), where the simulator looks for them. */
+	dir_of(path, dir, sizeof(dir));
+	if (!realpath(dir, tmp)) {
+		sim_set_detail(detail, dlen, "directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	n = snprintf(dir, sizeof(dir), "%s/%s", strcmp(tmp, "/") ? tmp : "",
+		     strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	ret = sim_cdev_make_nodes(dir, prof->iommu, msi, &vfio, detail, dlen);
 	if (ret)
 		return ret;
 	/* Build it under a temporary name, then publish it whole. */
