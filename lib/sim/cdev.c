@@ -404,33 +404,52 @@ static void vfio_detach(struct sim *sim, uint64_t dv, bool pasid_cmd, uint32_t p
 		obj_w(sim, dv)->idev.pasid_flags &= ~SIM_PASID_VFIO_RID;
 }
 
-/* vfio_df_ioctl_attach_pt: the argument is read in two steps, as the
- * kernel does (the PASID only with its flag). */
+/*
+ * vfio_df_ioctl_attach_pt and _detach_pt read their argument alike, in two
+ * steps: the first 'minsz' bytes (argsz and flags lead), then, with the
+ * PASID flag (bit 0 in both), the PASID right after them.
+ */
+#define PT_ARG_PASID	1u
+_Static_assert(IFD_VFIO_DEVICE_ATTACH_PASID == PT_ARG_PASID &&
+	       IFD_VFIO_DEVICE_DETACH_PASID == PT_ARG_PASID, "the PASID flag");
+
+static int read_pt_arg(struct sim *sim, uint64_t uarg, void *arg, uint32_t minsz,
+		       uint32_t *flags, uint32_t *pasid)
+{
+	uint32_t head[2];
+
+	if (sim_uread(sim, arg, uarg, minsz))
+		return sim_fail(sim, EFAULT, "cannot read the argument at 0x%llx",
+				(unsigned long long)uarg);
+	memcpy(head, arg, sizeof(head));
+	if (head[0] < minsz)
+		return sim_fail(sim, EINVAL, "argsz %u is less than %u", head[0], minsz);
+	if (head[1] & ~PT_ARG_PASID)
+		return sim_fail(sim, EINVAL, "unknown flags 0x%x", head[1] & ~PT_ARG_PASID);
+	*flags = head[1];
+	*pasid = 0;
+	if (!(head[1] & PT_ARG_PASID))
+		return 0;
+	if (head[0] < minsz + sizeof(*pasid))
+		return sim_fail(sim, EINVAL, "argsz %u has no room for the PASID (%zu)", head[0],
+				minsz + sizeof(*pasid));
+	if (sim_uread(sim, pasid, uarg + minsz, sizeof(*pasid)))
+		return sim_fail(sim, EFAULT, "cannot read the PASID");
+	return 0;
+}
+
 static int attach_pt(struct sim *sim, uint64_t dv, uint64_t uarg)
 {
 	struct ifd_vfio_device_attach_iommufd_pt at;
-	uint32_t pasid = 0;
+	uint32_t flags, pasid;
 	bool pasid_cmd;
 	int ret;
 
 	memset(&at, 0, sizeof(at));
-	if (sim_uread(sim, &at, uarg, IFD_VFIO_ATTACH_MINSZ))
-		return sim_fail(sim, EFAULT, "cannot read the argument at 0x%llx",
-				(unsigned long long)uarg);
-	if (at.argsz < IFD_VFIO_ATTACH_MINSZ)
-		return sim_fail(sim, EINVAL, "argsz %u is less than %u", at.argsz,
-				IFD_VFIO_ATTACH_MINSZ);
-	if (at.flags & ~IFD_VFIO_DEVICE_ATTACH_PASID)
-		return sim_fail(sim, EINVAL, "unknown flags 0x%x",
-				at.flags & ~IFD_VFIO_DEVICE_ATTACH_PASID);
-	if (at.flags & IFD_VFIO_DEVICE_ATTACH_PASID) {
-		if (at.argsz < sizeof(at))
-			return sim_fail(sim, EINVAL, "argsz %u has no room for the PASID (%zu)",
-					at.argsz, sizeof(at));
-		if (sim_uread(sim, &pasid, uarg + IFD_VFIO_ATTACH_MINSZ, sizeof(pasid)))
-			return sim_fail(sim, EFAULT, "cannot read the PASID");
-	}
-	pasid_cmd = at.flags & IFD_VFIO_DEVICE_ATTACH_PASID;
+	ret = read_pt_arg(sim, uarg, &at, IFD_VFIO_ATTACH_MINSZ, &flags, &pasid);
+	if (ret)
+		return ret;
+	pasid_cmd = flags & PT_ARG_PASID;
 	/* a new PASID goes into VFIO's IDA first, which ends at INT_MAX */
 	if (pasid_cmd && pasid > INT_MAX && !vfio_attached(sim, dv, true, pasid))
 		return sim_fail(sim, ENOSPC, "PASID 0x%x is past VFIO's PASID IDA (INT_MAX)", pasid);
@@ -454,27 +473,13 @@ static int attach_pt(struct sim *sim, uint64_t dv, uint64_t uarg)
 static int detach_pt(struct sim *sim, uint64_t dv, uint64_t uarg)
 {
 	struct ifd_vfio_device_detach_iommufd_pt dt;
-	uint32_t pasid = 0;
+	uint32_t flags, pasid;
+	int ret = read_pt_arg(sim, uarg, &dt, IFD_VFIO_DETACH_MINSZ, &flags, &pasid);
 
-	memset(&dt, 0, sizeof(dt));
-	if (sim_uread(sim, &dt, uarg, IFD_VFIO_DETACH_MINSZ))
-		return sim_fail(sim, EFAULT, "cannot read the argument at 0x%llx",
-				(unsigned long long)uarg);
-	if (dt.argsz < IFD_VFIO_DETACH_MINSZ)
-		return sim_fail(sim, EINVAL, "argsz %u is less than %u", dt.argsz,
-				IFD_VFIO_DETACH_MINSZ);
-	if (dt.flags & ~IFD_VFIO_DEVICE_DETACH_PASID)
-		return sim_fail(sim, EINVAL, "unknown flags 0x%x",
-				dt.flags & ~IFD_VFIO_DEVICE_DETACH_PASID);
-	if (dt.flags & IFD_VFIO_DEVICE_DETACH_PASID) {
-		if (dt.argsz < sizeof(dt))
-			return sim_fail(sim, EINVAL, "argsz %u has no room for the PASID (%zu)",
-					dt.argsz, sizeof(dt));
-		if (sim_uread(sim, &pasid, uarg + IFD_VFIO_DETACH_MINSZ, sizeof(pasid)))
-			return sim_fail(sim, EFAULT, "cannot read the PASID");
-	}
+	if (ret)
+		return ret;
 	/* nothing attached there is no error */
-	vfio_detach(sim, dv, dt.flags & IFD_VFIO_DEVICE_DETACH_PASID, pasid);
+	vfio_detach(sim, dv, flags & PT_ARG_PASID, pasid);
 	return sim->corrupt ? -EUCLEAN : 0;
 }
 
