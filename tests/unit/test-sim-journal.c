@@ -631,6 +631,23 @@ static unsigned int double_crashes(const char *work, const char *before_path, ui
 	return done;
 }
 
+/* A new state made by 'setup' at 'path', and a copy of it at 'work' for an
+ * operation to be killed in: 0, or -1 (the failure checked). */
+static int new_state_and_copy(void (*setup)(struct sim *), char *path, size_t plen, char *work,
+			      size_t wlen)
+{
+	struct sim *sim = st_open_new("default", 0, path, plen);
+
+	CHECK(sim != NULL);
+	if (!sim)
+		return -1;
+	setup(sim);
+	sim_close(sim);
+	snprintf(work, wlen, "%s.work", path);
+	CHECK_EQ(copy_file(path, work), 0);
+	return 0;
+}
+
 static void run_scenario(const struct scenario *sc)
 {
 	char before_path[PATH_MAX - 16], after_path[PATH_MAX], work[PATH_MAX], report[2048];
@@ -730,17 +747,10 @@ static void test_padding_over_undone_records(void)
 	static const struct scenario mem = { "sim memory", setup_none, op_mem_reuse };
 	char before_path[PATH_MAX - 16], work[PATH_MAX], report[2048];
 	uint64_t steps, tried = 0;
-	struct sim *sim;
 	pid_t pid;
 
-	sim = st_open_new("default", 0, before_path, sizeof(before_path));
-	CHECK(sim != NULL);
-	if (!sim)
+	if (new_state_and_copy(setup_domain, before_path, sizeof(before_path), work, sizeof(work)))
 		return;
-	setup_domain(sim);
-	sim_close(sim);
-	snprintf(work, sizeof(work), "%s.work", before_path);
-	CHECK_EQ(copy_file(before_path, work), 0);
 	pid = st_fork(0);
 	if (pid == 0)
 		run_op(work, &map, 0, 0);
@@ -776,6 +786,15 @@ static void test_crash_every_step(void)
 		run_scenario(&scenarios[i]);
 }
 
+/* 6000 one-page areas in IOAS 1: enough records that the journal grows
+ * extents the commit then trims. */
+static void setup_6000_pages(struct sim *sim)
+{
+	CHECK_EQ(st_ioas(sim), 1);
+	for (int i = 0; i < 6000; i++)
+		CHECK_EQ(st_map_fixed(sim, 1, (uintptr_t)buf, PAGE, 0x1000000 + i * 2 * PAGE), 0);
+}
+
 /* Unmapping thousands of areas journals more than the journal keeps: after
  * the commit its extents at the arena's end go back, one by one.  Killed at
  * each step of that, the state is the one after, the check clean, and the
@@ -783,21 +802,13 @@ static void test_crash_every_step(void)
 static void test_crash_in_trim(void)
 {
 	char path[PATH_MAX - 16], work[PATH_MAX], report[2048];
-	struct sim *sim = st_open_new("default", 0, path, sizeof(path));
 	struct ifd_sim_stats s;
 	uint64_t steps, commit = 0;
 	unsigned int tried = 0;
 	pid_t pid;
 
-	CHECK(sim != NULL);
-	if (!sim)
+	if (new_state_and_copy(setup_6000_pages, path, sizeof(path), work, sizeof(work)))
 		return;
-	CHECK_EQ(st_ioas(sim), 1);
-	for (int i = 0; i < 6000; i++)
-		CHECK_EQ(st_map_fixed(sim, 1, (uintptr_t)buf, PAGE, 0x1000000 + i * 2 * PAGE), 0);
-	sim_close(sim);
-	snprintf(work, sizeof(work), "%s.work", path);
-	CHECK_EQ(copy_file(path, work), 0);
 	pid = st_fork(0);
 	if (pid == 0)
 		run_op(work, UNMAP_ALL, 0, 0);
@@ -1008,20 +1019,14 @@ static void test_bad_journal(void)
 {
 	char path[PATH_MAX - 16], work[PATH_MAX], report[1024];
 	const struct scenario *sc = UNMAP_ALL;
-	struct sim *sim = st_open_new("default", 0, path, sizeof(path));
 	struct sim_hdr *h;
 	uint8_t *img;
 	size_t len;
 	pid_t pid;
 	int err, fd;
 
-	CHECK(sim != NULL);
-	if (!sim)
+	if (new_state_and_copy(setup_ten, path, sizeof(path), work, sizeof(work)))
 		return;
-	setup_ten(sim);
-	sim_close(sim);
-	snprintf(work, sizeof(work), "%s.work", path);
-	CHECK_EQ(copy_file(path, work), 0);
 	pid = st_fork(0);
 	if (pid == 0)
 		run_op(work, sc, 30, 0);
