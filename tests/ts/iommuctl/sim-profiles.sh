@@ -180,6 +180,10 @@ ts_expect_exit 2 "$IOMMUCTL" sim create --profile intel-vtd --aperture-bits 40 -
 ts_expect_exit 2 "$IOMMUCTL" sim create --profile amd-vi --aperture-bits 48 --force
 ts_expect_exit 2 "$IOMMUCTL" sim create --aperture-bits 48 --force
 ts_expect_exit 2 "$IOMMUCTL" sim create --profile no-such --force
+ts_expect_exit 2 "$IOMMUCTL" sim create --profile amd-vi --msi partly --force
+ts_grep "'partly' is not isolated, unsafe-allowed or unisolated" "$TS_TMP/err"
+ts_expect_exit 2 "$IOMMUCTL" sim create --profile spapr --msi isolated --force
+ts_grep 'pSeries' "$TS_TMP/err"
 run sim info
 ts_jq '.sim.profile == "arm-smmuv3"' "$TS_TMP/out"
 
